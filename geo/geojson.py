@@ -1,0 +1,88 @@
+"""Deterministic RFC 7946 GeoJSON writing.
+
+The boundary files are committed and must rebuild byte-for-byte, and downloads must be
+stable for ETags, so serialisation is explicit: fixed key order, coordinates rounded to a
+fixed number of decimals, exterior rings counter-clockwise (RFC 7946 §3.1.6).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping
+
+#: RFC 7946 §11.2: 6 decimals ≈ 0.1 m, more than enough for boundaries and facilities.
+COORDINATE_DECIMALS = 6
+
+
+def _round_coords(obj: Any, decimals: int) -> Any:
+    if isinstance(obj, (list, tuple)):
+        if obj and isinstance(obj[0], (int, float)):
+            return [round(float(v), decimals) for v in obj]
+        return [_round_coords(v, decimals) for v in obj]
+    return obj
+
+
+def _clean_value(value: Any) -> Any:
+    """JSON-safe property value: NaN/NA → null, numpy scalars → Python."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return value
+
+
+def geometry_to_geojson(geometry, decimals: int = COORDINATE_DECIMALS) -> dict | None:
+    """A shapely geometry (WGS 84) as an RFC 7946 geometry dict, CCW exteriors, rounded."""
+    if geometry is None or geometry.is_empty:
+        return None
+    oriented = shapely.orient_polygons(geometry, exterior_cw=False)
+    geo = mapping(oriented)
+    return {"type": geo["type"], "coordinates": _round_coords(geo["coordinates"], decimals)}
+
+
+def feature_collection(
+    features: Iterable[tuple[Any, Mapping[str, Any]]],
+    decimals: int = COORDINATE_DECIMALS,
+    metadata: Mapping[str, Any] | None = None,
+) -> dict:
+    """Build a FeatureCollection from ``(geometry, properties)`` pairs (WGS 84)."""
+    collection: dict[str, Any] = {"type": "FeatureCollection"}
+    if metadata:
+        collection.update(metadata)
+    collection["features"] = [
+        {
+            "type": "Feature",
+            "properties": {k: _clean_value(v) for k, v in props.items()},
+            "geometry": geometry_to_geojson(geom, decimals),
+        }
+        for geom, props in features
+    ]
+    return collection
+
+
+def frame_to_feature_collection(frame, decimals: int = COORDINATE_DECIMALS, metadata=None) -> dict:
+    """A GeoDataFrame in EPSG:4326 as a FeatureCollection dict (all non-geometry columns)."""
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        raise ValueError(f"GeoJSON must be WGS 84 (EPSG:4326); frame is {frame.crs}")
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    records = frame[columns].to_dict("records")
+    return feature_collection(zip(frame.geometry.values, records), decimals, metadata)
+
+
+def dumps(collection: Mapping[str, Any]) -> str:
+    """Compact, UTF-8-friendly, deterministic JSON text."""
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -1,0 +1,41 @@
+"""Bad input → a clear 4xx: JSON for /api and /download, an HTML page for everything else."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from geo.errors import BadParameter, UnknownItem
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/download/"))
+
+
+def error_response(status: int, message: str, parameter: str | None = None, valid=None):
+    if _wants_json():
+        body = {"error": message, "status": status}
+        if parameter:
+            body["parameter"] = parameter
+        if valid is not None:
+            body["valid"] = valid
+        return jsonify(body), status
+    # Jinja autoescaping makes the user's text safe here.
+    html = render_template(
+        "error.html", status=status, message=message, parameter=parameter, valid=valid
+    )
+    return html, status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(BadParameter)
+    def _bad_parameter(err: BadParameter):
+        return error_response(400, str(err), err.name, err.valid)
+
+    @app.errorhandler(UnknownItem)
+    def _unknown(err: UnknownItem):
+        return error_response(404, str(err), err.name, err.valid)
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        return error_response(err.code or 500, err.description or err.name)
