@@ -74,3 +74,49 @@ def _topojson(frame, metadata: dict) -> bytes:
     data = json.loads(text)
     data.update(metadata)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def corridor_export(zone_id: str, band_km: float) -> bytes:
+    """One zone's corridor analysis as GeoJSON: members, line, band and facilities in it.
+
+    Each feature has a ``role`` property: ``member``, ``line``, ``band`` or ``facility``.
+    """
+    from .zones import corridor_analysis, zone_members
+
+    analysis = corridor_analysis(zone_id, band_km)
+    zone = analysis.zone
+    features = []
+    members = zone_members(zone)
+    for record, geom in zip(analysis.members.to_dict("records"), members.geometry.values):
+        features.append((geom, {"role": "member", **record}))
+    features.append((analysis.line, {"role": "line", "id": zone.id, "through": list(zone.line)}))
+    features.append((analysis.band, {"role": "band", "band_km": analysis.band_km}))
+    columns = ["id", "name_zh", "name_en", "category", "tier", "county_adcode", "distance_km",
+               "source", "year", "location_precision"]
+    for record, geom in zip(
+        analysis.facilities[columns].to_dict("records"), analysis.facilities.geometry.values
+    ):
+        features.append((geom, {"role": "facility", **record}))
+    metadata = {
+        "name": f"jjj_corridor_{zone.id}_{analysis.band_km:g}km",
+        "zone": zone.as_dict(),
+        "band_km": analysis.band_km,
+        "member_indicators": analysis.member_indicators,
+        "unlocated_facilities": analysis.unlocated_facilities,
+    }
+    return geojson.dumps(geojson.feature_collection(features, metadata=metadata)).encode()
+
+
+def frame_export(frame, name: str, fmt: str) -> bytes:
+    """Any GeoDataFrame (EPSG:4326) as GeoJSON or CSV bytes (CSV: geometry as lon/lat or WKT)."""
+    if fmt == "csv":
+        table = frame.drop(columns=frame.geometry.name).copy()
+        if (frame.geom_type == "Point").all():
+            table["lon"] = frame.geometry.x.round(6)
+            table["lat"] = frame.geometry.y.round(6)
+        buffer = io.StringIO()
+        table.to_csv(buffer, index=False, lineterminator="\n")
+        return buffer.getvalue().encode("utf-8")
+    return geojson.dumps(
+        geojson.frame_to_feature_collection(frame, metadata={"name": name})
+    ).encode()

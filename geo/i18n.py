@@ -1,0 +1,71 @@
+"""The interface's fixed strings in Chinese and English (data strings carry their own)."""
+
+from __future__ import annotations
+
+from .errors import BadParameter
+
+LANGS = ("en", "zh")
+DEFAULT_LANG = "en"
+
+TEXT: dict[str, dict[str, str]] = {
+    "atlas": {"en": "JJJ Atlas", "zh": "京津冀资源地图集"},
+    "tagline": {
+        "en": "How resources are distributed across Beijing–Tianjin–Hebei",
+        "zh": "京津冀资源空间分布",
+    },
+    "no_data": {"en": "no data", "zh": "无数据"},
+    "source": {"en": "Source", "zh": "来源"},
+    "unit": {"en": "Unit", "zh": "单位"},
+    "year": {"en": "Year", "zh": "年份"},
+    "level": {"en": "Level", "zh": "层级"},
+    "province": {"en": "Province", "zh": "省级"},
+    "prefecture": {"en": "Prefecture", "zh": "地级"},
+    "county": {"en": "County", "zh": "县级"},
+    "scheme": {"en": "Classes", "zh": "分级方法"},
+    "quantiles": {"en": "Quantiles", "zh": "分位数"},
+    "natural_breaks": {"en": "Natural breaks (Jenks)", "zh": "自然断点"},
+    "equal_interval": {"en": "Equal interval", "zh": "等间距"},
+    "palette": {"en": "Palette", "zh": "配色"},
+    "basemap": {"en": "Basemap", "zh": "底图"},
+    "embed": {"en": "Embed this map", "zh": "嵌入此地图"},
+    "embed_help": {
+        "en": "Copy this snippet into a report or web page:",
+        "zh": "将以下代码复制到报告或网页中：",
+    },
+    "download": {"en": "Download", "zh": "下载"},
+    "maps": {"en": "Maps", "zh": "地图"},
+    "indicators": {"en": "Indicator maps", "zh": "指标地图"},
+    "zones": {"en": "Zones and corridors", "zh": "示范区与发展轴"},
+    "members": {"en": "Members", "zh": "成员单位"},
+    "band": {"en": "Band", "zh": "缓冲带"},
+    "facilities_in_band": {"en": "Facilities within the band", "zh": "缓冲带内设施"},
+    "distance_km": {"en": "Distance to line (km)", "zh": "距走廊线（千米）"},
+    "unlocated": {
+        "en": "facilities in the data have no sourced coordinates and are not drawn",
+        "zh": "个设施无可靠坐标来源，未在地图上显示",
+    },
+    "corridor_line": {"en": "Corridor line", "zh": "走廊线"},
+    "special_area": {"en": "special area", "zh": "特殊区域"},
+    "category": {"en": "Category", "zh": "类别"},
+    "hospital": {"en": "Top hospital", "zh": "百强医院"},
+    "park": {"en": "Park", "zh": "园区"},
+    "base": {"en": "Talent base", "zh": "人才基地"},
+    "apply": {"en": "Update map", "zh": "更新地图"},
+    "language": {"en": "中文", "zh": "English"},
+    "overview": {"en": "Prefecture-level units", "zh": "地级行政单位"},
+    "error": {"en": "Request error", "zh": "请求错误"},
+    "valid_values": {"en": "Valid values", "zh": "有效取值"},
+    "back": {"en": "Back to the gallery", "zh": "返回地图目录"},
+    "none": {"en": "none", "zh": "无"},
+}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise BadParameter("lang", lang, LANGS)
+    return lang
+
+
+def text(key: str, lang: str) -> str:
+    """The interface string ``key`` in ``lang`` (falls back to the key itself)."""
+    return TEXT.get(key, {}).get(lang, key)

@@ -1,0 +1,94 @@
+"""folium map builders: a Leaflet map whose layers fetch their data from download URLs.
+
+Leaflet and topojson-client are served from this app (``static/vendor``), not a CDN, so
+pages work offline and under a strict CSP; only basemap tiles come from elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from flask import current_app, url_for
+from jinja2 import Template
+from markupsafe import Markup
+
+from geo.basemaps import Basemap
+
+from .security import csp_nonce
+
+#: Initial view: the centre of Beijing–Tianjin–Hebei (layers then fit their bounds).
+JJJ_CENTER = (39.3, 116.4)
+
+
+class AtlasLayer(MacroElement):
+    """Calls ``JJJAtlas.<function>(map, options)`` from static/atlas.js."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "JJJAtlas.{{ this.function }}({{ this._parent.get_name() }}, {{ this.options|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, function: str, options: dict):
+        super().__init__()
+        self._name = "AtlasLayer"
+        self.function = function
+        self.options = options
+
+
+@dataclass
+class RenderedMap:
+    header: Markup
+    html: Markup
+    script: Markup
+
+
+def base_map(basemap: Basemap) -> folium.Map:
+    """An empty map on ``basemap`` with locally served Leaflet (no tiles for ``none``)."""
+    fmap = folium.Map(
+        location=JJJ_CENTER,
+        zoom_start=7,
+        tiles=None,
+        control_scale=True,
+        width="100%",
+        height="100%",
+    )
+    # Per-instance resource lists: only what the atlas needs, from this origin.
+    fmap.default_js = [
+        ("leaflet", url_for("static", filename="vendor/leaflet/leaflet.js")),
+        ("topojson", url_for("static", filename="vendor/topojson-client/topojson-client.min.js")),
+        ("atlas", url_for("static", filename="atlas.js")),
+    ]
+    fmap.default_css = [
+        ("leaflet_css", url_for("static", filename="vendor/leaflet/leaflet.css")),
+        ("atlas_css", url_for("static", filename="atlas.css")),
+    ]
+    tiles = basemap.tiles_url(current_app.config)
+    if tiles:
+        folium.TileLayer(
+            tiles=tiles,
+            attr=basemap.attribution,
+            name=basemap.title_en,
+            subdomains=basemap.subdomains,
+            max_zoom=basemap.max_zoom,
+        ).add_to(fmap)
+    return fmap
+
+
+def add_layer(fmap: folium.Map, function: str, options: dict) -> None:
+    fmap.add_child(AtlasLayer(function, options))
+
+
+def render(fmap: folium.Map) -> RenderedMap:
+    """Split a folium map into header links, map div and script, for our own templates."""
+    root = fmap.get_root()
+    root.render()
+    nonce = csp_nonce()
+    header = root.header.render().replace("<script>", f'<script nonce="{nonce}">')
+    return RenderedMap(
+        header=Markup(header),
+        html=Markup(root.html.render()),
+        script=Markup(root.script.render()),
+    )

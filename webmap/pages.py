@@ -1,0 +1,65 @@
+"""Map pages: the gallery, choropleth maps and corridor maps (with page chrome)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from geo.basemaps import DEFAULT_BASEMAP, check_basemap
+from geo.catalog import indicators
+from geo.i18n import DEFAULT_LANG, check_lang
+from geo.mapspec import choropleth_spec, corridor_spec, default_level
+from geo.zones import zones
+
+from . import maps, views
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def gallery():
+    lang = check_lang(request.args.get("lang") or DEFAULT_LANG)
+    basemap = check_basemap(request.args.get("basemap") or DEFAULT_BASEMAP, current_app.config)
+    fmap = maps.base_map(basemap)
+    maps.add_layer(
+        fmap,
+        "regions",
+        {
+            "url": url_for("downloads.regions_topojson", level="prefecture"),
+            "object": "regions",
+            "className": "jjj-region",
+            "specialLabel": views.text("special_area", lang),
+            "shiftToGcj02": basemap.datum == "GCJ02",
+        },
+    )
+    cards = [
+        {
+            "indicator": ind,
+            "levels": ind.levels,
+            "url": url_for(
+                "pages.choropleth", indicator=ind.id, level=default_level(ind), lang=lang
+            ),
+        }
+        for ind in indicators()
+    ]
+    zone_cards = [
+        {"zone": z, "url": url_for("pages.corridor", zone_id=z.id, lang=lang)} for z in zones()
+    ]
+    return render_template(
+        "gallery.html",
+        fmap=maps.render(fmap),
+        cards=cards,
+        zone_cards=zone_cards,
+        **views._template_globals(lang),
+    )
+
+
+@bp.get("/maps/choropleth")
+def choropleth():
+    spec = choropleth_spec(request.args, current_app.config)
+    return views.render_choropleth(spec, embed=False)
+
+
+@bp.get("/maps/corridor/<zone_id>")
+def corridor(zone_id: str):
+    spec = corridor_spec(zone_id, request.args, current_app.config)
+    return views.render_corridor(spec, embed=False)

@@ -1,0 +1,199 @@
+/* JJJ Atlas map layers: fetch data from the download endpoints and draw it with Leaflet.
+ * Every string that comes from data is escaped before it reaches the DOM. */
+(function (global) {
+  "use strict";
+
+  var JJJAtlas = { layers: [] };
+
+  function escapeHtml(value) {
+    return String(value === null || value === undefined ? "" : value)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+  JJJAtlas.escapeHtml = escapeHtml;
+
+  /* WGS 84 -> GCJ-02, the published closed form (same as geo/crs.py), for AMap tiles. */
+  var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
+  function gcjOffset(lon, lat) {
+    var x = lon - 105.0, y = lat - 35.0, s = Math.sqrt(Math.abs(x));
+    var dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * s;
+    dlat += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    dlat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+    dlat += (160.0 * Math.sin(y / 12.0 * PI) + 320 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+    var dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * s;
+    dlon += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    dlon += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+    dlon += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+    var radLat = lat / 180.0 * PI, magic = 1 - EE * Math.sin(radLat) * Math.sin(radLat);
+    var sqrtMagic = Math.sqrt(magic);
+    dlat = (dlat * 180.0) / ((A * (1 - EE)) / (magic * sqrtMagic) * PI);
+    dlon = (dlon * 180.0) / (A / sqrtMagic * Math.cos(radLat) * PI);
+    return [lon + dlon, lat + dlat];
+  }
+  JJJAtlas.wgs84ToGcj02 = gcjOffset;
+
+  function shiftCoords(coords) {
+    if (typeof coords[0] === "number") { return gcjOffset(coords[0], coords[1]); }
+    return coords.map(shiftCoords);
+  }
+  function shiftToGcj02(geojson) {
+    (geojson.features || []).forEach(function (f) {
+      if (f.geometry) { f.geometry.coordinates = shiftCoords(f.geometry.coordinates); }
+    });
+    return geojson;
+  }
+
+  function fetchGeoJSON(url, options) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
+      return response.json();
+    }).then(function (data) {
+      var geojson = data.type === "Topology"
+        ? global.topojson.feature(data, data.objects[options.object || "regions"]) : data;
+      return options.shiftToGcj02 ? shiftToGcj02(geojson) : geojson;
+    });
+  }
+
+  function formatValue(value, decimals, lang) {
+    if (value === null || value === undefined || Number.isNaN(value)) { return null; }
+    var d = (decimals === null || decimals === undefined)
+      ? (Number.isInteger(value) ? 0 : 1) : decimals;
+    return Number(value).toLocaleString(lang === "zh" ? "zh-CN" : "en-US",
+      { minimumFractionDigits: d, maximumFractionDigits: d });
+  }
+
+  function classColor(value, bins, colors, missingColor) {
+    if (value === null || value === undefined || Number.isNaN(value) || !bins.length) {
+      return missingColor;
+    }
+    for (var i = 0; i < bins.length; i++) { if (value <= bins[i]) { return colors[i]; } }
+    return colors[colors.length - 1];
+  }
+
+  function nameHtml(p) {
+    return "<strong>" + escapeHtml(p.name_zh) + "</strong> " + escapeHtml(p.name_en);
+  }
+
+  function markLoaded(map, key, count) {
+    var el = map.getContainer();
+    el.setAttribute("data-" + key, String(count));
+    document.body.setAttribute("data-" + key, String(count));
+  }
+
+  function showError(map, message) {
+    var box = L.control({ position: "topright" });
+    box.onAdd = function () {
+      var div = L.DomUtil.create("div", "jjj-load-error");
+      div.textContent = message;
+      return div;
+    };
+    box.addTo(map);
+  }
+
+  /* A choropleth (or plain outline) layer of administrative units. */
+  JJJAtlas.regions = function (map, o) {
+    var hasValues = !!o.property;
+    return fetchGeoJSON(o.url, o).then(function (geojson) {
+      var regular = geojson.features.filter(function (f) { return !f.properties.special; });
+      var special = geojson.features.filter(function (f) { return f.properties.special; });
+      function style(feature) {
+        var p = feature.properties;
+        if (p.special) {
+          return { className: o.className + "-special", color: "#7a0177", weight: 2,
+                   dashArray: "6 4", fill: false };
+        }
+        var value = hasValues ? p[o.property] : null;
+        var missing = hasValues && (value === null || value === undefined);
+        return {
+          className: o.className, color: missing ? "#969696" : "#ffffff",
+          weight: missing ? 1 : 0.8, dashArray: missing ? "3 3" : null,
+          fillColor: hasValues ? classColor(value, o.bins, o.colors, o.missingColor) : "#9ecae1",
+          fillOpacity: hasValues ? 0.85 : 0.55
+        };
+      }
+      function tooltip(feature) {
+        var p = feature.properties, html = nameHtml(p);
+        if (p.special) { html += " <em>(" + escapeHtml(o.specialLabel) + ")</em>"; }
+        if (hasValues) {
+          var shown = formatValue(p[o.property], o.decimals, o.lang);
+          html += "<br>" + escapeHtml(o.valueLabel) + ": " +
+            (shown === null ? "<em>" + escapeHtml(o.noData) + "</em>"
+                            : escapeHtml(shown) + " " + escapeHtml(o.unit));
+        }
+        return html;
+      }
+      function bind(feature, layer) {
+        layer.bindTooltip(tooltip(feature), { sticky: true, className: "jjj-tooltip" });
+        layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#333" }); });
+        layer.on("mouseout", function () { group.resetStyle(layer); });
+      }
+      var group = L.geoJSON({ type: "FeatureCollection", features: regular },
+                            { style: style, onEachFeature: bind }).addTo(map);
+      var overlay = L.geoJSON({ type: "FeatureCollection", features: special },
+                              { style: style, onEachFeature: bind }).addTo(map);
+      if (o.fit !== false && group.getBounds().isValid()) {
+        map.fitBounds(group.getBounds(), { padding: [8, 8] });
+      }
+      JJJAtlas.layers.push(group, overlay);
+      markLoaded(map, "regions-drawn", regular.length);
+      return group;
+    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+  };
+
+  var CATEGORY_COLORS = { hospital: "#e31a1c", park: "#1f78b4", base: "#33a02c" };
+
+  /* A corridor: faint context units, the zone's members, distance band, line, facilities. */
+  JJJAtlas.corridor = function (map, o) {
+    var context = o.contextUrl ? fetchGeoJSON(o.contextUrl, { object: "regions",
+      shiftToGcj02: o.shiftToGcj02 }) : Promise.resolve(null);
+    return Promise.all([context, fetchGeoJSON(o.url, o)]).then(function (parts) {
+      if (parts[0]) {
+        L.geoJSON(parts[0], {
+          filter: function (f) { return !f.properties.special; },
+          style: { className: "jjj-context", color: "#bdbdbd", weight: 0.8,
+                   fillColor: "#f0f0f0", fillOpacity: 0.5 },
+          interactive: false
+        }).addTo(map);
+      }
+      var features = parts[1].features;
+      function byRole(role) {
+        return { type: "FeatureCollection",
+                 features: features.filter(function (f) { return f.properties.role === role; }) };
+      }
+      var band = L.geoJSON(byRole("band"), { style: { className: "jjj-band", color: "#fd8d3c",
+        weight: 1, dashArray: "4 4", fillColor: "#fdd0a2", fillOpacity: 0.35 },
+        interactive: false }).addTo(map);
+      var members = L.geoJSON(byRole("member"), {
+        style: { className: "jjj-member", color: "#54278f", weight: 2, fillColor: "#9e9ac8",
+                 fillOpacity: 0.45 },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip(nameHtml(f.properties), { sticky: true, className: "jjj-tooltip" });
+        }
+      }).addTo(map);
+      L.geoJSON(byRole("line"), { style: { className: "jjj-corridor-line", color: "#d94801",
+        weight: 4 } }).bindTooltip(escapeHtml(o.labels.corridor_line)).addTo(map);
+      var facilities = byRole("facility");
+      L.geoJSON(facilities, {
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { className: "jjj-facility", radius: 6, weight: 1.5,
+            color: "#ffffff", fillColor: CATEGORY_COLORS[f.properties.category] || "#6a3d9a",
+            fillOpacity: 0.95 });
+        },
+        onEachFeature: function (f, layer) {
+          var p = f.properties;
+          layer.bindPopup(nameHtml(p) + "<br>" + escapeHtml(o.labels[p.category] || p.category) +
+            " · " + escapeHtml(p.tier) + "<br>" + escapeHtml(o.labels.distance_km) + ": " +
+            escapeHtml(p.distance_km) + "<br><small>" + escapeHtml(p.source) + "</small>",
+            { maxWidth: 320 });
+          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en));
+        }
+      }).addTo(map);
+      var bounds = band.getBounds().extend(members.getBounds());
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
+      markLoaded(map, "facilities-drawn", facilities.features.length);
+      markLoaded(map, "corridor-drawn", byRole("line").features.length);
+    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+  };
+
+  global.JJJAtlas = JJJAtlas;
+})(window);
