@@ -7,6 +7,7 @@ deterministic for the same request, so they can be cached and ETagged.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Sequence
 
 from . import geojson
@@ -68,12 +69,13 @@ def _topojson(frame, metadata: dict) -> bytes:
         presimplify=False,
         toposimplify=False,
     )
-    text = topology.to_json()
-    import json
-
-    data = json.loads(text)
+    data = json.loads(topology.to_json())  # the topojson package writes missing values as NaN
+    for geometry in data["objects"]["regions"]["geometries"]:
+        geometry["properties"] = {
+            k: geojson.clean_value(v) for k, v in geometry.get("properties", {}).items()
+        }
     data.update(metadata)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 def corridor_export(zone_id: str, band_km: float) -> bytes:

@@ -27,7 +27,7 @@ def _round_coords(obj: Any, decimals: int) -> Any:
     return obj
 
 
-def _clean_value(value: Any) -> Any:
+def clean_value(value: Any) -> Any:
     """JSON-safe property value: NaN/NA → null, numpy scalars → Python."""
     if value is None:
         return None
@@ -66,7 +66,7 @@ def feature_collection(
     collection["features"] = [
         {
             "type": "Feature",
-            "properties": {k: _clean_value(v) for k, v in props.items()},
+            "properties": {k: clean_value(v) for k, v in props.items()},
             "geometry": geometry_to_geojson(geom, decimals),
         }
         for geom, props in features

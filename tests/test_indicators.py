@@ -1,0 +1,89 @@
+"""Indicator catalog and values: seed figures, census counting rule, sources, computed ones."""
+
+import pytest
+
+from geo.catalog import get_indicator, indicators
+from geo.errors import BadParameter, UnknownItem
+from geo.indicators import coverage, indicator_values, regions_with_indicators
+from geo.regions import regions
+
+REQUIRED = {
+    "top100_hospitals_2020", "health_technicians_per_1000_2020", "doctors_per_1000_2020",
+    "nurses_per_1000_2020", "academician_share_2023", "population_2020", "area_km2",
+    "population_density_2020", "top_hospitals", "nearest_top_hospital_km",
+}
+
+# ../shared/seeds/README.md: 000/001 §3.4 (2020) and 004 (2023), Beijing / Tianjin / Hebei.
+SEED_FIGURES = {
+    "top100_hospitals_2020": (21, 3, 0),
+    "health_technicians_per_1000_2020": (13.8, 8.2, 6.9),
+    "doctors_per_1000_2020": (5.4, 3.5, 3.2),
+    "nurses_per_1000_2020": (6.1, 3.0, 2.7),
+    "academician_share_2023": (88.5, 8.0, 3.5),
+}
+
+
+def test_catalog_has_required_indicators_with_full_metadata():
+    ids = {i.id for i in indicators()}
+    assert REQUIRED <= ids
+    for ind in indicators():
+        assert ind.title_zh and ind.title_en and ind.unit and ind.source and ind.levels
+
+
+@pytest.mark.parametrize("indicator_id,expected", SEED_FIGURES.items())
+def test_seed_figures_equal_the_papers(indicator_id, expected):
+    values = indicator_values(indicator_id, "province")["value"]
+    assert [values["110000"], values["120000"], values["130000"]] == list(expected)
+
+
+def test_population_counts_cities_as_drawn():
+    values = indicator_values("population_2020", "prefecture")["value"]
+    hebei_cities = [a for a in values.index if a.startswith("13") and a != "133100"]
+    assert len(hebei_cities) == 11
+    assert values[hebei_cities].sum() == 74_610_235
+    assert values["130100"] == 10_640_458 + 594_628  # Shijiazhuang incl. Xinji
+    assert values["130600"] == 9_242_610 + 1_095_986 + 1_205_440  # incl. Dingzhou, Xiong'an
+    assert values["133100"] == 1_205_440
+    assert values["110100"] == 21_893_095
+
+
+def test_every_value_has_a_source():
+    for ind in indicators():
+        for level in ind.levels:
+            table = indicator_values(ind.id, level)
+            assert table["source"].str.len().gt(0).all(), (ind.id, level)
+
+
+def test_missing_stays_missing():
+    gdp = regions_with_indicators("prefecture", ["gdp_2021"]).set_index("adcode")
+    assert gdp["gdp_2021"].isna().sum() >= 1  # Chengde/Hengshui have no sourced 2021 value
+    with_value, total = coverage("gdp_2021", "prefecture")
+    assert total == 13 and with_value < 13
+
+
+def test_area_and_density_are_computed():
+    area = indicator_values("area_km2", "county")
+    assert len(area) == 199
+    density = indicator_values("population_density_2020", "prefecture")["value"]
+    population = indicator_values("population_2020", "prefecture")["value"]
+    prefecture_area = regions("prefecture").set_index("adcode")["area_km2"]
+    assert density["110100"] == pytest.approx(population["110100"] / prefecture_area["110100"], abs=0.1)
+
+
+def test_top_hospital_counts_and_distances():
+    counts = indicator_values("top_hospitals", "province")["value"]
+    assert counts["130000"] == 0 and counts["110000"] >= 1
+    county = indicator_values("top_hospitals", "county")["value"]
+    assert county.sum() == counts.sum()
+    distance = indicator_values("nearest_top_hospital_km", "county")["value"]
+    assert len(distance) == 199 and (distance >= 0).all()
+    assert distance.max() > 300  # southern Hebei is far from Beijing's hospitals
+
+
+def test_bad_requests_name_what_is_valid():
+    with pytest.raises(UnknownItem, match="population_2020"):
+        get_indicator("no_such_indicator")
+    with pytest.raises(BadParameter, match="province"):
+        indicator_values("doctors_per_1000_2020", "county")
+    with pytest.raises(BadParameter, match="prefecture"):
+        indicator_values("population_2020", "township")
