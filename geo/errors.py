@@ -8,9 +8,7 @@ from collections.abc import Iterable
 class BadParameter(ValueError):
     """A parameter has a value outside its valid set (→ HTTP 400)."""
 
-    def __init__(
-        self, name: str, value: object, valid: Iterable[object] | str, reason: str = ""
-    ):
+    def __init__(self, name: str, value: object, valid: Iterable[object] | str, reason: str = ""):
         self.name = name
         self.value = value
         self.valid = valid if isinstance(valid, str) else [str(v) for v in valid]

@@ -93,8 +93,18 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
         features.append((geom, {"role": "member", **record}))
     features.append((analysis.line, {"role": "line", "id": zone.id, "through": list(zone.line)}))
     features.append((analysis.band, {"role": "band", "band_km": analysis.band_km}))
-    columns = ["id", "name_zh", "name_en", "category", "tier", "county_adcode", "distance_km",
-               "source", "year", "location_precision"]
+    columns = [
+        "id",
+        "name_zh",
+        "name_en",
+        "category",
+        "tier",
+        "county_adcode",
+        "distance_km",
+        "source",
+        "year",
+        "location_precision",
+    ]
     for record, geom in zip(
         analysis.facilities[columns].to_dict("records"), analysis.facilities.geometry.values
     ):

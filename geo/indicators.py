@@ -7,7 +7,7 @@ data" on maps and as an empty cell in downloads), never an estimate.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +25,7 @@ VALUE_COLUMNS = ("value", "source", "url", "note")
 ALBERS_JJJ = "+proj=aea +lat_1=37 +lat_2=41 +lat_0=39 +lon_0=116.5 +datum=WGS84 +units=m"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_table(indicator_id: str) -> pd.DataFrame:
     path = INDICATORS_DIR / f"{indicator_id}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -119,7 +119,7 @@ COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _values_cached(indicator_id: str, level: str) -> pd.DataFrame:
     indicator = get_indicator(indicator_id)
     check_level(level)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import geopandas as gpd
 
@@ -11,7 +11,7 @@ from .levels import check_level
 from .measure import geodesic_area_km2
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_layer(level: str) -> gpd.GeoDataFrame:
     frame = gpd.read_file(layer_path(level), engine="pyogrio")
     frame = frame.set_crs(4326, allow_override=True)

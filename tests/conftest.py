@@ -56,8 +56,15 @@ def live_server():
     gunicorn = Path(sys.executable).parent / "gunicorn"
     port = free_port()
     process = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--preload",
-         "webmap:create_app()"],
+        [
+            str(gunicorn),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--preload",
+            "webmap:create_app()",
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -65,9 +72,10 @@ def live_server():
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/api/zones")
-    except OSError:
+    except OSError as err:
         process.kill()
-        raise RuntimeError("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+        stderr = process.stderr.read().decode()[-2000:]
+        raise RuntimeError("gunicorn did not start: " + stderr) from err
     yield base
     process.terminate()
     process.wait(timeout=10)

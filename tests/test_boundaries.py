@@ -68,8 +68,14 @@ def test_no_gaps_no_overlaps(level):
     assert shapely.coverage_is_valid(units.geometry.values)
     # Gaps: the union has no interior holes other than what the source has (none in JJJ
     # except Tianjin/Beijing enclaves, which are covered by other units).
-    assert all(len(p.interiors) == 0 for p in getattr(shapely.union_all(
-        units.geometry.values), "geoms", [shapely.union_all(units.geometry.values)]))
+    assert all(
+        len(p.interiors) == 0
+        for p in getattr(
+            shapely.union_all(units.geometry.values),
+            "geoms",
+            [shapely.union_all(units.geometry.values)],
+        )
+    )
 
 
 @pytest.mark.parametrize("level", LEVELS)

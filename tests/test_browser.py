@@ -54,7 +54,10 @@ def test_county_choropleth_draws_199_shapes_legend_and_tooltips(page, live_serve
 
 
 def test_missing_values_are_drawn_distinctly(page, live_server, artifacts):
-    open_map(page, live_server + "/maps/choropleth?indicator=gdp_2021&level=prefecture&basemap=none&lang=zh")
+    open_map(
+        page,
+        live_server + "/maps/choropleth?indicator=gdp_2021&level=prefecture&basemap=none&lang=zh",
+    )
     assert page.locator("path.jjj-region").count() == 13
     dashed = page.locator("path.jjj-region[stroke-dasharray]")
     assert dashed.count() >= 2  # Chengde and Hengshui have no sourced 2021 GDP
@@ -85,9 +88,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def test_embed_renders_inside_an_iframe_from_another_origin(page, live_server, artifacts, tmp_path):
-    embed = live_server + "/embed/choropleth?indicator=population_density_2020&level=prefecture&basemap=none"
+    embed = (
+        live_server
+        + "/embed/choropleth?indicator=population_density_2020&level=prefecture&basemap=none"
+    )
     (tmp_path / "report.html").write_text(
-        f'<!DOCTYPE html><html><body><h1>A planning report</h1>'
+        f"<!DOCTYPE html><html><body><h1>A planning report</h1>"
         f'<iframe id="widget" src="{embed}" width="900" height="560" style="border:0"></iframe>'
         f"</body></html>",
         encoding="utf-8",
@@ -109,7 +115,9 @@ def test_embed_renders_inside_an_iframe_from_another_origin(page, live_server, a
 
 
 def test_amap_basemap_shifts_layers_to_gcj02(page, live_server):
-    open_map(page, live_server + "/maps/choropleth?indicator=area_km2&level=prefecture&basemap=none")
+    open_map(
+        page, live_server + "/maps/choropleth?indicator=area_km2&level=prefecture&basemap=none"
+    )
     lon, lat = page.evaluate("JJJAtlas.wgs84ToGcj02(116.3912, 39.9066)")
     expected = wgs84_to_gcj02(116.3912, 39.9066)
     assert lon == pytest.approx(float(expected[0]), abs=1e-9)

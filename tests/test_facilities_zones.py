@@ -40,8 +40,9 @@ def test_top_tier_counts_match_the_named_edition():
     assert "13" not in by_province
 
 
-@pytest.mark.parametrize("declared,convert", [("GCJ-02", crs.wgs84_to_gcj02),
-                                              ("BD-09", crs.wgs84_to_bd09)])
+@pytest.mark.parametrize(
+    "declared,convert", [("GCJ-02", crs.wgs84_to_gcj02), ("BD-09", crs.wgs84_to_bd09)]
+)
 def test_loader_converts_declared_crs(tmp_path, declared, convert):
     wgs = (116.271230, 39.905312)
     lon, lat = convert(*wgs)
@@ -67,10 +68,19 @@ def test_unknown_category_is_rejected():
 
 def test_zones_defined_by_members_and_dissolved():
     ids = {z.id for z in zones()}
-    assert {"tong-wu-lang", "tong-bao-tang", "jing-bao-shi", "xiongan", "jing-jin",
-            "jing-tang-qin"} <= ids
+    assert {
+        "tong-wu-lang",
+        "tong-bao-tang",
+        "jing-bao-shi",
+        "xiongan",
+        "jing-jin",
+        "jing-tang-qin",
+    } <= ids
     assert get_zone("tong-wu-lang").members == (
-        ("110112", "county"), ("120114", "county"), ("131000", "prefecture"))
+        ("110112", "county"),
+        ("120114", "county"),
+        ("131000", "prefecture"),
+    )
     frame = zones_frame().set_index("id")
     tongzhou = regions("county").set_index("adcode").loc["110112"].geometry
     assert frame.loc["tong-wu-lang"].geometry.buffer(1e-9).contains(tongzhou)

@@ -21,11 +21,17 @@ def read_json(response):
     return json.loads(data)
 
 
-@pytest.mark.parametrize("url", [
-    "/", "/?lang=zh", "/maps/choropleth?indicator=population_2020",
-    "/maps/corridor/tong-wu-lang", "/embed/choropleth?indicator=area_km2&level=county",
-    "/embed/corridor/xiongan",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/?lang=zh",
+        "/maps/choropleth?indicator=population_2020",
+        "/maps/corridor/tong-wu-lang",
+        "/embed/choropleth?indicator=area_km2&level=county",
+        "/embed/corridor/xiongan",
+    ],
+)
 def test_pages_render(client, url):
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "text/html"
@@ -49,13 +55,16 @@ def test_every_indicator_map_renders_at_every_level(client):
 
 
 def test_choropleth_page_fetches_data_by_url_and_shows_legend_and_source(client):
-    html = client.get("/maps/choropleth?indicator=population_2020&level=prefecture&lang=zh"
-                      ).get_data(as_text=True)
-    assert "/download/regions.topojson?level=prefecture&amp;indicators=population_2020" in html \
+    html = client.get(
+        "/maps/choropleth?indicator=population_2020&level=prefecture&lang=zh"
+    ).get_data(as_text=True)
+    assert (
+        "/download/regions.topojson?level=prefecture&amp;indicators=population_2020" in html
         or "/download/regions.topojson?level=prefecture\\u0026indicators=population_2020" in html
+    )
     assert "无数据" in html and "人" in html  # legend 'no data' and unit in Chinese
     assert "河北省第七次全国人口普查公报" in html  # source line
-    assert '&lt;iframe src=&#34;http://localhost/embed/choropleth?indicator=population_2020' in html
+    assert "&lt;iframe src=&#34;http://localhost/embed/choropleth?indicator=population_2020" in html
     assert len(html) < 30_000  # data is not inlined
 
 
@@ -66,23 +75,26 @@ def test_choropleth_parameters_all_work(client):
             assert client.get(url + "&palette=YlOrRd&basemap=amap").status_code == 200
 
 
-@pytest.mark.parametrize("url,status,parameter", [
-    ("/maps/choropleth?indicator=nope", 404, "indicator"),
-    ("/maps/choropleth", 400, "indicator"),
-    ("/maps/choropleth?indicator=area_km2&level=township", 400, "level"),
-    ("/maps/choropleth?indicator=doctors_per_1000_2020&level=county", 400, "level"),
-    ("/maps/choropleth?indicator=area_km2&scheme=jenks2", 400, "scheme"),
-    ("/maps/choropleth?indicator=area_km2&k=12", 400, "k"),
-    ("/maps/choropleth?indicator=area_km2&k=five", 400, "k"),
-    ("/maps/choropleth?indicator=area_km2&palette=Rainbow", 400, "palette"),
-    ("/maps/choropleth?indicator=area_km2&lang=fr", 400, "lang"),
-    ("/maps/choropleth?indicator=area_km2&basemap=google", 400, "basemap"),
-    ("/maps/choropleth?indicator=area_km2&basemap=tianditu", 400, "basemap"),
-    ("/maps/corridor/atlantis", 404, "zone"),
-    ("/maps/corridor/jing-jin?band_km=-3", 400, "band_km"),
-    ("/embed/corridor/atlantis", 404, "zone"),
-    ("/embed/choropleth?indicator=area_km2&k=2", 400, "k"),
-])
+@pytest.mark.parametrize(
+    "url,status,parameter",
+    [
+        ("/maps/choropleth?indicator=nope", 404, "indicator"),
+        ("/maps/choropleth", 400, "indicator"),
+        ("/maps/choropleth?indicator=area_km2&level=township", 400, "level"),
+        ("/maps/choropleth?indicator=doctors_per_1000_2020&level=county", 400, "level"),
+        ("/maps/choropleth?indicator=area_km2&scheme=jenks2", 400, "scheme"),
+        ("/maps/choropleth?indicator=area_km2&k=12", 400, "k"),
+        ("/maps/choropleth?indicator=area_km2&k=five", 400, "k"),
+        ("/maps/choropleth?indicator=area_km2&palette=Rainbow", 400, "palette"),
+        ("/maps/choropleth?indicator=area_km2&lang=fr", 400, "lang"),
+        ("/maps/choropleth?indicator=area_km2&basemap=google", 400, "basemap"),
+        ("/maps/choropleth?indicator=area_km2&basemap=tianditu", 400, "basemap"),
+        ("/maps/corridor/atlantis", 404, "zone"),
+        ("/maps/corridor/jing-jin?band_km=-3", 400, "band_km"),
+        ("/embed/corridor/atlantis", 404, "zone"),
+        ("/embed/choropleth?indicator=area_km2&k=2", 400, "k"),
+    ],
+)
 def test_page_errors_are_html_naming_valid_values(client, url, status, parameter):
     response = client.get(url)
     assert response.status_code == status and response.mimetype == "text/html"
@@ -90,16 +102,19 @@ def test_page_errors_are_html_naming_valid_values(client, url, status, parameter
     assert f"<code>{parameter}</code>" in html and "valid" in html.lower()
 
 
-@pytest.mark.parametrize("url,status,parameter", [
-    ("/download/regions.geojson?level=township", 400, "level"),
-    ("/download/regions.geojson?level=county&indicators=nope", 404, "indicator"),
-    ("/download/regions.csv?level=county&indicators=doctors_per_1000_2020", 400, "level"),
-    ("/download/facilities.geojson?category=school", 400, "category"),
-    ("/download/corridor.geojson?zone=atlantis", 404, "zone"),
-    ("/download/corridor.geojson?zone=jing-jin&band_km=wide", 400, "band_km"),
-    ("/api/indicators/nope", 404, "indicator"),
-    ("/api/zones/nope", 404, "zone"),
-])
+@pytest.mark.parametrize(
+    "url,status,parameter",
+    [
+        ("/download/regions.geojson?level=township", 400, "level"),
+        ("/download/regions.geojson?level=county&indicators=nope", 404, "indicator"),
+        ("/download/regions.csv?level=county&indicators=doctors_per_1000_2020", 400, "level"),
+        ("/download/facilities.geojson?category=school", 400, "category"),
+        ("/download/corridor.geojson?zone=atlantis", 404, "zone"),
+        ("/download/corridor.geojson?zone=jing-jin&band_km=wide", 400, "band_km"),
+        ("/api/indicators/nope", 404, "indicator"),
+        ("/api/zones/nope", 404, "zone"),
+    ],
+)
 def test_api_and_download_errors_are_json(client, url, status, parameter):
     response = client.get(url)
     assert response.status_code == status and response.mimetype == "application/json"
@@ -107,12 +122,15 @@ def test_api_and_download_errors_are_json(client, url, status, parameter):
     assert body["parameter"] == parameter and body["valid"] and "error" in body
 
 
-@pytest.mark.parametrize("url", [
-    "/maps/choropleth?indicator=<img src=x onerror=alert(1)>",
-    "/maps/choropleth?indicator=area_km2&palette=<img src=x onerror=alert(1)>",
-    "/maps/corridor/<img src=x onerror=alert(1)>",
-    "/embed/choropleth?indicator=area_km2&basemap=<img src=x onerror=alert(1)>",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/maps/choropleth?indicator=<img src=x onerror=alert(1)>",
+        "/maps/choropleth?indicator=area_km2&palette=<img src=x onerror=alert(1)>",
+        "/maps/corridor/<img src=x onerror=alert(1)>",
+        "/embed/choropleth?indicator=area_km2&basemap=<img src=x onerror=alert(1)>",
+    ],
+)
 def test_user_text_is_escaped_in_errors(client, url):
     html = client.get(url).get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -130,7 +148,8 @@ def test_regions_download_headers_and_caching(client):
     assert response.mimetype == "application/geo+json"
     assert response.headers["Content-Encoding"] == "gzip"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="jjj_county_area_km2_top_hospitals.geojson"')
+        'attachment; filename="jjj_county_area_km2_top_hospitals.geojson"'
+    )
     assert "max-age" in response.headers["Cache-Control"]
     etag = response.headers["ETag"]
     data = read_json(response)
@@ -142,15 +161,18 @@ def test_regions_download_headers_and_caching(client):
     assert "Content-Encoding" not in plain.headers and json.loads(plain.data) == data
 
 
-@pytest.mark.parametrize("url,count", [
-    ("/download/regions.geojson?level=province", 3),
-    ("/download/regions.geojson?level=prefecture", 14),
-    ("/download/facilities.geojson", None),
-    ("/download/facilities.geojson?category=hospital", None),
-    ("/download/zones.geojson", 6),
-    ("/download/corridors.geojson", 6),
-    ("/download/corridor.geojson?zone=jing-bao-shi&band_km=40", None),
-])
+@pytest.mark.parametrize(
+    "url,count",
+    [
+        ("/download/regions.geojson?level=province", 3),
+        ("/download/regions.geojson?level=prefecture", 14),
+        ("/download/facilities.geojson", None),
+        ("/download/facilities.geojson?category=hospital", None),
+        ("/download/zones.geojson", 6),
+        ("/download/corridors.geojson", 6),
+        ("/download/corridor.geojson?zone=jing-bao-shi&band_km=40", None),
+    ],
+)
 def test_geojson_downloads(client, url, count):
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/geo+json"
@@ -170,8 +192,10 @@ def test_downloads_read_back_with_a_gis_reader_equal_the_api(client):
     api = client.get("/api/indicators/population_2020").get_json()
     api_values = {row["adcode"]: row["value"] for row in api["values"]["prefecture"]}
     assert dict(zip(frame["adcode"], frame["population_2020"])) == api_values
-    csv = pd.read_csv(io.BytesIO(client.get(
-        f"/download/regions.csv?level=prefecture&indicators={ids}").data), dtype={"adcode": str})
+    csv = pd.read_csv(
+        io.BytesIO(client.get(f"/download/regions.csv?level=prefecture&indicators={ids}").data),
+        dtype={"adcode": str},
+    )
     assert dict(zip(csv["adcode"], csv["population_2020"])) == api_values
     assert "population_2020_source" in csv.columns
 

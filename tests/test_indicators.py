@@ -8,9 +8,16 @@ from geo.indicators import coverage, indicator_values, regions_with_indicators
 from geo.regions import regions
 
 REQUIRED = {
-    "top100_hospitals_2020", "health_technicians_per_1000_2020", "doctors_per_1000_2020",
-    "nurses_per_1000_2020", "academician_share_2023", "population_2020", "area_km2",
-    "population_density_2020", "top_hospitals", "nearest_top_hospital_km",
+    "top100_hospitals_2020",
+    "health_technicians_per_1000_2020",
+    "doctors_per_1000_2020",
+    "nurses_per_1000_2020",
+    "academician_share_2023",
+    "population_2020",
+    "area_km2",
+    "population_density_2020",
+    "top_hospitals",
+    "nearest_top_hospital_km",
 }
 
 # ../shared/seeds/README.md: 000/001 §3.4 (2020) and 004 (2023), Beijing / Tianjin / Hebei.
@@ -67,7 +74,9 @@ def test_area_and_density_are_computed():
     density = indicator_values("population_density_2020", "prefecture")["value"]
     population = indicator_values("population_2020", "prefecture")["value"]
     prefecture_area = regions("prefecture").set_index("adcode")["area_km2"]
-    assert density["110100"] == pytest.approx(population["110100"] / prefecture_area["110100"], abs=0.1)
+    assert density["110100"] == pytest.approx(
+        population["110100"] / prefecture_area["110100"], abs=0.1
+    )
 
 
 def test_top_hospital_counts_and_distances():

@@ -27,7 +27,9 @@ def _indicator_entry(indicator) -> dict:
 
 @bp.get("/indicators")
 def indicator_catalog():
-    return jsonify({"levels": list(LEVELS), "indicators": [_indicator_entry(i) for i in indicators()]})
+    return jsonify(
+        {"levels": list(LEVELS), "indicators": [_indicator_entry(i) for i in indicators()]}
+    )
 
 
 @bp.get("/indicators/<indicator_id>")

@@ -29,7 +29,7 @@ def _serve(args: argparse.Namespace) -> int:
         "--preload",
         "webmap:create_app()",
     ]
-    print("serving on http://%s:%s with %d workers" % (args.host, args.port, args.workers))
+    print(f"serving on http://{args.host}:{args.port} with {args.workers} workers")
     os.execv(gunicorn, argv)
     return 0  # pragma: no cover
 
