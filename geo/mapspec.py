@@ -31,7 +31,7 @@ from .i18n import DEFAULT_LANG, check_lang, text
 from .indicators import indicator_values
 from .levels import LEVELS, check_level
 from .regions import regions
-from .zones import DEFAULT_BAND_KM, CorridorAnalysis, corridor_analysis
+from .zones import CorridorAnalysis, corridor_analysis, parse_band_km
 
 
 def format_value(value: float | None, indicator: Indicator, lang: str = "en") -> str:
@@ -49,6 +49,22 @@ def default_level(indicator: Indicator) -> str:
     return [lv for lv in LEVELS if lv in indicator.levels][-1]
 
 
+class _MapQuery:
+    """URL parameters that fully describe a map (shared by a page, its embed, its links)."""
+
+    def _query_params(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def query(self, **overrides) -> dict[str, str]:
+        """Canonical query parameters describing this map (optionally changed)."""
+        params = self._query_params()
+        params.update({k: str(v) for k, v in overrides.items()})
+        return params
+
+    def query_string(self, **overrides) -> str:
+        return urlencode(self.query(**overrides))
+
+
 @dataclass
 class LegendEntry:
     label: str
@@ -58,7 +74,7 @@ class LegendEntry:
 
 
 @dataclass
-class ChoroplethSpec:
+class ChoroplethSpec(_MapQuery):
     indicator: Indicator
     level: str
     scheme: str
@@ -72,9 +88,8 @@ class ChoroplethSpec:
     units_with_value: int
     sources: list[str] = field(default_factory=list)
 
-    def query(self, **overrides) -> dict[str, str]:
-        """Canonical query parameters describing this map (optionally changed)."""
-        params = {
+    def _query_params(self) -> dict[str, str]:
+        return {
             "indicator": self.indicator.id,
             "level": self.level,
             "scheme": self.scheme,
@@ -83,11 +98,6 @@ class ChoroplethSpec:
             "lang": self.lang,
             "basemap": self.basemap.id,
         }
-        params.update({k: str(v) for k, v in overrides.items()})
-        return params
-
-    def query_string(self, **overrides) -> str:
-        return urlencode(self.query(**overrides))
 
     @property
     def title(self) -> str:
@@ -178,7 +188,7 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
 
 
 @dataclass
-class CorridorSpec:
+class CorridorSpec(_MapQuery):
     analysis: CorridorAnalysis
     lang: str
     basemap: Basemap
@@ -187,17 +197,12 @@ class CorridorSpec:
     def zone(self):
         return self.analysis.zone
 
-    def query(self, **overrides) -> dict[str, str]:
-        params = {
+    def _query_params(self) -> dict[str, str]:
+        return {
             "band_km": f"{self.analysis.band_km:g}",
             "lang": self.lang,
             "basemap": self.basemap.id,
         }
-        params.update({k: str(v) for k, v in overrides.items()})
-        return params
-
-    def query_string(self, **overrides) -> str:
-        return urlencode(self.query(**overrides))
 
     def member_rows(self) -> list[dict]:
         """Members with formatted indicator values, for the side-by-side table."""
@@ -231,11 +236,7 @@ def corridor_spec(
 ) -> CorridorSpec:
     """Validate corridor-map parameters and run the corridor analysis."""
     config = config or {}
-    raw_band = params.get("band_km") or DEFAULT_BAND_KM
-    try:
-        band_km = float(raw_band)
-    except (TypeError, ValueError):
-        raise BadParameter("band_km", raw_band, "a number of kilometres in (0, 200]") from None
+    band_km = parse_band_km(params.get("band_km"))
     lang = check_lang(params.get("lang") or DEFAULT_LANG)
     basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
     return CorridorSpec(corridor_analysis(zone_id, band_km), lang, basemap)

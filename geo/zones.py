@@ -166,6 +166,20 @@ def _local_equidistant(line: LineString) -> str:
     return f"+proj=aeqd +lat_0={centre.y:.6f} +lon_0={centre.x:.6f} +datum=WGS84 +units=m"
 
 
+def parse_band_km(raw: str | float | None) -> float:
+    """A band half-width from a request parameter (default 30 km); BadParameter if invalid."""
+    if raw is None or raw == "":
+        return DEFAULT_BAND_KM
+    valid = f"a number of kilometres in (0, {MAX_BAND_KM:g}]"
+    try:
+        band_km = float(raw)
+    except (TypeError, ValueError):
+        raise BadParameter("band_km", raw, valid) from None
+    if not (0 < band_km <= MAX_BAND_KM):  # also rejects NaN
+        raise BadParameter("band_km", raw, valid)
+    return band_km
+
+
 @dataclass
 class CorridorAnalysis:
     zone: Zone
@@ -208,8 +222,7 @@ def corridor_analysis(zone_id: str, band_km: float = DEFAULT_BAND_KM) -> Corrido
         measured in an azimuthal equidistant projection centred on the line.
     """
     zone = get_zone(zone_id)
-    if not (0 < band_km <= MAX_BAND_KM):
-        raise BadParameter("band_km", band_km, f"a number of kilometres in (0, {MAX_BAND_KM:g}]")
+    band_km = parse_band_km(band_km)
     line = corridor_line(zone)
     local = _local_equidistant(line)
     line_local = gpd.GeoSeries([line], crs=4326).to_crs(local)

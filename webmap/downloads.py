@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from geo import exports, facilities, zones
-from geo.errors import BadParameter
 
 from .caching import send_cached
 
@@ -21,41 +20,31 @@ def _indicator_ids() -> tuple[str, ...]:
     return tuple(i.strip() for i in raw.split(",") if i.strip())
 
 
-@bp.get("/regions.geojson")
-def regions_geojson():
+def _regions(fmt: str, mimetype: str):
     level = request.args.get("level", "prefecture")
     ids = exports.check_regions_request(level, _indicator_ids())
     return send_cached(
-        ("regions", "geojson", level, ids),
-        lambda: exports.regions_export(level, ids, "geojson"),
-        GEOJSON,
-        exports.download_name("regions", level, ids, "geojson"),
+        ("regions", fmt, level, ids),
+        lambda: exports.regions_export(level, ids, fmt),
+        mimetype,
+        exports.download_name("regions", level, ids, fmt),
     )
+
+
+@bp.get("/regions.geojson")
+def regions_geojson():
+    return _regions("geojson", GEOJSON)
 
 
 @bp.get("/regions.csv")
 def regions_csv():
-    level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
-    return send_cached(
-        ("regions", "csv", level, ids),
-        lambda: exports.regions_export(level, ids, "csv"),
-        CSV,
-        exports.download_name("regions", level, ids, "csv"),
-    )
+    return _regions("csv", CSV)
 
 
 @bp.get("/regions.topojson")
 def regions_topojson():
     """The same layer as TopoJSON (shared borders once): what the map pages draw."""
-    level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
-    return send_cached(
-        ("regions", "topojson", level, ids),
-        lambda: exports.regions_export(level, ids, "topojson"),
-        TOPOJSON,
-        exports.download_name("regions", level, ids, "topojson"),
-    )
+    return _regions("topojson", TOPOJSON)
 
 
 @bp.get("/facilities.geojson")
@@ -107,11 +96,7 @@ def corridors_geojson():
 @bp.get("/corridor.geojson")
 def corridor_geojson():
     zone_id = request.args.get("zone", "")
-    raw_band = request.args.get("band_km") or zones.DEFAULT_BAND_KM
-    try:
-        band_km = float(raw_band)
-    except ValueError:
-        raise BadParameter("band_km", raw_band, "a number of kilometres in (0, 200]") from None
+    band_km = zones.parse_band_km(request.args.get("band_km"))
     zones.get_zone(zone_id)  # 404 before caching anything
     return send_cached(
         ("corridor", zone_id, band_km),
