@@ -1,0 +1,640 @@
+"""Join any indicator table to the atlas's units: by adcode first, else by normalised name.
+
+Tables from statistical yearbooks, bulletins and spreadsheets name units in many ways:
+``130100``, ``130100.0``, 12-digit statistical codes, 石家庄 / 石家庄市, "Shijiazhuang City",
+"shijiazhuang shi", names from before a rename (冀州市, 滦县). :func:`join_table` maps each row
+to one unit of a level and says, for every row it could not place, why not. A name that fits
+several units (桥西区 is in Shijiazhuang and Zhangjiakou) is reported as ambiguous rather than
+guessed, unless a parent column (the prefecture of a county, the province of a prefecture)
+tells them apart.
+
+Name matching works in two tiers; the first tier with a candidate decides:
+
+1. the full name, Chinese or English, or a former name from ``data/boundaries/aliases.csv``;
+2. the name without its type suffix (省/市/区/县/新区/矿区/自治县, province/city/district/
+   county/new area, sheng/shi/qu/xian...). A suffix in the input must be of the same type as
+   the unit's (区 and 县 are different units: 承德市 is not 承德县), except that an autonomous
+   county may be written 县 (青龙县 → 青龙满族自治县). One-character Chinese stems are never
+   used (赵县 is not "赵").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from .errors import BadParameter
+from .levels import LEVELS, SPECIAL_UNITS, check_level
+from .paths import BOUNDARIES_DIR
+from .regions import regions
+
+ALIASES_PATH = BOUNDARIES_DIR / "aliases.csv"
+
+#: How a row was matched, in the order they are tried.
+HOW = ("adcode", "name", "alias")
+
+#: Column names recognised when the caller does not name the columns (compared after
+#: :func:`normalise_name`, so ``Adcode``, ``AD_CODE`` and ``ad code`` are all "adcode").
+ADCODE_COLUMNS: tuple[str, ...] = (
+    "adcode", "ad_code", "code", "区划代码", "行政区划代码", "统计用区划代码", "代码", "编码",
+    "admin_code", "division_code", "gb_code",
+)  # fmt: skip
+LEVEL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "province": ("province", "province_name", "省", "省份", "省级", "省名", "省市"),
+    "prefecture": (
+        "prefecture", "city", "city_name", "地级市", "地市", "城市", "市", "设区市", "所属城市",
+        "所属地市",
+    ),
+    "county": (
+        "county", "district", "county_name", "区县", "县区", "县市区", "县（市、区）", "县",
+        "区", "区县名称",
+    ),
+}  # fmt: skip
+NAME_COLUMNS: tuple[str, ...] = (
+    "name", "name_zh", "name_en", "名称", "地区", "城市", "地名", "区域", "行政区", "行政区划",
+    "region", "unit",
+)  # fmt: skip
+PARENT_COLUMNS: tuple[str, ...] = ("parent", "parent_name", "parent_adcode", "上级", "所属")
+
+# Type suffixes, longest first (only the longest matching one is stripped).
+_ZH_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("满族蒙古族自治县", "county"),
+    ("蒙古族自治县", "county"),
+    ("满族自治县", "county"),
+    ("回族自治县", "county"),
+    ("自治县", "county"),
+    ("矿区", "district"),
+    ("新区", "district"),
+    ("区", "district"),
+    ("县", "county"),
+    ("市", "city"),
+    ("省", "province"),
+)
+_EN_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        (
+            ("manchuandmongolautonomouscounty", "county"),
+            ("mongolautonomouscounty", "county"),
+            ("manchuautonomouscounty", "county"),
+            ("huiautonomouscounty", "county"),
+            ("autonomouscounty", "county"),
+            ("zizhixian", "county"),
+            ("county", "county"),
+            ("xian", "county"),
+            ("miningdistrict", "district"),
+            ("kuangqu", "district"),
+            ("newdistrict", "district"),
+            ("newarea", "district"),
+            ("xinqu", "district"),
+            ("district", "district"),
+            ("qu", "district"),
+            ("prefecturelevelcity", "city"),
+            ("prefecture", "city"),
+            ("municipality", "city"),
+            ("city", "city"),
+            ("shi", "city"),
+            ("province", "province"),
+            ("sheng", "province"),
+        ),
+        key=lambda pair: -len(pair[0]),
+    )
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ADCODE = re.compile(r"^(\d{6})(?:\d{6})?(?:\.0*)?$")
+
+
+# --- normalisation ---------------------------------------------------------------------
+
+
+def normalise_name(text: object) -> str:
+    """Comparable form of a unit name or column name.
+
+    Unicode NFKC (full-width → ASCII), tone marks removed (Shíjiāzhuāng → shijiazhuang),
+    case-folded, and everything but letters and digits dropped (spaces, apostrophes,
+    brackets, HTML tags' angle brackets...). Missing values give ``""``.
+
+    >>> normalise_name(" Chang'an  District ")
+    'changandistrict'
+    >>> normalise_name("石家庄市（市辖区）")
+    '石家庄市市辖区'
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+
+
+def _split_suffix(key: str) -> tuple[str, str] | None:
+    """``(stem, suffix type)`` of a normalised name, or None if it has no type suffix."""
+    suffixes = _ZH_SUFFIXES if _CJK.search(key) else _EN_SUFFIXES
+    for suffix, kind in suffixes:
+        if key.endswith(suffix):
+            return key[: -len(suffix)], kind
+    return None
+
+
+def _strip_suffix(key: str) -> tuple[str, str] | None:
+    """Like :func:`_split_suffix`, but None when the stem is too short to be a name.
+
+    One-character Chinese stems are names of their own (赵县 is never "赵"); an English
+    stem that short is no better.
+    """
+    split = _split_suffix(key)
+    return split if split is not None and len(split[0]) >= 2 else None
+
+
+def parse_adcodes(values: pd.Series) -> pd.Series:
+    """Six-digit adcodes from codes written in the usual ways; ``<NA>`` where there is none.
+
+    Accepts ints (130100), strings ('130100', ' 130100 '), floats as spreadsheets write
+    them (130100.0, '130100.0') and 12-digit statistical division codes
+    ('130100000000' → '130100').
+    """
+    text = values.astype("string").str.strip()
+    return text.str.extract(_ADCODE, expand=False).astype("string")
+
+
+# --- the name index of a level ---------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _read_aliases() -> pd.DataFrame:
+    columns = ["alias", "adcode", "note"]
+    if not ALIASES_PATH.exists():
+        return pd.DataFrame(columns=columns, dtype=str)
+    aliases = pd.read_csv(ALIASES_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(aliases.columns) != columns:
+        raise ValueError(f"{ALIASES_PATH}: columns {list(aliases.columns)}, expected {columns}")
+    return aliases
+
+
+def aliases(level: str) -> pd.DataFrame:
+    """Former names of the level's units, from ``data/boundaries/aliases.csv``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``alias``, ``adcode``, ``note``: only rows whose adcode is a unit of ``level``.
+    """
+    table = _read_aliases()
+    return table[table["adcode"].isin(regions(check_level(level))["adcode"])].reset_index(drop=True)
+
+
+@cache
+def _name_index(level: str) -> pd.DataFrame:
+    """Every key a unit of ``level`` answers to.
+
+    Columns: ``key`` (normalised), ``tier`` (0 full name or alias, 1 stem), ``kind`` (suffix
+    type of a stem: province/city/district/county), ``adcode``, ``how`` (name or alias),
+    ``note`` (the alias's note).
+    """
+    entries: list[tuple[str, int, str, str, str, str]] = []
+    for unit in regions(level)[["adcode", "name_zh", "name_en"]].itertuples(index=False):
+        zh_key, en_key = normalise_name(unit.name_zh), normalise_name(unit.name_en)
+        entries += [
+            (zh_key, 0, "", unit.adcode, "name", ""),
+            (en_key, 0, "", unit.adcode, "name", ""),
+        ]
+        unit_kind = (_split_suffix(zh_key) or ("", ""))[1]
+        zh_stem = _strip_suffix(zh_key)
+        if zh_stem:
+            entries.append((zh_stem[0], 1, unit_kind, unit.adcode, "name", ""))
+        # English prefecture names carry no suffix ("Shijiazhuang"): the whole name is the
+        # stem, of the Chinese name's type, so "Shijiazhuang City" finds it.
+        en_stem = _strip_suffix(en_key) or (en_key, unit_kind)
+        for kind in {en_stem[1], unit_kind} - {""} or {""}:
+            entries.append((en_stem[0], 1, kind, unit.adcode, "name", ""))
+    for alias in aliases(level).itertuples(index=False):
+        entries.append((normalise_name(alias.alias), 0, "", alias.adcode, "alias", alias.note))
+    index = pd.DataFrame(entries, columns=["key", "tier", "kind", "adcode", "how", "note"])
+    return index[index["key"] != ""].drop_duplicates(["key", "tier", "kind", "adcode", "how"])
+
+
+def _name_candidates(names: pd.Series, level: str) -> pd.DataFrame:
+    """Candidate units for each name: columns ``pos``, ``tier``, ``adcode``, ``how``, ``note``.
+
+    ``pos`` is the position of the name in ``names``. A name without candidates has no row.
+    """
+    keys = pd.Series([normalise_name(name) for name in names], dtype=object)
+    probes: list[tuple[int, str, int, str]] = []
+    for pos, key in enumerate(keys):
+        if not key:
+            continue
+        probes += [(pos, key, 0, ""), (pos, key, 1, "")]
+        stem = _strip_suffix(key)
+        if stem:
+            probes.append((pos, stem[0], 1, stem[1]))
+    columns = ["pos", "tier", "adcode", "how", "note"]
+    if not probes:
+        return pd.DataFrame(columns=columns)
+    probes_frame = pd.DataFrame(probes, columns=["pos", "key", "tier", "probe_kind"])
+    found = probes_frame.merge(_name_index(level), on=["key", "tier"])
+    # A typed suffix must agree with the unit's type (承德市 is not 承德县); at province
+    # level the three units are unmistakable and 北京 is both 市 and "province".
+    if level != "province":
+        agrees = (found["probe_kind"] == "") | (found["probe_kind"] == found["kind"])
+        found = found[agrees]
+    return found[columns].drop_duplicates(["pos", "tier", "adcode", "how"])
+
+
+# --- parents ---------------------------------------------------------------------------
+
+
+def _parent_sets(values: pd.Series, level: str) -> list[set[str] | None]:
+    """For each parent value, the adcodes of the higher-level units it may name (None: no
+    usable parent)."""
+    higher = LEVELS[: LEVELS.index(level)]
+    codes = parse_adcodes(values)
+    sets: list[set[str]] = [set() for _ in range(len(values))]
+    for pos, code in enumerate(codes):
+        if not pd.isna(code):
+            sets[pos].add(str(code))
+    for parent_level in higher:
+        candidates = _name_candidates(values, parent_level)
+        best = candidates[candidates["tier"] == candidates.groupby("pos")["tier"].transform("min")]
+        for pos, adcode in zip(best["pos"], best["adcode"], strict=True):
+            sets[pos].add(adcode)
+    return [found or None for found in sets]
+
+
+def _within(units: pd.DataFrame, parents: set[str]) -> pd.Series:
+    """Whether each unit lies in one of the ``parents`` (prefecture, province or special)."""
+    province = units["adcode"].str[:2] + "0000"
+    inside = units["parent_adcode"].isin(parents) | province.isin(parents)
+    for special in SPECIAL_UNITS:
+        if special.adcode in parents:
+            inside |= units["adcode"].isin(special.members)
+    return inside
+
+
+# --- the join --------------------------------------------------------------------------
+
+
+@dataclass
+class JoinResult:
+    """The outcome of :func:`join_table`.
+
+    Attributes
+    ----------
+    level : str
+    frame : GeoDataFrame
+        The level's units (EPSG:4326, as :func:`geo.regions.regions` returns them) left-joined
+        with the table's columns: one row per unit, table columns empty where no row matched.
+        Table columns whose names clash with the units' get the suffix ``_input``.
+    matched : DataFrame
+        One row per matched input row: ``row`` (the table's index label), ``adcode``,
+        ``how`` ('adcode', 'name' or 'alias') and ``note`` (the alias's note, else "").
+        Includes duplicates; only the first row per unit is in ``frame``.
+    unmatched : DataFrame
+        Input rows that matched no unit, with a ``reason`` column.
+    duplicated : DataFrame
+        Every matched row of units matched more than once: ``row``, ``adcode``, ``how``,
+        ``kept`` (True for the first, the one in ``frame``).
+    ambiguous : DataFrame
+        Input rows whose name fits several units, with ``candidates`` (list of adcodes) and
+        a ``reason``.
+    columns : dict
+        The columns used: ``adcode``, ``name``, ``parent`` (None where not used).
+    """
+
+    level: str
+    frame: gpd.GeoDataFrame
+    matched: pd.DataFrame
+    unmatched: pd.DataFrame
+    duplicated: pd.DataFrame
+    ambiguous: pd.DataFrame
+    columns: dict[str, str | None] = field(default_factory=dict)
+
+    def report(self) -> dict[str, Any]:
+        """A JSON-ready summary for display: counts, and the rows that need attention.
+
+        Returns
+        -------
+        dict
+            ``level``, ``columns``, ``counts`` (rows, matched by how, unmatched, ambiguous,
+            duplicated units, units, units with data), and lists ``unmatched``,
+            ``ambiguous``, ``duplicated``, ``aliases_used`` and ``units_without_data``.
+            Input text is returned as given; escape it when rendering HTML.
+        """
+        units = self.frame.set_index("adcode")
+        joined = set(self.matched["adcode"])
+
+        def unit(adcode: str) -> dict[str, str]:
+            return {
+                "adcode": adcode,
+                "name_zh": str(units.at[adcode, "name_zh"]),
+                "name_en": str(units.at[adcode, "name_en"]),
+            }
+
+        def given(row: pd.Series) -> dict[str, Any]:
+            return {
+                role: _plain(row[column])
+                for role, column in self.columns.items()
+                if column is not None and column in row.index
+            }
+
+        by_how = self.matched["how"].value_counts()
+        duplicated = [
+            {
+                **unit(adcode),
+                "rows": [_plain(r) for r in group["row"]],
+                "kept": _plain(group.loc[group["kept"], "row"].iloc[0]),
+            }
+            for adcode, group in self.duplicated.groupby("adcode", sort=False)
+        ]
+        return {
+            "level": self.level,
+            "columns": dict(self.columns),
+            "counts": {
+                "rows": len(self.matched) + len(self.unmatched) + len(self.ambiguous),
+                "matched": len(self.matched),
+                **{f"matched_by_{how}": int(by_how.get(how, 0)) for how in HOW},
+                "unmatched": len(self.unmatched),
+                "ambiguous": len(self.ambiguous),
+                "duplicated_units": len(duplicated),
+                "units": len(self.frame),
+                "units_with_data": len(joined),
+            },
+            "unmatched": [
+                {"row": _plain(label), **given(row), "reason": row["reason"]}
+                for label, row in self.unmatched.iterrows()
+            ],
+            "ambiguous": [
+                {
+                    "row": _plain(label),
+                    **given(row),
+                    "reason": row["reason"],
+                    "candidates": [unit(adcode) for adcode in row["candidates"]],
+                }
+                for label, row in self.ambiguous.iterrows()
+            ],
+            "duplicated": duplicated,
+            "aliases_used": [
+                {"row": _plain(row.row), **unit(row.adcode), "note": row.note}
+                for row in self.matched[self.matched["how"] == "alias"].itertuples()
+            ],
+            "units_without_data": [unit(a) for a in self.frame["adcode"] if a not in joined],
+        }
+
+
+def join_table(
+    table: pd.DataFrame,
+    level: str,
+    *,
+    adcode_column: str | None = None,
+    name_column: str | None = None,
+    parent_column: str | None = None,
+) -> JoinResult:
+    """Join an indicator table to the units of one level.
+
+    Each row is matched by adcode if it has one that is a unit of ``level``, else by name
+    (see the module docstring for the normalisation and former names). Nothing is guessed:
+    rows that fit no unit, or several, are reported with the reason.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Any table with a code column, a name column or both. Not modified.
+    level : {"province", "prefecture", "county"}
+    adcode_column, name_column : str, optional
+        The columns holding codes and names. Detected from the column names when not given
+        (``adcode``/``code``/``区划代码``...; ``name``/``name_zh``/``name_en``/``地区``/
+        ``城市``/``名称``... and the level's own word: ``county``/``区县``...).
+    parent_column : str, optional
+        Names or adcodes of each row's higher-level unit (the prefecture or province of a
+        county, the province of a prefecture), used only to tell apart names that fit
+        several units (桥西区 of 石家庄市 or of 张家口市). Detected (``city``/``城市``/
+        ``地市``/``province``/``省``...) when not given. Unknown at province level.
+
+    Returns
+    -------
+    JoinResult
+        ``frame`` is a GeoDataFrame in EPSG:4326 with one row per unit of the level
+        (special units such as Xiong'an New Area included).
+
+    Raises
+    ------
+    BadParameter
+        For an unknown level, a named column the table lacks, or a table with neither a
+        code nor a name column (the message lists the table's columns and those accepted).
+    """
+    check_level(level)
+    columns = _choose_columns(table, level, adcode_column, name_column, parent_column)
+    units = regions(level)
+    n_rows = len(table)
+
+    status = pd.Series("unmatched", index=range(n_rows), dtype=object)
+    adcode = pd.Series(pd.NA, index=range(n_rows), dtype=object)
+    how = pd.Series("", index=range(n_rows), dtype=object)
+    note = pd.Series("", index=range(n_rows), dtype=object)
+    reason = pd.Series("", index=range(n_rows), dtype=object)
+    candidates = pd.Series([[] for _ in range(n_rows)], dtype=object)
+
+    if columns["adcode"] is not None:
+        raw = table[columns["adcode"]].reset_index(drop=True)
+        codes = parse_adcodes(raw)
+        known = codes.isin(units["adcode"]).fillna(False).astype(bool)
+        status[known], adcode[known], how[known] = "matched", codes[known], "adcode"
+        blank = raw.isna() | (raw.astype("string").str.strip() == "")
+        reason[blank] = "no adcode"
+        unparsed = ~blank & codes.isna()
+        reason[unparsed] = "adcode " + raw[unparsed].astype(str) + " is not a 6- or 12-digit code"
+        foreign = ~blank & ~unparsed & ~known
+        reason[foreign] = "adcode " + codes[foreign].astype(str) + f" is not a {level} of the atlas"
+
+    if columns["name"] is not None:
+        todo = status != "matched"
+        names = table[columns["name"]].reset_index(drop=True)[todo]
+        parents = parent_text = None
+        if columns["parent"] is not None:
+            parent_values = table[columns["parent"]].reset_index(drop=True)[todo]
+            parents = _parent_sets(parent_values, level)
+            parent_text = ["" if pd.isna(v) else str(v).strip() for v in parent_values]
+        found = dict(tuple(_name_candidates(names, level).groupby("pos")))
+        no_candidates = pd.DataFrame(columns=["pos", "tier", "adcode", "how", "note"])
+        for pos, label in enumerate(names.index):
+            outcome = _decide(
+                found.get(pos, no_candidates),
+                units,
+                None if parents is None else parents[pos],
+                None if parent_text is None else parent_text[pos],
+            )
+            if outcome["status"] == "unmatched":
+                name_reason = outcome["reason"]
+                if normalise_name(names.iloc[pos]) == "":
+                    name_reason = "no name"
+                prefix = f"{reason[label]}; " if reason[label] else ""
+                reason[label] = prefix + name_reason
+                continue
+            status[label] = outcome["status"]
+            adcode[label] = outcome.get("adcode", pd.NA)
+            how[label] = outcome.get("how", "")
+            note[label] = outcome.get("note", "")
+            reason[label] = outcome.get("reason", "")
+            candidates[label] = outcome.get("candidates", [])
+
+    labels = table.index
+    is_matched = (status == "matched").to_numpy()
+    matched = pd.DataFrame(
+        {
+            "row": labels[is_matched],
+            "adcode": adcode[is_matched].astype(str).to_numpy(),
+            "how": how[is_matched].to_numpy(),
+            "note": note[is_matched].to_numpy(),
+        }
+    )
+    counts = matched["adcode"].map(matched["adcode"].value_counts())
+    duplicated = matched[counts > 1][["row", "adcode", "how"]].copy()
+    duplicated["kept"] = ~matched["adcode"].duplicated()[counts > 1]
+    duplicated = duplicated.reset_index(drop=True)
+
+    is_unmatched = (status == "unmatched").to_numpy()
+    unmatched = table[is_unmatched].copy()
+    unmatched["reason"] = reason[is_unmatched].to_numpy()
+    is_ambiguous = (status == "ambiguous").to_numpy()
+    ambiguous = table[is_ambiguous].copy()
+    ambiguous["candidates"] = candidates[is_ambiguous].to_numpy()
+    ambiguous["reason"] = reason[is_ambiguous].to_numpy()
+
+    first = ~matched["adcode"].duplicated()
+    kept = table[is_matched][first.to_numpy()].copy()
+    clashes = {c: f"{c}_input" for c in kept.columns if c in units.columns}
+    kept = kept.rename(columns=clashes)
+    kept.insert(0, "__adcode", matched.loc[first, "adcode"].to_numpy())
+    frame = units.merge(kept, how="left", left_on="adcode", right_on="__adcode")
+    frame = gpd.GeoDataFrame(frame.drop(columns="__adcode"), geometry="geometry", crs=units.crs)
+
+    return JoinResult(
+        level=level,
+        frame=frame,
+        matched=matched,
+        unmatched=unmatched,
+        duplicated=duplicated,
+        ambiguous=ambiguous,
+        columns=columns,
+    )
+
+
+def _decide(
+    found: pd.DataFrame,
+    units: pd.DataFrame,
+    parents: set[str] | None,
+    parent_text: str | None = None,
+) -> dict[str, Any]:
+    """Match, ambiguity or miss for one name from its candidates.
+
+    The first tier with a candidate decides, after keeping only the candidates within the
+    row's parent when it names one (``parents``: the parent's possible adcodes).
+    """
+    if found.empty:
+        return {"status": "unmatched", "reason": "name matches no unit"}
+    by_adcode = units.set_index("adcode", drop=False)
+    outside: list[str] = []
+    for _, tier in found.groupby("tier", sort=True):
+        adcodes = list(dict.fromkeys(tier["adcode"]))
+        if parents is not None:
+            inside = _within(by_adcode.loc[adcodes], parents).to_numpy()
+            outside += [a for a, ok in zip(adcodes, inside, strict=True) if not ok]
+            adcodes = [a for a, ok in zip(adcodes, inside, strict=True) if ok]
+        if len(adcodes) == 1:
+            rows = tier[tier["adcode"] == adcodes[0]]
+            by_name = rows[rows["how"] == "name"]
+            chosen = (by_name if not by_name.empty else rows).iloc[0]
+            return {
+                "status": "matched",
+                "adcode": adcodes[0],
+                "how": chosen["how"],
+                "note": chosen["note"],
+            }
+        if len(adcodes) > 1:
+            former = set(tier.loc[tier["how"] == "alias", "adcode"])
+            fits = ", ".join(_label(by_adcode, a, a in former) for a in adcodes)
+            if parents is not None:
+                hint = f"; all within {parent_text!r}"
+            elif parent_text:
+                hint = f"; parent {parent_text!r} is not a unit of the atlas"
+            elif parent_text == "":
+                hint = "; the row gives no parent to tell them apart"
+            else:
+                hint = "; add a parent column (prefecture or province) to tell them apart"
+            return {
+                "status": "ambiguous",
+                "candidates": adcodes,
+                "reason": f"name fits {fits}{hint}",
+            }
+    fits = ", ".join(_label(by_adcode, a) for a in dict.fromkeys(outside))
+    return {"status": "unmatched", "reason": f"name fits {fits}, none within {parent_text!r}"}
+
+
+def _label(units: pd.DataFrame, adcode: str, former: bool = False) -> str:
+    """``130703 桥西区 (in 130700)``, for messages; ``former`` notes a match on a former name."""
+    parent = units.at[adcode, "parent_adcode"]
+    where = f"in {parent}" if parent else ""
+    how = "by a former name" if former else ""
+    details = "; ".join(part for part in (where, how) if part)
+    return f"{adcode} {units.at[adcode, 'name_zh']}" + (f" ({details})" if details else "")
+
+
+def _choose_columns(
+    table: pd.DataFrame,
+    level: str,
+    adcode_column: str | None,
+    name_column: str | None,
+    parent_column: str | None,
+) -> dict[str, str | None]:
+    """The table's code, name and parent columns: as given (checked), else detected."""
+    given = {"adcode_column": adcode_column, "name_column": name_column}
+    given["parent_column"] = parent_column
+    for parameter, column in given.items():
+        if column is not None and column not in table.columns:
+            raise BadParameter(parameter, column, [str(c) for c in table.columns])
+    if parent_column is not None and level == "province":
+        raise BadParameter("parent_column", parent_column, "none at province level")
+
+    by_key: dict[str, Any] = {}
+    for column in table.columns:
+        by_key.setdefault(normalise_name(column), column)
+
+    def detect(accepted: tuple[str, ...], taken: set[Any]) -> Any:
+        for name in accepted:
+            column = by_key.get(normalise_name(name))
+            if column is not None and column not in taken:
+                return column
+        return None
+
+    name_words = LEVEL_COLUMNS[level] + NAME_COLUMNS
+    higher = LEVELS[: LEVELS.index(level)]
+    parent_words = tuple(w for lvl in reversed(higher) for w in LEVEL_COLUMNS[lvl])
+    parent_words += PARENT_COLUMNS if higher else ()
+    if adcode_column is None:
+        adcode_column = detect(ADCODE_COLUMNS, {name_column})
+    if name_column is None:
+        name_column = detect(name_words, {adcode_column})
+        if adcode_column is None and name_column is None:
+            accepted = [*ADCODE_COLUMNS, *name_words]
+            raise BadParameter(
+                "table columns",
+                [str(c) for c in table.columns],
+                accepted,
+                "no code or name column found; pass adcode_column= or name_column=",
+            )
+    if parent_column is None and name_column is not None and higher:
+        parent_column = detect(parent_words, {adcode_column, name_column})
+    return {"adcode": adcode_column, "name": name_column, "parent": parent_column}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready version of a cell or index label."""
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
