@@ -230,3 +230,53 @@ def test_security_headers_and_framing(client):
     assert "X-Frame-Options" not in embed.headers
     assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
     assert client.get("/download/zones.geojson").headers["X-Content-Type-Options"] == "nosniff"
+
+
+JOIN_CSV = "城市,医生数\n石家庄市,1\nShijiazhuang,2\n廊坊,3\nAtlantis,4\n<script>x</script>,5\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_join_upload_reports_matches_in_any_encoding(client, encoding):
+    response = client.post(
+        "/api/join?level=prefecture",
+        data={"file": (io.BytesIO(JOIN_CSV.encode(encoding)), "doctors.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    report = response.get_json()["report"]
+    assert report["counts"]["matched"] == 3 and report["counts"]["unmatched"] == 2
+    assert report["duplicated"][0]["adcode"] == "130100"
+    assert {row["name"] for row in report["unmatched"]} == {"Atlantis", "<script>x</script>"}
+
+
+def test_join_upload_as_geojson_reads_back(client):
+    response = client.post("/api/join?level=prefecture&format=geojson", data=JOIN_CSV.encode())
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    frame = gpd.read_file(io.BytesIO(response.data), engine="pyogrio")
+    joined = frame.set_index("adcode")
+    assert joined.loc["131000", "医生数"] == "3" and len(frame) == 14
+
+
+@pytest.mark.parametrize(
+    "body,status",
+    [
+        (b"", 400),
+        (b"a,b\n1,2\n3,4,5,6\n", 400),
+        (b"\x00\x01binary", 400),
+        (b"\xff\xfe\xfa\xfb" * 10, 400),
+        (b"only_a_header\n", 400),
+        (b"x" * (3 * 1024 * 1024), 413),
+    ],
+)
+def test_join_upload_bad_input_is_a_clear_4xx(client, body, status):
+    response = client.post("/api/join?level=prefecture", data=body)
+    assert response.status_code == status
+    payload = response.get_json()
+    assert payload["parameter"] == "file" and payload["valid"]
+    assert client.get("/api/zones").status_code == 200  # still serving
+
+
+def test_join_upload_bad_level_and_format(client):
+    assert client.post("/api/join?level=town", data=JOIN_CSV.encode()).status_code == 400
+    response = client.post("/api/join?format=xlsx", data=JOIN_CSV.encode())
+    assert response.status_code == 400 and response.get_json()["valid"] == ["json", "geojson"]

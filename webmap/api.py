@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
+from geo import geojson
 from geo.catalog import get_indicator, indicators
+from geo.errors import BadParameter
 from geo.indicators import coverage, indicator_values
-from geo.levels import LEVELS
+from geo.joins import join_table
+from geo.levels import LEVELS, check_level
+from geo.tables import read_csv_bytes
 from geo.zones import get_zone, zones
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -68,3 +72,37 @@ def zone_catalog():
 @bp.get("/zones/<zone_id>")
 def zone(zone_id: str):
     return jsonify(get_zone(zone_id).as_dict())
+
+
+JOIN_FORMATS = ("json", "geojson")
+
+
+@bp.post("/join")
+def join():
+    """Join an uploaded CSV (multipart field ``file`` or a text/csv body) to a level.
+
+    ``?level=`` (default prefecture), optional ``adcode_column``, ``name_column``,
+    ``parent_column``; ``format=json`` (report) or ``geojson`` (joined layer download).
+    """
+    level = check_level(request.args.get("level", "prefecture"))
+    fmt = request.args.get("format", "json")
+    if fmt not in JOIN_FORMATS:
+        raise BadParameter("format", fmt, JOIN_FORMATS)
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data()
+    table, encoding = read_csv_bytes(data)
+    result = join_table(
+        table,
+        level,
+        adcode_column=request.args.get("adcode_column") or None,
+        name_column=request.args.get("name_column") or None,
+        parent_column=request.args.get("parent_column") or None,
+    )
+    if fmt == "geojson":
+        body = geojson.dumps(geojson.frame_to_feature_collection(result.frame))
+        return Response(
+            body,
+            mimetype="application/geo+json",
+            headers={"Content-Disposition": f'attachment; filename="jjj_{level}_joined.geojson"'},
+        )
+    return jsonify({"encoding": encoding, "report": result.report()})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from geo.errors import BadParameter, UnknownItem
 
@@ -35,6 +35,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(UnknownItem)
     def _unknown(err: UnknownItem):
         return error_response(404, str(err), err.name, err.valid)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(err: RequestEntityTooLarge):
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        return error_response(
+            413, f"upload larger than the {limit:,}-byte limit", "file", f"at most {limit:,} bytes"
+        )
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
