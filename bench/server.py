@@ -89,9 +89,7 @@ def fetch(port: int, path: str, gzip_ok: bool = True, timeout: float = 60) -> Fe
     """GET ``path`` on a fresh connection, asking for gzip unless ``gzip_ok`` is false."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        return read_response(
-            conn, path, {"Accept-Encoding": "gzip" if gzip_ok else "identity"}
-        )
+        return read_response(conn, path, {"Accept-Encoding": "gzip" if gzip_ok else "identity"})
     finally:
         conn.close()
 
@@ -127,6 +125,13 @@ def child_pids(pid: int) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def machine_cpu_seconds() -> float:
+    """Busy CPU seconds of the whole machine so far (all processes, all cores), /proc/stat."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
 def loadavg() -> list[float]:

@@ -280,3 +280,23 @@ def test_join_upload_bad_level_and_format(client):
     assert client.post("/api/join?level=town", data=JOIN_CSV.encode()).status_code == 400
     response = client.post("/api/join?format=xlsx", data=JOIN_CSV.encode())
     assert response.status_code == 400 and response.get_json()["valid"] == ["json", "geojson"]
+
+
+def test_pages_and_own_assets_are_gzipped_when_accepted(client):
+    for url in (
+        "/maps/choropleth?indicator=area_km2&level=county",
+        "/static/atlas.js",
+        "/api/zones",
+    ):
+        response = client.get(url, headers=GZIP)
+        assert response.headers.get("Content-Encoding") == "gzip", url
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert gzip.decompress(response.data)
+        assert "Content-Encoding" not in client.get(url).headers
+
+
+def test_warm_app_serves_from_filled_caches():
+    from webmap import caching, create_app
+
+    create_app({"TESTING": True}, warm=True)
+    assert any(key[:3] == ("regions", "topojson", "county") for key in caching._entries)

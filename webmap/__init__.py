@@ -11,8 +11,13 @@ from typing import Any
 from flask import Flask
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the Flask app: blueprints for pages, embeds, API and downloads."""
+def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> Flask:
+    """Build the Flask app: blueprints for pages, embeds, API and downloads.
+
+    ``warm=True`` (what ``jjj-atlas serve`` uses with gunicorn's ``--preload``) loads the
+    data and fills the download caches before the workers fork, so every worker shares
+    them instead of paying for them on its first requests.
+    """
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
@@ -26,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, downloads, embed, errors, pages, security
+    from . import api, caching, downloads, embed, errors, pages, security
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
@@ -34,4 +39,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(downloads.bp)
     errors.register(app)
     security.register(app)
+    app.after_request(caching.compress_response)
+    if warm:
+        _warm(app)
     return app
+
+
+def _warm(app: Flask) -> None:
+    """Request the routes every map page needs, once, to fill the caches."""
+    from geo.levels import LEVELS
+
+    client = app.test_client()
+    for level in LEVELS:
+        for fmt in ("geojson", "topojson"):
+            client.get(
+                f"/download/regions.{fmt}?level={level}", headers={"Accept-Encoding": "gzip"}
+            )
+    client.get("/")

@@ -73,3 +73,33 @@ def send_cached(
     else:
         response = Response(entry.body, mimetype=mimetype, headers=headers)
     return response
+
+
+#: Text responses worth compressing on the fly (downloads are pre-compressed above).
+COMPRESSIBLE = (
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+)
+MIN_COMPRESS_BYTES = 1024
+
+
+def compress_response(response: Response) -> Response:
+    """gzip a text response (pages, our JS/CSS, JSON) when the client accepts it."""
+    if (
+        response.status_code != 200
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+        or not request.accept_encodings["gzip"]
+    ):
+        return response
+    response.direct_passthrough = False  # static files: read the body to compress it
+    body = response.get_data()
+    if len(body) < MIN_COMPRESS_BYTES:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response

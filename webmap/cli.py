@@ -27,7 +27,7 @@ def _serve(args: argparse.Namespace) -> int:
         "-",
         # Load the app (and its data caches) before forking: workers share it copy-on-write.
         "--preload",
-        "webmap:create_app()",
+        "webmap:create_app(warm=True)",
     ]
     print(f"serving on http://{args.host}:{args.port} with {args.workers} workers")
     os.execv(gunicorn, argv)
