@@ -132,7 +132,7 @@
       var overlay = L.geoJSON({ type: "FeatureCollection", features: special },
                               { style: style, onEachFeature: bind }).addTo(map);
       if (o.fit !== false && group.getBounds().isValid()) {
-        map.fitBounds(group.getBounds(), { padding: [8, 8] });
+        map.fitBounds(group.getBounds(), { padding: [8, 8], animate: false });
       }
       JJJAtlas.layers.push(group, overlay);
       markLoaded(map, "regions-drawn", regular.length);
@@ -189,7 +189,7 @@
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
       markLoaded(map, "facilities-drawn", facilities.features.length);
       markLoaded(map, "corridor-drawn", byRole("line").features.length);
     }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
