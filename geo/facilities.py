@@ -100,7 +100,7 @@ def facilities(category: str | None = None, located_only: bool = True) -> gpd.Ge
     return frame.copy()
 
 
-def top_hospitals() -> gpd.GeoDataFrame:
-    """Located hospitals of the national top-100 tier (what ``top_hospitals`` counts)."""
-    frame = facilities("hospital")
+def top_hospitals(located_only: bool = True) -> gpd.GeoDataFrame:
+    """Hospitals of the national top-100 tier (what ``top_hospitals`` counts)."""
+    frame = facilities("hospital", located_only=located_only)
     return frame[frame["tier"] == TOP_HOSPITAL_TIER]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .catalog import Indicator, check_indicator_level, get_indicator
 from .facilities import top_hospitals
-from .levels import check_level
+from .levels import XIONGAN, check_level
 from .measure import geodesic_distance_km
 from .paths import INDICATORS_DIR
 from .regions import regions
@@ -77,37 +77,72 @@ def _density(level: str) -> pd.DataFrame:
 
 def _top_hospital_count(level: str) -> pd.DataFrame:
     units = regions(level)
-    hospitals = top_hospitals()
-    joined = gpd.sjoin(hospitals[["id", "geometry"]], units[["adcode", "geometry"]], "inner")
-    counts = joined.groupby("adcode").size()
-    values = units["adcode"].map(counts).fillna(0)
+    ranked = top_hospitals(located_only=False)
+    # Count by the sourced county of each hospital (known for all, coordinates or not);
+    # county adcodes nest in prefectures/provinces by prefix.
+    prefix = {"county": 6, "prefecture": 4, "province": 2}[level]
+    counts = ranked["county_adcode"].str[:prefix].value_counts()
+    keys = units["adcode"].str[:prefix]
+    values = np.where(units["special"], np.nan, keys.map(counts).fillna(0))
+    if level == "prefecture":  # Xiong'an: count its member counties
+        members = ranked["county_adcode"].isin(XIONGAN.members).sum()
+        values = np.where(units["adcode"] == XIONGAN.adcode, members, values)
     return _computed_frame(
         units,
         values,
-        "computed: count of data/facilities hospitals of tier fudan-top100 inside the unit",
-        "see data/facilities/SOURCES.md for the ranking edition",
+        "computed: count of data/facilities hospitals of tier fudan-top100 "
+        "(复旦版《2021年度中国医院综合排行榜》) whose sourced county lies in the unit",
     )
 
 
+def _centroids_4326(units: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    return units.to_crs(ALBERS_JJJ).centroid.to_crs(4326)
+
+
 def _nearest_top_hospital(level: str) -> pd.DataFrame:
+    """Distance to the nearest ranked hospital with sourced coordinates (an upper bound
+    where a ranked hospital without coordinates might be nearer: such values say so)."""
     units = regions(level)
-    hospitals = top_hospitals()
-    centroids = units.to_crs(ALBERS_JJJ).centroid.to_crs(4326)
-    if hospitals.empty:
-        distances = np.full(len(units), np.nan)
-    else:
-        km = geodesic_distance_km(
-            centroids.x.to_numpy()[:, None],
-            centroids.y.to_numpy()[:, None],
-            hospitals.geometry.x.to_numpy()[None, :],
-            hospitals.geometry.y.to_numpy()[None, :],
-        )
-        distances = np.round(km.min(axis=1), 1)
+    located = top_hospitals()
+    centroids = _centroids_4326(units)
+    if located.empty:
+        return _computed_frame(units, np.full(len(units), np.nan), "")
+    km = geodesic_distance_km(
+        centroids.x.to_numpy()[:, None],
+        centroids.y.to_numpy()[:, None],
+        located.geometry.x.to_numpy()[None, :],
+        located.geometry.y.to_numpy()[None, :],
+    ).min(axis=1)
+    lower = _nearest_ranked_county(level)["value"].reindex(units["adcode"]).to_numpy()
+    frame = _computed_frame(
+        units,
+        np.round(km, 1),
+        "computed: geodesic distance (WGS 84 ellipsoid) from the unit's area centroid to "
+        "the nearest fudan-top100 hospital with sourced coordinates in data/facilities",
+    )
+    unlocated = len(top_hospitals(located_only=False)) - len(located)
+    uncertain = pd.Series(lower < km, index=units["adcode"].to_numpy())
+    frame.loc[uncertain[uncertain].index, "note"] = (
+        f"upper bound: {unlocated} ranked hospitals have no sourced coordinates and one of "
+        "them may be nearer; see nearest_top_hospital_county_km for the lower bound"
+    )
+    return frame
+
+
+def _nearest_ranked_county(level: str) -> pd.DataFrame:
+    """Distance to the nearest county that has a ranked hospital (a lower bound)."""
+    units = regions(level)
+    counties = regions("county").set_index("adcode")
+    ranked_counties = sorted(set(top_hospitals(located_only=False)["county_adcode"]))
+    targets = counties.loc[ranked_counties].to_crs(ALBERS_JJJ).geometry
+    centroids = units.to_crs(ALBERS_JJJ).centroid
+    metres = np.array([targets.distance(point).min() for point in centroids])
     return _computed_frame(
         units,
-        distances,
-        "computed: geodesic distance (WGS 84 ellipsoid) from the unit's area centroid to "
-        "the nearest fudan-top100 hospital in data/facilities",
+        np.round(metres / 1000.0, 1),
+        "computed: distance from the unit's area centroid to the nearest county-level unit "
+        "containing a fudan-top100 hospital (0 inside one), in an Albers equal-area "
+        "projection of the region (scale error < 1%)",
     )
 
 
@@ -116,6 +151,7 @@ COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
     "population_density_2020": _density,
     "top_hospitals": _top_hospital_count,
     "nearest_top_hospital_km": _nearest_top_hospital,
+    "nearest_top_hospital_county_km": _nearest_ranked_county,
 }
 
 

@@ -81,12 +81,17 @@ def test_area_and_density_are_computed():
 
 def test_top_hospital_counts_and_distances():
     counts = indicator_values("top_hospitals", "province")["value"]
-    assert counts["130000"] == 0 and counts["110000"] >= 1
+    assert counts.to_dict() == {"110000": 22, "120000": 3, "130000": 0}  # 2021年度 edition
     county = indicator_values("top_hospitals", "county")["value"]
-    assert county.sum() == counts.sum()
-    distance = indicator_values("nearest_top_hospital_km", "county")["value"]
-    assert len(distance) == 199 and (distance >= 0).all()
-    assert distance.max() > 300  # southern Hebei is far from Beijing's hospitals
+    assert county.sum() == 25 and len(county) == 199
+    upper = indicator_values("nearest_top_hospital_km", "county")
+    lower = indicator_values("nearest_top_hospital_county_km", "county")["value"]
+    assert len(upper) == 199 and (upper["value"] >= 0).all()
+    assert (lower <= upper["value"] + 0.1).all()  # the two bracket the true distance
+    assert lower["110101"] == 0  # Dongcheng has ranked hospitals
+    uncertain = upper["note"].str.startswith("upper bound")
+    assert uncertain[lower < upper["value"] - 0.1].all()
+    assert upper["value"].max() > 300  # southern Hebei is far from Beijing's hospitals
 
 
 def test_bad_requests_name_what_is_valid():

@@ -70,6 +70,11 @@
     return colors[colors.length - 1];
   }
 
+  function truncate(text, max) {
+    text = String(text === null || text === undefined ? "" : text);
+    return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
+  }
+
   function nameHtml(p) {
     return "<strong>" + escapeHtml(p.name_zh) + "</strong> " + escapeHtml(p.name_en);
   }
@@ -183,7 +188,8 @@
           var p = f.properties;
           layer.bindPopup(nameHtml(p) + "<br>" + escapeHtml(o.labels[p.category] || p.category) +
             " · " + escapeHtml(p.tier) + "<br>" + escapeHtml(o.labels.distance_km) + ": " +
-            escapeHtml(p.distance_km) + "<br><small>" + escapeHtml(p.source) + "</small>",
+            escapeHtml(p.distance_km) + "<br><small>" + escapeHtml(truncate(p.source, 160)) +
+            "</small>",
             { maxWidth: 320 });
           layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en));
         }
