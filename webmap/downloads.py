@@ -47,50 +47,46 @@ def regions_topojson():
     return _regions("topojson", TOPOJSON)
 
 
-@bp.get("/facilities.geojson")
-def facilities_geojson():
+def _facilities(fmt: str, mimetype: str):
     category = request.args.get("category") or None
-    frame = facilities.facilities(category)  # validates the category
+    # The CSV also lists facilities whose coordinates could not be sourced.
+    frame = facilities.facilities(category, located_only=fmt == "geojson")
     name = f"jjj_facilities_{category or 'all'}"
     return send_cached(
-        ("facilities", "geojson", category),
-        lambda: exports.frame_export(frame, name, "geojson"),
-        GEOJSON,
-        f"{name}.geojson",
+        ("facilities", fmt, category),
+        lambda: exports.frame_export(frame, name, fmt),
+        mimetype,
+        f"{name}.{fmt}",
     )
+
+
+@bp.get("/facilities.geojson")
+def facilities_geojson():
+    return _facilities("geojson", GEOJSON)
 
 
 @bp.get("/facilities.csv")
 def facilities_csv():
-    category = request.args.get("category") or None
-    frame = facilities.facilities(category, located_only=False)
-    name = f"jjj_facilities_{category or 'all'}"
+    return _facilities("csv", CSV)
+
+
+def _layer(name: str, build):
     return send_cached(
-        ("facilities", "csv", category),
-        lambda: exports.frame_export(frame, name, "csv"),
-        CSV,
-        f"{name}.csv",
+        (name,),
+        lambda: exports.frame_export(build(), f"jjj_{name}", "geojson"),
+        GEOJSON,
+        f"jjj_{name}.geojson",
     )
 
 
 @bp.get("/zones.geojson")
 def zones_geojson():
-    return send_cached(
-        ("zones",),
-        lambda: exports.frame_export(zones.zones_frame(), "jjj_zones", "geojson"),
-        GEOJSON,
-        "jjj_zones.geojson",
-    )
+    return _layer("zones", zones.zones_frame)
 
 
 @bp.get("/corridors.geojson")
 def corridors_geojson():
-    return send_cached(
-        ("corridors",),
-        lambda: exports.frame_export(zones.corridors_frame(), "jjj_corridors", "geojson"),
-        GEOJSON,
-        "jjj_corridors.geojson",
-    )
+    return _layer("corridors", zones.corridors_frame)
 
 
 @bp.get("/corridor.geojson")
