@@ -16,13 +16,11 @@ import pandas as pd
 from .catalog import Indicator, check_indicator_level, get_indicator
 from .facilities import top_hospitals
 from .levels import XIONGAN, check_level
-from .measure import geodesic_distance_km
+from .measure import ALBERS_JJJ, area_centroids, geodesic_distance_km
 from .paths import INDICATORS_DIR
 from .regions import regions
 
 VALUE_COLUMNS = ("value", "source", "url", "note")
-# An equal-area projection for the region's centroids (Albers, standard parallels 37°/41°N).
-ALBERS_JJJ = "+proj=aea +lat_1=37 +lat_2=41 +lat_0=39 +lon_0=116.5 +datum=WGS84 +units=m"
 
 
 @cache
@@ -95,16 +93,12 @@ def _top_hospital_count(level: str) -> pd.DataFrame:
     )
 
 
-def _centroids_4326(units: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    return units.to_crs(ALBERS_JJJ).centroid.to_crs(4326)
-
-
 def _nearest_top_hospital(level: str) -> pd.DataFrame:
     """Distance to the nearest ranked hospital with sourced coordinates (an upper bound
     where a ranked hospital without coordinates might be nearer: such values say so)."""
     units = regions(level)
     located = top_hospitals()
-    centroids = _centroids_4326(units)
+    centroids = area_centroids(units)
     if located.empty:
         return _computed_frame(units, np.full(len(units), np.nan), "")
     km = geodesic_distance_km(
@@ -113,7 +107,11 @@ def _nearest_top_hospital(level: str) -> pd.DataFrame:
         located.geometry.x.to_numpy()[None, :],
         located.geometry.y.to_numpy()[None, :],
     ).min(axis=1)
-    lower = _nearest_ranked_county(level)["value"].reindex(units["adcode"]).to_numpy()
+    lower = (
+        indicator_values("nearest_top_hospital_county_km", level)["value"]
+        .reindex(units["adcode"])
+        .to_numpy()
+    )
     frame = _computed_frame(
         units,
         np.round(km, 1),

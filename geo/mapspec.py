@@ -8,7 +8,7 @@ reproduces exactly what was seen.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import numpy as np
@@ -86,7 +86,6 @@ class ChoroplethSpec(_MapQuery):
     legend: list[LegendEntry]
     units_total: int
     units_with_value: int
-    sources: list[str] = field(default_factory=list)
 
     def _query_params(self) -> dict[str, str]:
         return {
@@ -148,7 +147,7 @@ def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: 
 
 
 def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) -> ChoroplethSpec:
-    """Validate map parameters and decide classes, colours, legend and sources.
+    """Validate map parameters and decide classes, colours and legend.
 
     ``indicator`` is required; every other parameter has a default. Raises
     :class:`~geo.errors.UnknownItem` (unknown indicator) or
@@ -183,7 +182,6 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
         legend=_legend(classification, indicator, lang, missing),
         units_total=len(units),
         units_with_value=len(regular),
-        sources=sorted(set(values["source"])),
     )
 
 
@@ -206,7 +204,7 @@ class CorridorSpec(_MapQuery):
 
     def member_rows(self) -> list[dict]:
         """Members with formatted indicator values, for the side-by-side table."""
-        headers = [get_indicator(i) for i in self.analysis.member_indicators]
+        headers = self.indicator_headers()
         return [
             {
                 "record": record,

@@ -17,11 +17,12 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
-from .catalog import indicators
+from .catalog import get_indicator, indicators
 from .errors import BadParameter, UnknownItem
 from .facilities import facilities
-from .indicators import ALBERS_JJJ, indicator_values
+from .indicators import indicator_values
 from .levels import LEVELS
+from .measure import area_centroids
 from .paths import ZONES_DIR
 from .regions import regions
 
@@ -104,11 +105,6 @@ def _all_units() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=4326).set_index("adcode")
 
 
-def _centroids(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Area centroids computed in an equal-area projection, returned in EPSG:4326."""
-    return geometries.to_crs(ALBERS_JJJ).centroid.to_crs(4326)
-
-
 def zone_members(zone: Zone) -> gpd.GeoDataFrame:
     """The member units of a zone (EPSG:4326), in the zone's order."""
     units = _all_units()
@@ -119,7 +115,7 @@ def zone_members(zone: Zone) -> gpd.GeoDataFrame:
 def corridor_line(zone: Zone) -> LineString:
     """The corridor line (EPSG:4326) through the area centroids of ``zone.line`` in order."""
     units = _all_units()
-    points = _centroids(units.loc[list(zone.line)].geometry)
+    points = area_centroids(units.loc[list(zone.line)].geometry)
     return LineString([(round(p.x, 6), round(p.y, 6)) for p in points])
 
 
@@ -199,15 +195,13 @@ def member_indicator_table(zone: Zone) -> tuple[pd.DataFrame, list[str]]:
     member_levels = set(table["level"])
     ids = [i.id for i in indicators() if member_levels & set(i.levels)]
     for indicator_id in ids:
-        column = []
-        for adcode, level in zip(table["adcode"], table["level"]):
-            indicator = next(i for i in indicators() if i.id == indicator_id)
-            if level not in indicator.levels:
-                column.append(np.nan)
-                continue
-            values = indicator_values(indicator_id, level)["value"]
-            column.append(values.get(adcode, np.nan))
-        table[indicator_id] = column
+        levels = get_indicator(indicator_id).levels
+        table[indicator_id] = [
+            indicator_values(indicator_id, level)["value"].get(adcode, np.nan)
+            if level in levels
+            else np.nan
+            for adcode, level in zip(table["adcode"], table["level"])
+        ]
     return table.reset_index(drop=True), ids
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from geo.basemaps import DEFAULT_BASEMAP, check_basemap
 from geo.catalog import indicators
-from geo.i18n import DEFAULT_LANG, check_lang
+from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.mapspec import choropleth_spec, corridor_spec, default_level
 from geo.zones import zones
 
@@ -27,7 +27,7 @@ def gallery():
             "url": url_for("downloads.regions_topojson", level="prefecture"),
             "object": "regions",
             "className": "jjj-region",
-            "specialLabel": views.text("special_area", lang),
+            "specialLabel": text("special_area", lang),
             "shiftToGcj02": basemap.datum == "GCJ02",
         },
     )
@@ -49,7 +49,7 @@ def gallery():
         fmap=maps.render(fmap),
         cards=cards,
         zone_cards=zone_cards,
-        **views._template_globals(lang),
+        **views.template_globals(lang),
     )
 
 

@@ -14,7 +14,7 @@ from . import maps
 EMBED_HEIGHT = 480
 
 
-def _template_globals(lang: str) -> dict:
+def template_globals(lang: str) -> dict:
     other = "zh" if lang == "en" else "en"
     args = request.args.to_dict()
     args["lang"] = other
@@ -53,7 +53,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
             "csv": url_for("downloads.regions_csv", **data),
         },
         embed_snippet=embed_snippet("embed.choropleth", spec.title, **spec.query()),
-        **_template_globals(spec.lang),
+        **template_globals(spec.lang),
     )
 
 
@@ -72,5 +72,5 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
         embed_snippet=embed_snippet(
             "embed.corridor", spec.zone.name(spec.lang), zone_id=spec.zone.id, **spec.query()
         ),
-        **_template_globals(spec.lang),
+        **template_globals(spec.lang),
     )
