@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import ClassVar
 
 from .errors import BadParameter, UnknownItem
 from .levels import LEVELS
@@ -18,6 +19,9 @@ from .paths import INDICATORS_DIR
 
 @dataclass(frozen=True)
 class Indicator:
+    """A bundled indicator; satisfies :class:`geo.sources.IndicatorSource`."""
+
+    kind: ClassVar[str] = "indicator"
     id: str
     title_zh: str
     title_en: str
@@ -37,6 +41,18 @@ class Indicator:
 
     def unit_label(self, lang: str = "en") -> str:
         return (self.unit_zh or self.unit) if lang == "zh" else self.unit
+
+    def values(self, level: str):
+        """Sourced values at ``level`` (see :func:`geo.indicators.indicator_values`)."""
+        from .indicators import indicator_values
+
+        return indicator_values(self.id, level)
+
+    def query_params(self) -> dict[str, str]:
+        return {"indicator": self.id}
+
+    def data_params(self) -> dict[str, str]:
+        return {"indicators": self.id}
 
     def as_dict(self) -> dict:
         return {

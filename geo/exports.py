@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from . import geojson
 from .catalog import check_indicator_level, get_indicator
 from .errors import BadParameter
-from .indicators import regions_with_indicators
+from .indicators import regions_with_sources
 from .levels import check_level
 
 FORMATS = ("geojson", "csv", "topojson")
@@ -38,24 +38,47 @@ def download_name(kind: str, level: str, indicator_ids: Sequence[str], fmt: str)
     return "_".join(parts) + f".{fmt}"
 
 
-def regions_export(level: str, indicator_ids: Sequence[str], fmt: str) -> bytes:
-    """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes."""
-    ids = check_regions_request(level, indicator_ids)
+def regions_export(
+    level: str,
+    indicators: Sequence,
+    fmt: str,
+    name: str | None = None,
+    metadata: dict | None = None,
+) -> bytes:
+    """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes.
+
+    ``indicators``: bundled indicator ids, or :class:`geo.sources.IndicatorSource` objects
+    (a published dataset's columns); ``metadata`` is added to GeoJSON/TopoJSON output.
+    """
+    if all(isinstance(i, str) for i in indicators):
+        ids = check_regions_request(level, indicators)
+        sources = [get_indicator(i) for i in ids]
+    else:
+        check_level(level)
+        sources = list(indicators)
+        ids = tuple(s.id for s in sources)
     if fmt not in FORMATS:
         raise BadParameter("format", fmt, FORMATS)
-    frame = regions_with_indicators(level, ids)
+    frame = regions_with_sources(level, sources)
     if fmt == "csv":
         table = frame.drop(columns=frame.geometry.name)
+        table.columns = [_csv_safe(str(c)) for c in table.columns]
         buffer = io.StringIO()
         table.to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue().encode("utf-8")
     metadata = {
-        "name": download_name("regions", level, ids, fmt).rsplit(".", 1)[0],
-        "indicators": [get_indicator(i).as_dict() for i in ids],
+        "name": name or download_name("regions", level, ids, fmt).rsplit(".", 1)[0],
+        "indicators": [s.as_dict() for s in sources],
+        **(metadata or {}),
     }
     if fmt == "topojson":
         return _topojson(frame, metadata)
     return geojson.dumps(geojson.frame_to_feature_collection(frame, metadata=metadata)).encode()
+
+
+def _csv_safe(header: str) -> str:
+    """A user-given column name that a spreadsheet would run as a formula is quoted."""
+    return "'" + header if header[:1] in ("=", "+", "-", "@") else header
 
 
 def _topojson(frame, metadata: dict) -> bytes:

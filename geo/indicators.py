@@ -189,11 +189,20 @@ def regions_with_indicators(
 
     Column ``<id>`` holds the value (NaN when missing), ``<id>_source`` where it came from.
     """
+    sources = [get_indicator(i) for i in indicator_ids]
+    return regions_with_sources(level, sources, include_special=include_special)
+
+
+def regions_with_sources(
+    level: str, sources: Sequence, include_special: bool = True
+) -> gpd.GeoDataFrame:
+    """Like :func:`regions_with_indicators`, for any :class:`geo.sources.IndicatorSource`
+    (bundled indicators and published dataset columns alike)."""
     frame = regions(level, include_special=include_special)
-    for indicator_id in indicator_ids:
-        values = indicator_values(indicator_id, level)
-        frame[indicator_id] = frame["adcode"].map(values["value"]).astype(float)
-        frame[f"{indicator_id}_source"] = frame["adcode"].map(values["source"])
+    for source in sources:
+        values = source.values(level)
+        frame[source.id] = frame["adcode"].map(values["value"]).astype(float)
+        frame[f"{source.id}_source"] = frame["adcode"].map(values["source"])
     return frame
 
 

@@ -1,8 +1,8 @@
 """What a map shows, decided without a web server (the web layer only renders it).
 
-A map is fully described by its query parameters (indicator, level, scheme, k, palette,
-lang, basemap), so a page, its embed and its downloads share one description and a URL
-reproduces exactly what was seen.
+A map is fully described by its query parameters (indicator — or dataset, column and
+version — level, scheme, k, palette, lang, basemap), so a page, its embed and its downloads
+share one description and a URL reproduces exactly what was seen.
 """
 
 from __future__ import annotations
@@ -26,15 +26,14 @@ from .classify import (
     check_scheme,
     classify,
 )
-from .errors import BadParameter
 from .i18n import DEFAULT_LANG, check_lang, text
-from .indicators import indicator_values
 from .levels import LEVELS, check_level
 from .regions import regions
+from .sources import IndicatorSource, source_from_params
 from .zones import CorridorAnalysis, corridor_analysis, parse_band_km
 
 
-def format_value(value: float | None, indicator: Indicator, lang: str = "en") -> str:
+def format_value(value: float | None, indicator: IndicatorSource, lang: str = "en") -> str:
     """A value as shown to people: grouped digits, the catalog's decimals, or 'no data'."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return text("no_data", lang)
@@ -44,7 +43,7 @@ def format_value(value: float | None, indicator: Indicator, lang: str = "en") ->
     return f"{value:,.{decimals}f}"
 
 
-def default_level(indicator: Indicator) -> str:
+def default_level(indicator: IndicatorSource) -> str:
     """The finest level the indicator exists at."""
     return [lv for lv in LEVELS if lv in indicator.levels][-1]
 
@@ -75,7 +74,8 @@ class LegendEntry:
 
 @dataclass
 class ChoroplethSpec(_MapQuery):
-    indicator: Indicator
+    #: What the map shows: a bundled Indicator or a published DatasetColumn (one interface).
+    indicator: IndicatorSource
     level: str
     scheme: str
     k: int
@@ -89,7 +89,7 @@ class ChoroplethSpec(_MapQuery):
 
     def _query_params(self) -> dict[str, str]:
         return {
-            "indicator": self.indicator.id,
+            **self.indicator.query_params(),
             "level": self.level,
             "scheme": self.scheme,
             "k": str(self.k),
@@ -108,7 +108,7 @@ class ChoroplethSpec(_MapQuery):
 
     def data_query(self) -> dict[str, str]:
         """Query for the download endpoints serving this map's data."""
-        return {"level": self.level, "indicators": self.indicator.id}
+        return {"level": self.level, **self.indicator.data_params()}
 
     def layer_options(self, data_url: str) -> dict:
         """Options for the browser-side layer (static/atlas.js ``JJJAtlas.regions``)."""
@@ -132,7 +132,7 @@ class ChoroplethSpec(_MapQuery):
         }
 
 
-def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: int):
+def _legend(c: Classification | None, indicator: IndicatorSource, lang: str, missing: int):
     entries = []
     if c is not None:
         lower = c.minimum
@@ -146,17 +146,22 @@ def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: 
     return entries
 
 
-def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) -> ChoroplethSpec:
+def choropleth_spec(
+    params: Mapping[str, str],
+    config: Mapping | None = None,
+    source: IndicatorSource | None = None,
+) -> ChoroplethSpec:
     """Validate map parameters and decide classes, colours and legend.
 
-    ``indicator`` is required; every other parameter has a default. Raises
-    :class:`~geo.errors.UnknownItem` (unknown indicator) or
-    :class:`~geo.errors.BadParameter` (anything else invalid), naming the valid values.
+    ``indicator`` (a bundled indicator) or ``dataset`` + ``column`` [+ ``v``] (a published
+    dataset, read from ``config["DATABASE_URL"]``) is required; every other parameter has a
+    default. Raises :class:`~geo.errors.UnknownItem` (unknown indicator or dataset),
+    :class:`~geo.errors.DatasetGone` (deleted dataset) or :class:`~geo.errors.BadParameter`
+    (anything else invalid), naming the valid values. ``source`` overrides what the
+    parameters name (the preview of an upload that is not published yet).
     """
     config = config or {}
-    if not params.get("indicator"):
-        raise BadParameter("indicator", "", "an indicator id (see /api/indicators)")
-    indicator = get_indicator(params["indicator"])
+    indicator = source if source is not None else source_from_params(params, config)
     level = check_level(params.get("level") or default_level(indicator))
     check_indicator_level(indicator, level)
     scheme = check_scheme(params.get("scheme") or DEFAULT_SCHEME)
@@ -166,7 +171,7 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
     basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
 
     units = regions(level, include_special=False)
-    values = indicator_values(indicator.id, level)
+    values = indicator.values(level)
     regular = values[values.index.isin(units["adcode"])]
     classification = classify(regular["value"].to_numpy(), scheme, k, palette)
     missing = len(units) - len(regular)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from geo import exports, facilities, zones
+from geo.sources import regions_request
 
 from .caching import send_cached
 
@@ -15,19 +16,19 @@ CSV = "text/csv"
 TOPOJSON = "application/json"
 
 
-def _indicator_ids() -> tuple[str, ...]:
-    raw = request.args.get("indicators", "")
-    return tuple(i.strip() for i in raw.split(",") if i.strip())
-
-
 def _regions(fmt: str, mimetype: str):
-    level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
+    """Bundled indicators (``indicators=``) or a published dataset (``dataset=[&v=]``); the
+    cache key holds the dataset version resolved for this request, never "latest"."""
+    req = regions_request(request.args, current_app.config)
+    latest = "dataset" in request.args and not request.args.get("v")
     return send_cached(
-        ("regions", fmt, level, ids),
-        lambda: exports.regions_export(level, ids, fmt),
+        ("regions", fmt, *req.cache_key),
+        lambda: exports.regions_export(
+            req.level, req.sources, fmt, req.download_name(fmt)[: -len(fmt) - 1], req.metadata
+        ),
         mimetype,
-        exports.download_name("regions", level, ids, fmt),
+        req.download_name(fmt),
+        max_age=0 if latest else 3600,
     )
 
 

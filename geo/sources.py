@@ -1,0 +1,145 @@
+"""Indicator sources: what a choropleth, a download or an export can show.
+
+A bundled indicator (:class:`geo.catalog.Indicator`) and a column of a published dataset
+(:class:`geo.datasets.DatasetColumn`) both satisfy :class:`IndicatorSource`, so the map
+spec, the classification, the exports and the downloads take either through one interface.
+:func:`source_from_params` and :func:`regions_request` read which one a URL names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import pandas as pd
+
+from .catalog import check_indicator_level, get_indicator
+from .errors import BadParameter
+from .levels import LEVELS, check_level
+
+
+@runtime_checkable
+class IndicatorSource(Protocol):
+    """Values per unit, with the labels and citation every map and download shows.
+
+    ``id`` names the value property in downloads (``<id>`` and ``<id>_source``).
+    """
+
+    kind: str  # "indicator" (bundled) or "dataset" (published by a user)
+    id: str
+    levels: tuple[str, ...]
+    year: int | None
+    decimals: int | None
+    source: str
+    description: str
+
+    def title(self, lang: str = "en") -> str: ...
+
+    def unit_label(self, lang: str = "en") -> str: ...
+
+    def as_dict(self) -> dict: ...
+
+    def values(self, level: str) -> pd.DataFrame:
+        """Indexed by ``adcode``: ``value`` (float), ``source``, ``url``, ``note``; units
+        without a value are absent."""
+        ...
+
+    def query_params(self) -> dict[str, str]:
+        """URL parameters naming this source on a map URL (``indicator=`` or ``dataset=``…)."""
+        ...
+
+    def data_params(self) -> dict[str, str]:
+        """URL parameters naming this source's data on the download endpoints."""
+        ...
+
+
+def source_from_params(params: Mapping[str, str], config: Mapping | None = None):
+    """The source a map URL names: ``indicator=ID``, or ``dataset=ID&column=C[&v=N]``."""
+    if params.get("dataset"):
+        from .datasets import dataset_column
+
+        return dataset_column(
+            database_url(config), params["dataset"], params.get("column"), params.get("v")
+        )
+    if not params.get("indicator"):
+        raise BadParameter(
+            "indicator",
+            "",
+            "an indicator id (see /api/indicators), or dataset=ID&column=NAME (see /api/datasets)",
+        )
+    return get_indicator(params["indicator"])
+
+
+def database_url(config: Mapping | None) -> str:
+    url = (config or {}).get("DATABASE_URL")
+    if not url:
+        raise BadParameter("dataset", "", "none: this server has no dataset store configured")
+    return url
+
+
+@dataclass(frozen=True)
+class RegionsRequest:
+    """A validated request for a level with some sources (the regions downloads)."""
+
+    level: str
+    sources: tuple
+    cache_key: tuple[Hashable, ...]
+    name_parts: tuple[str, ...]
+    metadata: dict
+
+    def download_name(self, fmt: str) -> str:
+        return "_".join(("jjj", self.level, *self.name_parts)) + f".{fmt}"
+
+
+def regions_request(params: Mapping[str, str], config: Mapping | None = None) -> RegionsRequest:
+    """Read ``level=`` with ``indicators=a,b`` (bundled) or ``dataset=ID[&v=N]`` (published).
+
+    A dataset request resolves "latest" to a version number here, so a cache keyed by
+    :attr:`RegionsRequest.cache_key` never serves an older version after a replace.
+    """
+    if params.get("dataset"):
+        from .datasets import dataset_sources
+
+        version, sources = dataset_sources(database_url(config), params["dataset"], params.get("v"))
+        level = params.get("level") or version.level
+        check_level(level)
+        if level != version.level:
+            raise BadParameter(
+                "level",
+                level,
+                [version.level],
+                reason=f"dataset {version.dataset_id} is by {version.level}",
+            )
+        return RegionsRequest(
+            level=level,
+            sources=tuple(sources),
+            cache_key=("dataset", database_url(config), version.dataset_id, version.version),
+            name_parts=(version.dataset_id, f"v{version.version}"),
+            metadata={"dataset": sources[0].dataset_dict()},
+        )
+    level = check_level(params.get("level", "prefecture"))
+    raw = params.get("indicators", "")
+    ids = tuple(dict.fromkeys(i.strip() for i in raw.split(",") if i.strip()))
+    indicators = indicator_sources(level, ids)
+    return RegionsRequest(
+        level=level,
+        sources=indicators,
+        cache_key=("indicators", level, ids),
+        name_parts=ids,
+        metadata={},
+    )
+
+
+def indicator_sources(level: str, ids: Sequence[str]) -> tuple:
+    """Bundled indicators by id, each checked to exist at ``level``."""
+    check_level(level)
+    found = tuple(get_indicator(i) for i in dict.fromkeys(ids))
+    for indicator in found:
+        check_indicator_level(indicator, level)
+    return found
+
+
+def default_level(source: IndicatorSource) -> str:
+    """The finest level the source has values at."""
+    return [lv for lv in LEVELS if lv in source.levels][-1]
