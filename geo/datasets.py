@@ -22,7 +22,14 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from .errors import BadParameter
-from .joins import JoinResult, join_table, normalise_name, parse_adcodes
+from .joins import (
+    JoinResult,
+    join_table,
+    match_rate,
+    match_units,
+    normalise_name,
+    parse_adcodes,
+)
 from .levels import LEVELS, check_level
 from .numbers import parse_column
 from .regions import regions
@@ -133,22 +140,27 @@ def detect(
             [str(c) for c in table.columns],
             reason="no column holds adcodes or unit names",
         )
-    best: tuple[int, JoinResult, str] | None = None
+    # Score every (column, level) with a vectorised estimate; join fully only the best.
     tried = []
     for column, kind in candidates:
+        filled = int((table[column].astype(str).str.strip() != "").sum())
         for lv in [level] if level else LEVELS:
-            try:
-                result = _join(table, lv, column, kind)
-            except BadParameter:
-                continue
-            matched = int(result.matched["adcode"].nunique())
-            tried.append({"level": lv, "key_column": column, "matched": matched})
-            if best is None or matched > best[0]:
-                best = (matched, result, column)
-    if best is None:
-        raise BadParameter("key_column", columns[0], [str(c) for c in table.columns])
-    tried.sort(key=lambda t: -t["matched"])
-    return best[1], best[2], tried
+            rate = match_rate(table[column], lv, kind)
+            tried.append(
+                {
+                    "level": lv,
+                    "key_column": column,
+                    "matched": round(rate * filled),
+                    "units": match_units(table[column], lv, kind),
+                }
+            )
+    # Most distinct units first (a county table's parent column names 13 prefectures many
+    # times), then most rows; of equals the leftmost column and coarsest level.
+    best = max(tried, key=lambda t: (min(t["units"], t["matched"]), t["matched"]))
+    kind = dict(candidates)[best["key_column"]]
+    result = _join(table, best["level"], best["key_column"], kind)
+    tried.sort(key=lambda t: (-min(t["units"], t["matched"]), -t["matched"]))
+    return result, best["key_column"], tried
 
 
 @cache

@@ -114,7 +114,10 @@ def regions_request(params: Mapping[str, str], config: Mapping | None = None) ->
         return RegionsRequest(
             level=level,
             sources=tuple(sources),
-            cache_key=("dataset", database_url(config), version.dataset_id, version.version),
+            cache_key=(
+                level,
+                ("dataset", database_url(config), version.dataset_id, version.version),
+            ),
             name_parts=(version.dataset_id, f"v{version.version}"),
             metadata={"dataset": sources[0].dataset_dict()},
         )
@@ -125,7 +128,7 @@ def regions_request(params: Mapping[str, str], config: Mapping | None = None) ->
     return RegionsRequest(
         level=level,
         sources=indicators,
-        cache_key=("indicators", level, ids),
+        cache_key=(level, ids),
         name_parts=ids,
         metadata={},
     )
