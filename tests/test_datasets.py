@@ -211,7 +211,7 @@ def new_version(title: str, original: bytes, values: dict) -> NewVersion:
 
 def test_store_round_trip_tokens_versions_and_delete(database_url):
     store = store_for(database_url)
-    original = "adcode,v\n130100,1\n".encode() + bytes(range(256))  # any bytes, kept exactly
+    original = b"adcode,v\n130100,1\n" + bytes(range(256))  # any bytes, kept exactly
     published = store.publish(new_version("A", original, {"130100": 1.0}))
     dataset_id, token = published.dataset.id, published.edit_token
     assert store.original(dataset_id, 1) == original
