@@ -12,11 +12,12 @@ User text (titles, column names, cells) is kept exactly as given and escaped whe
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -25,12 +26,11 @@ from .errors import BadParameter
 from .joins import (
     JoinResult,
     join_table,
-    match_rate,
-    match_units,
+    match_counts,
     normalise_name,
     parse_adcodes,
 )
-from .levels import LEVELS, check_level
+from .levels import LEVELS, PROVINCE_ADCODES, check_level
 from .numbers import parse_column
 from .regions import regions
 from .store import NewVersion, Published, VersionRecord, store_for
@@ -38,6 +38,9 @@ from .uploads import UploadedTable, read_upload
 
 #: Shown at most in a report (the counts are always complete).
 MAX_LISTED = 200
+#: Unmatched rows that get the closest units as suggestions (the first ones).
+MAX_SUGGESTED = 50
+PROVINCE_PREFIXES = [code[:2] for code in PROVINCE_ADCODES]
 #: Share of non-empty cells that must be numbers for a column to be a value column.
 NUMERIC_SHARE = 0.5
 #: Property names the regions downloads already use; a value column with one of these
@@ -76,10 +79,15 @@ class CheckedUpload:
     def table(self) -> pd.DataFrame:
         return self.upload.table
 
+    @cached_property
+    def join_report(self) -> dict[str, Any]:
+        """The full :meth:`JoinResult.report` (computed once)."""
+        return self.join.report()
+
     def report(self) -> dict[str, Any]:
         """JSON-ready: detection, the join report (unmatched rows with the closest units),
         value columns, and every cell that did not parse (row, column, text)."""
-        report = self.join.report()
+        report = copy.deepcopy(self.join_report)
         for entry in report["unmatched"]:
             entry["suggestions"] = self.suggestions.get(entry["row"], [])
         report["unmatched"] = report["unmatched"][:MAX_LISTED]
@@ -143,17 +151,9 @@ def detect(
     # Score every (column, level) with a vectorised estimate; join fully only the best.
     tried = []
     for column, kind in candidates:
-        filled = int((table[column].astype(str).str.strip() != "").sum())
         for lv in [level] if level else LEVELS:
-            rate = match_rate(table[column], lv, kind)
-            tried.append(
-                {
-                    "level": lv,
-                    "key_column": column,
-                    "matched": round(rate * filled),
-                    "units": match_units(table[column], lv, kind),
-                }
-            )
+            rows, units = match_counts(table[column], lv, kind)
+            tried.append({"level": lv, "key_column": column, "matched": rows, "units": units})
     # Most distinct units first (a county table's parent column names 13 prefectures many
     # times), then most rows; of equals the leftmost column and coarsest level.
     best = max(tried, key=lambda t: (min(t["units"], t["matched"]), t["matched"]))
@@ -164,13 +164,15 @@ def detect(
 
 
 @cache
-def _unit_names(level: str) -> tuple[list[str], dict[str, list[str]]]:
+def _unit_names(level: str) -> tuple[list[str], dict[str, list[str]], dict[str, dict]]:
     units = regions(level)
     by_key: dict[str, list[str]] = {}
+    names: dict[str, dict] = {}
     for row in units[["adcode", "name_zh", "name_en"]].itertuples(index=False):
+        names[row.adcode] = {"adcode": row.adcode, "name_zh": row.name_zh, "name_en": row.name_en}
         for name in (row.name_zh, row.name_en):
             by_key.setdefault(normalise_name(name), []).append(row.adcode)
-    return list(by_key), by_key
+    return list(by_key), by_key, names
 
 
 def closest_units(text: object, level: str, n: int = 3) -> list[dict[str, str]]:
@@ -179,17 +181,13 @@ def closest_units(text: object, level: str, n: int = 3) -> list[dict[str, str]]:
     key = normalise_name(text)
     if not key:
         return []
-    keys, by_key = _unit_names(level)
-    units = regions(level).set_index("adcode")
+    keys, by_key, names = _unit_names(level)
     found: list[str] = []
     for match in difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.5):
         for adcode in by_key[match]:
             if adcode not in found:
                 found.append(adcode)
-    return [
-        {"adcode": a, "name_zh": units.at[a, "name_zh"], "name_en": units.at[a, "name_en"]}
-        for a in found[:n]
-    ]
+    return [dict(names[a]) for a in found[:n]]
 
 
 def check_upload(
@@ -248,8 +246,13 @@ def check_upload(
         }
     suggestions = {}
     name_column = join.columns.get("name") or key
-    for row in list(join.unmatched.index)[:MAX_LISTED]:
-        suggestions[row] = closest_units(join.unmatched.at[row, name_column], join.level)
+    unmatched = join.unmatched
+    if join.columns.get("adcode"):
+        # A row whose code is of another province is not a misspelt unit of the atlas.
+        codes = parse_adcodes(unmatched[join.columns["adcode"]])
+        unmatched = unmatched[(codes.isna() | codes.str[:2].isin(PROVINCE_PREFIXES)).to_numpy()]
+    for row in list(unmatched.index)[:MAX_SUGGESTED]:
+        suggestions[row] = closest_units(unmatched.at[row, name_column], join.level)
     return CheckedUpload(
         upload=upload,
         join=join,
@@ -266,7 +269,7 @@ def check_upload(
 def check_publishable(checked: CheckedUpload) -> None:
     """Raise :class:`BadParameter` naming what blocks a publish: no row matched, a unit
     matched by several rows, or no numeric column to map."""
-    report = checked.join.report()
+    report = checked.join_report
     counts = report["counts"]
     if counts["matched"] == 0:
         others = [d for d in checked.detection if d["matched"]]

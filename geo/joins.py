@@ -644,9 +644,10 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) else str(value)
 
 
-def match_rate(values: pd.Series, level: str, how: str) -> float:
-    """Share of the non-empty ``values`` that name a unit of ``level``, by ``how``
-    (``"adcode"`` or ``"name"``; any name tier, ambiguity not resolved).
+def match_counts(values: pd.Series, level: str, how: str) -> tuple[int, int]:
+    """``(rows, units)``: how many non-empty ``values`` may name a unit of ``level`` by
+    ``how`` (``"adcode"`` or ``"name"``; any name tier, ambiguity not resolved), and how many
+    distinct units they name (a table by county names its 13 prefectures many times over).
 
     A cheap, vectorised estimate for choosing a level and a key column before the full
     :func:`join_table` (which also resolves parents and ambiguity, row by row).
@@ -655,17 +656,10 @@ def match_rate(values: pd.Series, level: str, how: str) -> float:
     text = values.astype("string").str.strip().fillna("")
     filled = values[(text != "").to_numpy()].reset_index(drop=True)
     if filled.empty:
-        return 0.0
+        return 0, 0
     if how == "adcode":
-        return float(parse_adcodes(filled).isin(regions(level)["adcode"]).fillna(False).mean())
-    return _name_candidates(filled, level)["pos"].nunique() / len(filled)
-
-
-def match_units(values: pd.Series, level: str, how: str) -> int:
-    """How many distinct units of ``level`` the ``values`` may name (see :func:`match_rate`):
-    a table by county names its parent prefectures many times over, but only 13 of them."""
-    check_level(level)
-    if how == "adcode":
-        codes = parse_adcodes(values.reset_index(drop=True)).dropna()
-        return int(codes[codes.isin(regions(level)["adcode"])].nunique())
-    return int(_name_candidates(values.reset_index(drop=True), level)["adcode"].nunique())
+        codes = parse_adcodes(filled)
+        known = codes[codes.isin(regions(level)["adcode"]).fillna(False).astype(bool)]
+        return len(known), int(known.nunique())
+    found = _name_candidates(filled, level)
+    return int(found["pos"].nunique()), int(found["adcode"].nunique())
