@@ -178,6 +178,21 @@
       L.geoJSON(byRole("line"), { style: { className: "jjj-corridor-line", color: "#d94801",
         weight: 4 } }).bindTooltip(escapeHtml(o.labels.corridor_line)).addTo(map);
       var facilities = byRole("facility");
+      function facilityPopup(p, approximate) {
+        var lines = [nameHtml(p), escapeHtml(o.labels[p.category] || p.category) + " · " +
+          escapeHtml(o.labels[p.tier] || p.tier) + (p.grade ? " · " + escapeHtml(p.grade) : "")];
+        if (approximate) {
+          lines.push("<strong class=\"jjj-approximate\">" + escapeHtml(o.labels.approximate) +
+            "</strong>");
+        } else {
+          lines.push(escapeHtml(o.labels.distance_km) + ": " + escapeHtml(p.distance_km));
+          if (p.datum_check) {
+            lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
+          }
+        }
+        lines.push("<small>" + escapeHtml(truncate(p.source, 160)) + "</small>");
+        return lines.join("<br>");
+      }
       L.geoJSON(facilities, {
         pointToLayer: function (f, latlng) {
           return L.circleMarker(latlng, { className: "jjj-facility", radius: 6, weight: 1.5,
@@ -186,17 +201,29 @@
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindPopup(nameHtml(p) + "<br>" + escapeHtml(o.labels[p.category] || p.category) +
-            " · " + escapeHtml(p.tier) + "<br>" + escapeHtml(o.labels.distance_km) + ": " +
-            escapeHtml(p.distance_km) + "<br><small>" + escapeHtml(truncate(p.source, 160)) +
-            "</small>",
-            { maxWidth: 320 });
-          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en));
+          layer.bindPopup(facilityPopup(p, false), { maxWidth: 320 });
+          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || ""));
+        }
+      }).addTo(map);
+      /* District-precision points: hollow rings, labelled approximate, never measured. */
+      var approximate = byRole("approximate");
+      L.geoJSON(approximate, {
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { className: "jjj-facility-approximate", radius: 8,
+            weight: 2.5, dashArray: "3 2", color: CATEGORY_COLORS[f.properties.category] ||
+            "#6a3d9a", fillOpacity: 0 });
+        },
+        onEachFeature: function (f, layer) {
+          var p = f.properties;
+          layer.bindPopup(facilityPopup(p, true), { maxWidth: 320 });
+          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || "") + " (" +
+            escapeHtml(o.labels.approximate) + ")");
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
       if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
       markLoaded(map, "facilities-drawn", facilities.features.length);
+      markLoaded(map, "approximate-drawn", approximate.features.length);
       markLoaded(map, "corridor-drawn", byRole("line").features.length);
     }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
   };
