@@ -236,6 +236,34 @@ def _nearest_grade3a(level: str) -> pd.DataFrame:
     return frame
 
 
+def _link_count(direction: str, kinds: tuple[str, ...] | None = None):
+    """Links per unit from data/links (see :func:`geo.links.link_counts`)."""
+
+    def compute(level: str) -> pd.DataFrame:
+        from .links import link_counts
+
+        counts = link_counts(level, direction, kinds)
+        units = regions(level)
+        frame = _computed_frame(
+            units,
+            counts["count"].reindex(units["adcode"]).to_numpy(),
+            f"computed: count of data/links/links.csv rows whose "
+            f"{'destination' if direction == 'incoming' else 'origin'} lies in the unit"
+            + (f" (kinds: {', '.join(kinds)})" if kinds else "")
+            + "; every link cites its public source",
+        )
+        lower = counts["unlocated_in_parent"]
+        for adcode, n in lower[lower > 0].items():
+            if adcode in frame.index:
+                frame.loc[adcode, "note"] = (
+                    f"lower bound: {n} link ends lie in a unit containing this one, at an "
+                    "unknown finer unit"
+                )
+        return frame
+
+    return compute
+
+
 COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
     "area_km2": _area,
     "population_density_2020": _density,
@@ -245,6 +273,9 @@ COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
     "grade3a_hospitals": _grade3a_count,
     "grade3a_per_million_2020": _grade3a_per_million,
     "nearest_grade3a_km": _nearest_grade3a,
+    "incoming_links": _link_count("incoming"),
+    "outgoing_links": _link_count("outgoing"),
+    "incoming_medical_links": _link_count("incoming", ("hospital-partnership", "medical-alliance")),
 }
 
 

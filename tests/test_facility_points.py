@@ -98,7 +98,9 @@ def test_located_counts_per_category_and_tier():
     assert site[ranked].sum() >= 24  # of 25; the Tianjin cancer hospital has no Wikidata point
     hospitals = frame["category"] == "hospital"
     assert site[hospitals & ~frame["tier"].eq(facilities.GRADE3A_TIER)].sum() >= 26
-    parks_bases = frame["category"].isin(["park", "base"])
+    ours = pd.read_csv(FACILITIES_DIR / "facilities_wgs84.csv", dtype=str)["id"]
+    parks_bases = frame["category"].isin(["park", "base"]) & frame["id"].isin(ours)
+    assert parks_bases.sum() == 11  # 7 national high-tech zones, 3 cooperation parks, 1 base
     # Parks and bases: a district point wherever the district is sourced, never silently.
     with_county = parks_bases & frame["county_adcode"].ne("")
     assert (frame.loc[with_county, "location_precision"] == "district").all()
