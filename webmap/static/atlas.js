@@ -198,9 +198,9 @@
       if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
       markLoaded(map, "facilities-drawn", facilities.features.length);
       markLoaded(map, "corridor-drawn", byRole("line").features.length);
-      if (!o.links) { return null; }
+      if (!o.linksUrl) { return null; }
       /* Cooperation links whose both ends lie in the zone's members. */
-      return fetchGeoJSON(o.links.url, o.links).then(function (data) {
+      return fetchGeoJSON(o.linksUrl, o.links).then(function (data) {
         var drawn = drawLinks(map, data, o.links);
         drawn.placeArrows();
         markLoaded(map, "corridor-links-drawn", data.features.length);
