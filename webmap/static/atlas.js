@@ -300,8 +300,12 @@
       var shaded = L.geoJSON({ type: "FeatureCollection", features: regular }, {
         style: function (f) {
           var entry = incoming[f.properties.adcode];
-          var value = entry ? entry.count : null;
-          return { className: "jjj-region", color: "#ffffff", weight: 0.8,
+          var value = entry ? entry.count : null, lower = entry && entry.lower_bound;
+          /* Dashed grey border: a lower bound (links end in its city or province at an
+           * unknown finer unit). */
+          return { className: "jjj-region" + (lower ? " jjj-region-lower-bound" : ""),
+                   color: lower ? "#737373" : "#ffffff", weight: lower ? 1 : 0.8,
+                   dashArray: lower ? "3 3" : null,
                    fillColor: classColor(value, o.bins, o.colors, o.missingColor),
                    fillOpacity: 0.75 };
         },
