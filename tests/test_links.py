@@ -225,3 +225,15 @@ def test_corridor_map_draws_the_links_inside_its_members(page, live_server, arti
     assert page.locator("path.jjj-corridor-line").count() == 1
     page.screenshot(path=artifacts / "corridor_links_jing_bao_shi.png")
     assert page.js_errors == []
+
+
+def test_units_below_an_end_of_unknown_county_are_marked_lower_bounds():
+    rows = raw_rows()
+    # 张家口市第一医院 is known only to lie in Zhangjiakou (130700): its counties' counts
+    # are lower bounds, and the note says so.
+    assert any(_raw_unit_of(r["to"]) == "130700" for r in rows)
+    county = indicator_values("incoming_links", "county")
+    chongli = county.loc["130709"]
+    assert "lower bound" in chongli["note"]
+    beijing_county = county.loc["110101"]
+    assert beijing_county["value"] == 0 and not beijing_county["note"]
