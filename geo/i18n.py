@@ -57,6 +57,7 @@ TEXT: dict[str, dict[str, str]] = {
     "valid_values": {"en": "Valid values", "zh": "有效取值"},
     "back": {"en": "Back to the gallery", "zh": "返回地图目录"},
     "none": {"en": "none", "zh": "无"},
+    "export_map": {"en": "Map image", "zh": "地图图片"},
     "links": {"en": "Cooperation links", "zh": "合作网络"},
     "links_help": {
         "en": "Who works with whom: hospital partnerships, medical alliances, paired assistance, "

@@ -11,6 +11,7 @@ from geo.linkmap import link_style_options
 from geo.mapspec import ChoroplethSpec, CorridorSpec
 
 from . import maps
+from .export import export_links
 
 EMBED_HEIGHT = 480
 
@@ -54,6 +55,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
             "csv": url_for("downloads.regions_csv", **data),
         },
         embed_snippet=embed_snippet("embed.choropleth", spec.title, **spec.query()),
+        exports=export_links("export.choropleth", **spec.query()),
         **template_globals(spec.lang),
     )
 
@@ -73,6 +75,7 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
         embed=embed,
         fmap=maps.render(fmap),
         downloads={"geojson": url_for("downloads.corridor_geojson", **data)},
+        exports=export_links("export.corridor", zone_id=spec.zone.id, **spec.query()),
         embed_snippet=embed_snippet(
             "embed.corridor", spec.zone.name(spec.lang), zone_id=spec.zone.id, **spec.query()
         ),
