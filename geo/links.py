@@ -340,8 +340,10 @@ class LinkFilter:
                 )
         return frame[mask]
 
-    def describe(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.query().items()) or "all links"
+    def describe(self, lang: str = "en") -> str:
+        """The filter in words for subtitles: ``kind=…, year=…`` or "all links"."""
+        shown = ", ".join(f"{k}={v}" for k, v in self.query().items())
+        return shown or ("全部合作" if lang == "zh" else "all links")
 
 
 def _end_matches(frame: pd.DataFrame, end: str, value: str) -> pd.Series:

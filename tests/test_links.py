@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -237,3 +238,16 @@ def test_units_below_an_end_of_unknown_county_are_marked_lower_bounds():
     assert "lower bound" in chongli["note"]
     beijing_county = county.loc["110101"]
     assert beijing_county["value"] == 0 and not beijing_county["note"]
+
+
+@pytest.mark.parametrize("fmt,mimetype", [("png", "image/png"), ("svg", "image/svg+xml")])
+def test_static_export_draws_every_link(client, fmt, mimetype):
+    response = client.get(f"/export/links.{fmt}?kind=paired-assistance&lang=zh&width=600")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    if fmt == "svg":
+        svg = response.data.decode()
+        assert 'id="legend"' in svg
+        expected = [r["id"] for r in raw_rows() if r["kind"] == "paired-assistance"]
+        assert sorted(re.findall(r'id="jjj-(link-\d+)"', svg)) == sorted(expected)
+    assert client.get("/export/links.gif").status_code == 400
+    assert client.get("/export/links.png?kind=nope").status_code == 400
