@@ -71,8 +71,9 @@ def _raw_unit_of(ref: str) -> str:
     """The smallest unit of an end, read from the raw CSV files (not from geo.links)."""
     if ref.isdigit():
         return ref
-    for name in ("facilities_wgs84.csv", "partners_wgs84.csv"):
-        table = pd.read_csv(links.FACILITIES_DIR / name, dtype=str, keep_default_na=False)
+    manifest = json.loads((links.FACILITIES_DIR / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        table = pd.read_csv(links.FACILITIES_DIR / entry["file"], dtype=str, keep_default_na=False)
         match = table[table["id"] == ref]
         if len(match):
             row = match.iloc[0]
