@@ -180,7 +180,7 @@
       var facilities = byRole("facility");
       function facilityPopup(p, approximate) {
         var lines = [nameHtml(p), escapeHtml(o.labels[p.category] || p.category) + " · " +
-          escapeHtml(o.labels[p.tier] || p.tier) + (p.grade ? " · " + escapeHtml(p.grade) : "")];
+          escapeHtml(o.labels[p.tier] || p.tier) + (p.grade ? " · " + escapeHtml(o.labels[p.grade] || p.grade) : "")];
         if (approximate) {
           lines.push("<strong class=\"jjj-approximate\">" + escapeHtml(o.labels.approximate) +
             "</strong>");
