@@ -48,6 +48,11 @@ class Indicator:
 
         return indicator_values(self.id, level)
 
+    @property
+    def slug(self) -> str:
+        """ASCII, for file names."""
+        return self.id
+
     def query_params(self) -> dict[str, str]:
         return {"indicator": self.id}
 

@@ -523,6 +523,12 @@ class DatasetColumn:
         frame.index = pd.Index([a for a, _ in pairs], name="adcode", dtype=object)
         return frame
 
+    @property
+    def slug(self) -> str:
+        """ASCII, for file names: dataset, version and the column's position."""
+        position = list(self.version_record.values).index(self.column) + 1
+        return f"{self.dataset_id}_v{self.version}_c{position}"
+
     def query_params(self) -> dict[str, str]:
         params = {"dataset": self.dataset_id, "column": self.column}
         if self.pinned:

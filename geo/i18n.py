@@ -47,7 +47,38 @@ TEXT: dict[str, dict[str, str]] = {
     "corridor_line": {"en": "Corridor line", "zh": "走廊线"},
     "special_area": {"en": "special area", "zh": "特殊区域"},
     "category": {"en": "Category", "zh": "类别"},
-    "hospital": {"en": "Top hospital", "zh": "百强医院"},
+    "hospital": {"en": "Hospital", "zh": "医院"},
+    "fudan-top100": {"en": "Top-100 hospital (Fudan 2021)", "zh": "复旦百强医院（2021年度）"},
+    "hebei-provincial-leading": {"en": "Hebei leading hospital", "zh": "河北省龙头医院"},
+    "grade-3a": {"en": "Grade-3A hospital", "zh": "三级甲等医院"},
+    "national-high-tech-zone": {"en": "National high-tech zone", "zh": "国家高新区"},
+    "cooperation-park": {"en": "Cooperation park", "zh": "合作园区"},
+    "national-base": {"en": "National talent base", "zh": "国家级人才基地"},
+    "approximate": {
+        "en": "approximate location (district only, not counted, no distance)",
+        "zh": "近似位置（仅知区县，不计入、不测距）",
+    },
+    "approximate_short": {"en": "approximate", "zh": "近似位置"},
+    "site_located": {"en": "located (site)", "zh": "精确位置"},
+    "approximate_list": {
+        "en": "Approximate locations (district only; drawn hollow, not counted in the band)",
+        "zh": "近似位置（仅知区县；空心标记，不计入缓冲带）",
+    },
+    "legend": {"en": "Legend", "zh": "图例"},
+    "tier_coverage": {"en": "Coverage", "zh": "覆盖情况"},
+    "三级甲等": {"en": "Grade 3A", "zh": "三级甲等"},
+    "coverage_located": {
+        "en": "hospitals of the layer located at site precision",
+        "zh": "家医院有精确坐标",
+    },
+    "coverage_of": {"en": "of", "zh": "/"},
+    "coverage_grade3a_scope": {
+        "en": "a complete public grade-3A list was read for Beijing only; Tianjin and Hebei "
+        "counts are missing (unknown), not zero",
+        "zh": "仅北京有完整的公开三甲名单；天津、河北的数量为缺失（未知），并非为零",
+    },
+    "grade": {"en": "Grade", "zh": "等级"},
+    "datum_check": {"en": "Datum check", "zh": "坐标系核对"},
     "park": {"en": "Park", "zh": "园区"},
     "base": {"en": "Talent base", "zh": "人才基地"},
     "apply": {"en": "Update map", "zh": "更新地图"},
@@ -114,6 +145,13 @@ TEXT: dict[str, dict[str, str]] = {
     "ds_value_columns": {"en": "Value columns", "zh": "数值列"},
     "ds_version": {"en": "Version", "zh": "版本"},
     "ds_versions": {"en": "Versions", "zh": "版本"},
+    "export_map": {"en": "Map image", "zh": "地图图片"},
+    "links": {"en": "Cooperation links", "zh": "合作网络"},
+    "links_help": {
+        "en": "Who works with whom: hospital partnerships, medical alliances, paired assistance, "
+        "jointly built parks, each with its source",
+        "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
+    },
 }
 
 

@@ -28,6 +28,7 @@ class IndicatorSource(Protocol):
 
     kind: str  # "indicator" (bundled) or "dataset" (published by a user)
     id: str
+    slug: str  # ASCII, for file names
     levels: tuple[str, ...]
     year: int | None
     decimals: int | None

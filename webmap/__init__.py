@@ -41,7 +41,18 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
 
     from geo.store import store_for
 
-    from . import api, caching, datasets, downloads, embed, errors, pages, security
+    from . import (
+        api,
+        caching,
+        datasets,
+        downloads,
+        embed,
+        errors,
+        export,
+        links,
+        pages,
+        security,
+    )
 
     store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
 
@@ -51,6 +62,8 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(downloads.bp)
     app.register_blueprint(datasets.bp)
     app.register_blueprint(datasets.api_bp)
+    app.register_blueprint(export.bp)
+    app.register_blueprint(links.bp)
     errors.register(app)
     security.register(app)
     app.after_request(caching.compress_response)
@@ -70,3 +83,4 @@ def _warm(app: Flask) -> None:
                 f"/download/regions.{fmt}?level={level}", headers={"Accept-Encoding": "gzip"}
             )
     client.get("/")
+    client.get("/maps/links")  # loads and validates data/links, caches the map's counts
