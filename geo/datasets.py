@@ -489,6 +489,11 @@ class DatasetColumn:
 
     higher_is_better = None
 
+    @property
+    def extra(self) -> dict:
+        """Catalog extras a bundled indicator may carry (coverage notes...): none here."""
+        return {}
+
     def dataset_title(self, lang: str = "en") -> str:
         first, second = (
             (self.meta["title_zh"], self.meta["title_en"])

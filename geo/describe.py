@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass
 
 from .i18n import text
-from .indicators import indicator_values
 from .mapspec import ChoroplethSpec, CorridorSpec, format_value
 from .regions import regions
 
@@ -44,7 +43,7 @@ def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
     Special units laid over the level (Xiong'an) are not classed and are not listed.
     """
     units = regions(spec.level, include_special=False).sort_values("adcode")
-    values = indicator_values(spec.indicator.id, spec.level)["value"]
+    values = spec.indicator.values(spec.level)["value"]  # bundled indicator or dataset column
     c = spec.classification
     class_entries = [e for e in spec.legend if not e.missing]
     rows = []

@@ -34,6 +34,7 @@ class IndicatorSource(Protocol):
     decimals: int | None
     source: str
     description: str
+    extra: dict  # catalog extras (e.g. a coverage note); empty for datasets
 
     def title(self, lang: str = "en") -> str: ...
 

@@ -350,6 +350,8 @@ def test_whole_flow(ds_client):
     assert "床位数" in csv_v1.decode().splitlines()[0]
     topo = client.get(f"/download/regions.topojson?dataset={dataset_id}")
     assert topo.status_code == 200 and json.loads(body_of(topo))["type"] == "Topology"
+    png = client.get(f"/export/choropleth.png?dataset={dataset_id}&column=床位数&width=600")
+    assert png.status_code == 200 and png.mimetype == "image/png"
     original = client.get(f"/datasets/{dataset_id}/v/1/original")
     assert body_of(original) == data
     api = client.get(f"/api/datasets/{dataset_id}").get_json()
@@ -379,6 +381,8 @@ def test_whole_flow(ds_client):
         first.adcode
     ] == 10.0
     assert "beds" in client.get(map_url).get_data(as_text=True)  # metadata carried over
+    png2 = client.get(f"/export/choropleth.png?dataset={dataset_id}&column=床位数&width=600")
+    assert png2.status_code == 200 and png2.headers["ETag"] != png.headers["ETag"]
     assert body_of(client.get(f"/datasets/{dataset_id}/v/1/original")) == data
 
     # delete: 401/403 change nothing; then every URL answers 410 with the title
