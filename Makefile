@@ -5,7 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-WORKERS ?= 4
+WORKERS ?=
+THREADS ?=
 
 .PHONY: install run test lint build bench browser clean
 
@@ -20,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/jjj-atlas serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/jjj-atlas serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS)) $(if $(THREADS),--threads $(THREADS))
 
 # Browser tests need Debian's chromium + chromium-driver; scripts/ensure-chromium installs them
 # when missing (as root or with sudo) and fails with a clear message otherwise.
@@ -36,6 +37,7 @@ build: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

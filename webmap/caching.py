@@ -269,6 +269,46 @@ def _as_response(result) -> Response:
     return Response(rendered.body, mimetype=rendered.mimetype, headers=rendered.headers)
 
 
+IMMUTABLE_MAX_AGE = 365 * 86400
+_static_versions: dict[str, str] = {}
+
+
+def _static_version(app, filename: str) -> str | None:
+    if filename not in _static_versions:
+        path = os.path.join(app.static_folder or "", filename)
+        try:
+            with open(path, "rb") as handle:
+                _static_versions[filename] = hashlib.sha256(handle.read()).hexdigest()[:12]
+        except OSError:
+            return None
+    return _static_versions[filename]
+
+
+def register_static_versioning(app) -> None:
+    """``url_for('static', …)`` adds ``?v=<content hash>``; such URLs are ``immutable``.
+
+    A changed file gets a new URL, so browsers and CDNs may keep a versioned asset for a
+    year without revalidating; the unversioned URL keeps the ordinary max-age.
+    """
+
+    @app.url_defaults
+    def _add_version(endpoint, values):
+        if endpoint == "static" and "v" not in values and "filename" in values:
+            version = _static_version(app, values["filename"])
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def _immutable(response):
+        if request.endpoint == "static" and response.status_code in (200, 304):
+            filename = (request.view_args or {}).get("filename", "")
+            if request.args.get("v") and request.args["v"] == _static_version(app, filename):
+                response.headers["Cache-Control"] = (
+                    f"public, max-age={IMMUTABLE_MAX_AGE}, immutable"
+                )
+        return response
+
+
 #: Text responses worth compressing on the fly (cached ones are pre-compressed above).
 COMPRESSIBLE = (
     "text/html",
