@@ -267,3 +267,20 @@ def test_ogr2ogr_copies_facilities_into_a_geopackage(live_server, tmp_path):
     assert copied.crs.to_epsg() == 4326
     located = copied[copied.geometry.notna()]
     assert len(located) == int(expected.geometry.notna().sum())
+
+
+@pytest.mark.browser
+def test_html_views_in_a_browser(page, live_server, artifacts):
+    page.goto(f"{live_server}/ogc/collections/county/items?f=html&limit=10&offset=10")
+    assert page.locator("table.ogc-links tbody tr").count() == 10
+    page.locator("a[rel=next]").click()
+    page.wait_for_url("**offset=20**")
+    page.screenshot(path=artifacts / "ogc_items.png")
+    page.locator("tbody tr a").first.click()
+    page.wait_for_url("**/items/*")
+    assert "adcode" in page.locator("table").first.inner_text()
+    page.screenshot(path=artifacts / "ogc_item.png")
+    page.goto(f"{live_server}/ogc/collections?f=html")
+    assert page.locator("table.ogc-links tbody tr").count() == 6
+    page.screenshot(path=artifacts / "ogc_collections.png")
+    assert page.js_errors == []
