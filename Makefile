@@ -36,6 +36,7 @@ build: install
 	$(BIN)/jjj-atlas build
 
 bench: install
+	@sh scripts/ensure-bench-tools
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python bench/load.py
 

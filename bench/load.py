@@ -43,6 +43,8 @@ from server import HOST, RESULTS_DIR, ROOT, fetch, free_port, gunicorn_executabl
 
 WRK = shutil.which("wrk")
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+#: main before the response cache, OGC API and gunicorn config (the issue's "today").
+BASELINE = "c3b8408"
 COUNTY_DOWNLOAD = "/download/regions.geojson?level=county"
 
 #: The mix: each path is requested equally often, in this order, by every wrk connection.
@@ -299,7 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         default="gthread:2x8",
         help="worker configurations to measure, e.g. gthread:2x8,gthread:4x4,sync:4",
     )
-    parser.add_argument("--baseline", default="main", help="git ref to compare with, or none")
+    parser.add_argument(
+        "--baseline",
+        default=BASELINE,
+        help=f"git ref to compare with, or none (default {BASELINE}: main before this work)",
+    )
     parser.add_argument("--nginx-duration", type=float, default=15.0)
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "load.json")
     args = parser.parse_args(argv)

@@ -227,7 +227,16 @@ def features(collection: Collection) -> gpd.GeoDataFrame:
 
 def queryables(collection: Collection) -> list[str]:
     """Properties usable as ``?name=value`` filters: ``name`` and the short text columns."""
-    frame = features(collection)
+    key = (collection.id, data_version())
+    if key not in _queryables:
+        _queryables[key] = _text_columns(features(collection))
+    return list(_queryables[key])
+
+
+_queryables: dict[tuple[str, str], list[str]] = {}
+
+
+def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
     text_columns = [
         c
         for c in frame.columns

@@ -36,12 +36,13 @@ def base_url() -> str:
     return url_for("ogc.landing", _external=True).rstrip("/")
 
 
-def _serve(fmt: str, json_type: str, build, template: str, **context):
+def _serve(fmt: str, json_type: str, build, template: str, collection_id: str | None = None):
     """Build the document (dict) once per key; JSON, or HTML rendered from it."""
 
     def produce() -> Rendered:
         document = build()
         if fmt == "html":
+            context = {"collection": ogc.get_collection(collection_id)} if collection_id else {}
             html = render_template(template, doc=document, base=base_url(), **context)
             return Rendered(html.encode("utf-8"), "text/html")
         from flask import current_app
@@ -92,37 +93,37 @@ def collections():
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     fmt = response_format()
-    found = ogc.get_collection(collection_id)
     return _serve(
         fmt,
         ogc.JSON,
-        lambda: ogc.collection_entry(found, base_url(), fmt),
+        lambda: ogc.collection_entry(ogc.get_collection(collection_id), base_url(), fmt),
         "ogc/collection.html",
     )
+
+
+# The builders validate (400/404) on a cache miss only: a cached key was valid once and
+# nothing it depends on has changed since (the data version is part of the key).
 
 
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
     fmt = response_format()
-    found = ogc.get_collection(collection_id)
-    query = ogc.parse_items_query(found, request.args)
-    return _serve(
-        fmt,
-        ogc.GEOJSON,
-        lambda: ogc.items_document(found, query, base_url(), fmt),
-        "ogc/items.html",
-        collection=found,
-    )
+
+    def build():
+        found = ogc.get_collection(collection_id)
+        query = ogc.parse_items_query(found, request.args)
+        return ogc.items_document(found, query, base_url(), fmt)
+
+    return _serve(fmt, ogc.GEOJSON, build, "ogc/items.html", collection_id=collection_id)
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
 def item(collection_id: str, feature_id: str):
     fmt = response_format()
-    found = ogc.get_collection(collection_id)
     return _serve(
         fmt,
         ogc.GEOJSON,
-        lambda: ogc.item_document(found, feature_id, base_url(), fmt),
+        lambda: ogc.item_document(ogc.get_collection(collection_id), feature_id, base_url(), fmt),
         "ogc/item.html",
-        collection=found,
+        collection_id=collection_id,
     )
