@@ -57,6 +57,13 @@ TEXT: dict[str, dict[str, str]] = {
     "valid_values": {"en": "Valid values", "zh": "有效取值"},
     "back": {"en": "Back to the gallery", "zh": "返回地图目录"},
     "none": {"en": "none", "zh": "无"},
+    "export_map": {"en": "Map image", "zh": "地图图片"},
+    "links": {"en": "Cooperation links", "zh": "合作网络"},
+    "links_help": {
+        "en": "Who works with whom: hospital partnerships, medical alliances, paired assistance, "
+        "jointly built parks, each with its source",
+        "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
+    },
 }
 
 

@@ -19,13 +19,13 @@ from .classify import (
     DEFAULT_K,
     DEFAULT_PALETTE,
     DEFAULT_SCHEME,
-    MISSING_COLOR,
     Classification,
     check_k,
     check_palette,
     check_scheme,
     classify,
 )
+from .colour import missing_color
 from .errors import BadParameter
 from .i18n import DEFAULT_LANG, check_lang, text
 from .indicators import indicator_values
@@ -106,6 +106,11 @@ class ChoroplethSpec(_MapQuery):
     def unit(self) -> str:
         return self.indicator.unit_label(self.lang)
 
+    @property
+    def missing_color(self) -> str:
+        """The "no data" grey, differing in lightness from every class (geo.colour)."""
+        return missing_color(self.classification.colors if self.classification else [])
+
     def data_query(self) -> dict[str, str]:
         """Query for the download endpoints serving this map's data."""
         return {"level": self.level, "indicators": self.indicator.id}
@@ -120,7 +125,7 @@ class ChoroplethSpec(_MapQuery):
             "property": self.indicator.id,
             "bins": c.bins if c else [],
             "colors": c.colors if c else [],
-            "missingColor": MISSING_COLOR,
+            "missingColor": self.missing_color,
             "decimals": self.indicator.decimals,
             "unit": self.unit,
             "lang": self.lang,
@@ -142,7 +147,8 @@ def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: 
             label = high if (i == 0 and lower == upper) else f"{low} – {high}"
             entries.append(LegendEntry(label, color, count))
             lower = upper
-    entries.append(LegendEntry(text("no_data", lang), MISSING_COLOR, missing, missing=True))
+    no_data = missing_color(c.colors if c else [])
+    entries.append(LegendEntry(text("no_data", lang), no_data, missing, missing=True))
     return entries
 
 

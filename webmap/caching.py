@@ -259,6 +259,9 @@ def cached_view(kind: str, tags: Iterable[str] = ("data",)):
 def _rendered(result) -> Rendered:
     if isinstance(result, Rendered):
         return result
+    if isinstance(result, Response):
+        kept = {k: v for k, v in result.headers.items() if k in ("Content-Disposition",)}
+        return Rendered(result.get_data(), result.mimetype or "application/octet-stream", kept)
     if isinstance(result, str):
         return Rendered(result.encode("utf-8"), "text/html", {})
     return Rendered(current_app.json.dumps(result).encode("utf-8"), "application/json", {})

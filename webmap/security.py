@@ -81,10 +81,15 @@ def register(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         if "Content-Security-Policy" not in response.headers:
+            # A page rendered per request (not through the response cache): its inline
+            # scripts by hash too, plus the nonce if a template asked for one.
+            sources = []
+            if response.mimetype == "text/html" and not response.direct_passthrough:
+                sources = script_hashes(response.get_data(as_text=True))
             nonce = g.get("csp_nonce")
-            response.headers["Content-Security-Policy"] = _policy(
-                is_framable, [f"'nonce-{nonce}'"] if nonce else []
-            )
+            if nonce:
+                sources.append(f"'nonce-{nonce}'")
+            response.headers["Content-Security-Policy"] = _policy(is_framable, sources)
         if not is_framable:
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response
