@@ -82,3 +82,17 @@ def test_versioned_static_assets_are_immutable(client):
     response = client.get(url)
     assert "immutable" in response.headers["Cache-Control"]
     assert "immutable" not in client.get("/static/atlas.js").headers["Cache-Control"]
+
+
+def test_pages_rendered_per_request_also_get_script_hashes():
+    """With the cache off (or a page outside it), the CSP still admits the inline scripts."""
+    from webmap import create_app, security
+
+    uncached = create_app({"TESTING": True, "RESPONSE_CACHE": False}).test_client()
+    response = uncached.get("/maps/corridor/xiongan", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip" and "X-Cache" not in response.headers
+    import gzip
+
+    html = gzip.decompress(response.data).decode()
+    hashes = security.script_hashes(html)
+    assert hashes and all(h in response.headers["Content-Security-Policy"] for h in hashes)

@@ -177,8 +177,12 @@ def test_every_path_has_an_html_view(client, path):
     joiner = "&" if "?" in path else "?"
     explicit = client.get(f"/ogc{path}{joiner}f=html")
     assert explicit.status_code == 200 and explicit.mimetype == "text/html"
-    browser = client.get(f"/ogc{path}", headers={"Accept": "text/html,*/*;q=0.8"})
-    assert browser.mimetype == "text/html"
+    browser = client.get(
+        f"/ogc{path}", headers={"Accept": "text/html,*/*;q=0.8", "Accept-Encoding": "gzip"}
+    )
+    assert browser.status_code == 200 and browser.mimetype == "text/html"
+    assert browser.headers["Content-Encoding"] == "gzip"
+    assert "script-src 'self';" in browser.headers["Content-Security-Policy"]
     assert b"<script" not in explicit.data
 
 
@@ -271,8 +275,10 @@ def test_ogr2ogr_copies_facilities_into_a_geopackage(live_server, tmp_path):
 
 @pytest.mark.browser
 def test_html_views_in_a_browser(page, live_server, artifacts):
-    page.goto(f"{live_server}/ogc/collections/county/items?f=html&limit=10&offset=10")
-    assert page.locator("table.ogc-links tbody tr").count() == 10
+    response = page.goto(f"{live_server}/ogc/collections/county/items?f=html&limit=10&offset=10")
+    assert response.status == 200, response.text()[:500]
+    page.wait_for_selector("table.ogc-links tbody tr")
+    assert page.locator("table.ogc-links tbody tr").count() == 10, page.content()[:1000]
     page.locator("a[rel=next]").click()
     page.wait_for_url("**offset=20**")
     page.screenshot(path=artifacts / "ogc_items.png")

@@ -10,6 +10,7 @@ may instead use the per-request nonce (``csp_nonce()``).
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import re
 import secrets
@@ -85,7 +86,10 @@ def register(app: Flask) -> None:
             # scripts by hash too, plus the nonce if a template asked for one.
             sources = []
             if response.mimetype == "text/html" and not response.direct_passthrough:
-                sources = script_hashes(response.get_data(as_text=True))
+                body = response.get_data()
+                if response.headers.get("Content-Encoding") == "gzip":  # compressed already
+                    body = gzip.decompress(body)
+                sources = script_hashes(body.decode("utf-8", "replace"))
             nonce = g.get("csp_nonce")
             if nonce:
                 sources.append(f"'nonce-{nonce}'")

@@ -13,6 +13,7 @@ from flask import Blueprint, render_template, request, url_for
 from geo import ogc
 from geo.errors import BadParameter
 
+from .. import security
 from ..caching import MAX_AGE, Rendered, lookup, request_key, respond
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
@@ -44,7 +45,8 @@ def _serve(fmt: str, json_type: str, build, template: str, collection_id: str | 
         if fmt == "html":
             context = {"collection": ogc.get_collection(collection_id)} if collection_id else {}
             html = render_template(template, doc=document, base=base_url(), **context)
-            return Rendered(html.encode("utf-8"), "text/html")
+            policy = security.page_policy(html, framable=False)
+            return Rendered(html.encode("utf-8"), "text/html", {"Content-Security-Policy": policy})
         from flask import current_app
 
         return Rendered(current_app.json.dumps(document).encode("utf-8"), json_type)
