@@ -65,7 +65,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "近似位置（仅知区县；空心标记，不计入缓冲带）",
     },
     "legend": {"en": "Legend", "zh": "图例"},
-    "coverage": {"en": "Coverage", "zh": "覆盖情况"},
+    "tier_coverage": {"en": "Coverage", "zh": "覆盖情况"},
+    "三级甲等": {"en": "Grade 3A", "zh": "三级甲等"},
     "coverage_located": {
         "en": "hospitals of the layer located at site precision",
         "zh": "家医院有精确坐标",

@@ -94,7 +94,7 @@ def _top_hospital_count(level: str) -> pd.DataFrame:
     return _computed_frame(
         units,
         values,
-        "computed: count of data/facilities hospitals of tier fudan-top100 "
+        "computed: count of the atlas facility layer's hospitals of tier fudan-top100 "
         "(复旦版《2021年度中国医院综合排行榜》) whose sourced county lies in the unit",
     )
 
@@ -117,7 +117,7 @@ def _nearest_top_hospital(level: str) -> pd.DataFrame:
         units,
         np.round(km, 1),
         "computed: geodesic distance (WGS 84 ellipsoid) from the unit's area centroid to "
-        "the nearest fudan-top100 hospital located at site precision in data/facilities",
+        "the nearest fudan-top100 hospital located at site precision in the atlas facility layer",
     )
     ranked = top_hospitals(located_only=False)
     unlocated = ranked[~ranked["id"].isin(located["id"])]
@@ -175,9 +175,9 @@ def _grade3a_count(level: str) -> pd.DataFrame:
     return _computed_frame(
         units,
         values,
-        "computed: count of the hospitals graded 三级甲等 in data/facilities by the sourced "
-        "district each lies in (北京市医疗保障局 designated-institution list, Beijing only; "
-        f"{cov['located']} of {cov['listed']} located)",
+        "computed: count of the hospitals graded 三级甲等 in the atlas facility layer by the "
+        "sourced district each lies in (北京市医疗保障局 designated-institution list, "
+        f"Beijing only; {cov['located']} of {cov['listed']} located)",
     )
 
 
@@ -217,7 +217,7 @@ def _nearest_grade3a(level: str) -> pd.DataFrame:
         units,
         np.round(km, 1),
         "computed: geodesic distance (WGS 84 ellipsoid) from the unit's area centroid to the "
-        "nearest hospital graded 三级甲等 located at site precision in data/facilities",
+        "nearest hospital graded 三级甲等 located at site precision in the atlas facility layer",
     )
     outside = ~_in_listed_area(units["adcode"])
     maybe_nearer = lower_km < km

@@ -246,6 +246,7 @@ class CorridorSpec(_MapQuery):
                     "national-high-tech-zone",
                     "cooperation-park",
                     "national-base",
+                    "三级甲等",
                 )
             },
         }

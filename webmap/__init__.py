@@ -57,7 +57,7 @@ def warm_urls() -> list[str]:
     from geo.mapspec import default_level
     from geo.zones import zones
 
-    urls = ["/", "/?lang=zh", "/api/indicators", "/api/zones"]
+    urls = ["/", "/?lang=zh", "/api/indicators", "/api/zones", "/maps/links"]
     for level in LEVELS:
         urls += [f"/download/regions.{fmt}?level={level}" for fmt in ("geojson", "topojson")]
     for indicator in indicators():
