@@ -15,6 +15,7 @@ from flask import (
     Blueprint,
     current_app,
     g,
+    has_request_context,
     jsonify,
     render_template,
     request,
@@ -23,7 +24,7 @@ from flask import (
 
 from geo import datasets as ds
 from geo.classify import K_RANGE, PALETTES, SCHEMES
-from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
+from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized, UnknownItem
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
 from geo.mapspec import choropleth_spec
@@ -41,6 +42,26 @@ FORM_OVERHEAD = 256 * 1024
 CSRF_COOKIE = "atlas_csrf"
 #: Form fields that carry metadata (the per-column unit:/year: fields come on top).
 METADATA_FIELDS = ("title_zh", "title_en", "description", "source", "source_url", "licence")
+
+
+def requested_dataset_state() -> str:
+    """A version source for the response cache (:func:`geo.version.register_version_source`):
+    the current state of the dataset a request names — ``<id>:<latest version>:<live|deleted>``
+    — or ``""`` for requests that name none (they pay no database query).
+
+    Map pages and embeds are cached by URL; a URL without ``v=`` shows the latest version, so
+    its key must change with every publish, replace or delete, in every worker and server.
+    """
+    if not has_request_context():
+        return ""
+    dataset_id = request.args.get("dataset") or (request.view_args or {}).get("dataset_id")
+    if not dataset_id:
+        return ""
+    try:
+        record = _store().dataset(dataset_id, allow_deleted=True)
+    except UnknownItem:
+        return f"{dataset_id}:unknown"
+    return f"{record.id}:{record.latest_version}:{'deleted' if record.deleted_at else 'live'}"
 
 
 def _store():
