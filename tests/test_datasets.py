@@ -380,7 +380,8 @@ def test_whole_flow(ds_client):
     assert {f["properties"]["adcode"]: f["properties"]["床位数"] for f in latest["features"]}[
         first.adcode
     ] == 10.0
-    assert "beds" in client.get(map_url).get_data(as_text=True)  # metadata carried over
+    html = client.get(map_url).get_data(as_text=True)  # cached by URL, yet the latest
+    assert "beds" in html and f"dataset={dataset_id}&amp;v=2" in html  # metadata carried over
     png2 = client.get(f"/export/choropleth.png?dataset={dataset_id}&column=床位数&width=600")
     assert png2.status_code == 200 and png2.headers["ETag"] != png.headers["ETag"]
     assert body_of(client.get(f"/datasets/{dataset_id}/v/1/original")) == data
