@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
+from .boundaries import as_multipolygon
 from .catalog import get_indicator, indicators
 from .errors import BadParameter, UnknownItem
 from .facilities import facilities
@@ -133,7 +134,7 @@ def zones_frame() -> gpd.GeoDataFrame:
                 "members": ",".join(a for a, _ in zone.members),
                 "description_en": zone.description_en,
                 "source": zone.source,
-                "geometry": shapely.union_all(members.geometry.values),
+                "geometry": as_multipolygon(shapely.union_all(members.geometry.values)),
             }
         )
     return gpd.GeoDataFrame(records, geometry="geometry", crs=4326)
