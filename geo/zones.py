@@ -8,7 +8,7 @@ the members' area centroids in the order the zone lists them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geopandas as gpd
@@ -42,12 +42,18 @@ class Zone:
     description_zh: str
     description_en: str
     source: str
+    source_zh: str = ""
+    #: Public documents: dicts with title, publisher, date, url (or why there is none).
+    citations: tuple = field(default=(), compare=False, hash=False)
 
     def name(self, lang: str = "en") -> str:
         return self.name_zh if lang == "zh" else self.name_en
 
     def description(self, lang: str = "en") -> str:
         return self.description_zh if lang == "zh" else self.description_en
+
+    def source_text(self, lang: str = "en") -> str:
+        return (self.source_zh or self.source) if lang == "zh" else self.source
 
     def as_dict(self) -> dict:
         return {
@@ -60,6 +66,8 @@ class Zone:
             "description_zh": self.description_zh,
             "description_en": self.description_en,
             "source": self.source,
+            "source_zh": self.source_zh,
+            "citations": [dict(c) for c in self.citations],
         }
 
 
@@ -82,6 +90,8 @@ def _zones() -> dict[str, Zone]:
             description_zh=entry["description_zh"],
             description_en=entry["description_en"],
             source=entry["source"],
+            source_zh=entry.get("source_zh", ""),
+            citations=tuple(entry.get("citations", ())),
         )
     return zones
 

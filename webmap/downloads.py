@@ -22,12 +22,14 @@ def _indicator_ids() -> tuple[str, ...]:
 
 def _regions(fmt: str, mimetype: str):
     level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
+    year = request.args.get("year") or None
+    compare = request.args.get("compare") or None
+    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
     return send_cached(
-        ("regions", fmt, level, ids),
-        lambda: exports.regions_export(level, ids, fmt),
+        ("regions", fmt, level, ids, year, compare),
+        lambda: exports.regions_export(level, ids, fmt, year, compare),
         mimetype,
-        exports.download_name("regions", level, ids, fmt),
+        exports.download_name("regions", level, ids, fmt, year, compare),
     )
 
 
