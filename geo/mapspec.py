@@ -24,7 +24,9 @@ from .classify import (
     DEFAULT_K,
     DEFAULT_PALETTE,
     DEFAULT_SCHEME,
+    DIVERGING_PALETTES,
     MISSING_COLOR,
+    PALETTES,
     Classification,
     check_diverging_palette,
     check_k,
@@ -273,10 +275,17 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
         raise BadParameter("change", change, CHANGE_MODES)
     scheme = check_scheme(params.get("scheme") or DEFAULT_SCHEME)
     k = check_k(params.get("k") or DEFAULT_K)
+    # The view picks the palette family: a sequential palette carried over to a change view
+    # (the page's form sends both) becomes the diverging default, and the other way round.
+    palette = params.get("palette") or None
     if compare is None:
-        palette = check_palette(params.get("palette") or DEFAULT_PALETTE)
+        if palette in DIVERGING_PALETTES:
+            palette = None
+        palette = check_palette(palette or DEFAULT_PALETTE)
     else:
-        palette = check_diverging_palette(params.get("palette") or DEFAULT_DIVERGING_PALETTE)
+        if palette in PALETTES:
+            palette = None
+        palette = check_diverging_palette(palette or DEFAULT_DIVERGING_PALETTE)
     lang = check_lang(params.get("lang") or DEFAULT_LANG)
     basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
 

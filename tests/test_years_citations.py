@@ -53,6 +53,9 @@ def test_change_view_spec_is_centred_on_zero_with_a_diverging_palette():
     zh = choropleth_spec({"indicator": "population", "compare": "2010", "lang": "zh"})
     assert "2010→2020年变化" in zh.legend_title
     absolute = choropleth_spec({"indicator": "population", "compare": "2010", "change": "absolute"})
+    # The form carries the other family's palette when the view switches: its default is used.
+    assert choropleth_spec({**spec.query(), "palette": "YlGnBu"}).palette == "RdBu"
+    assert choropleth_spec({"indicator": "population", "palette": "BrBG"}).palette == "YlGnBu"
     assert absolute.layer_options("/x")["property"] == "population_change"
 
 
@@ -69,7 +72,7 @@ def test_diverging_classes_put_zero_between_the_sides():
         ({"indicator": "population", "year": "1990"}, "year"),
         ({"indicator": "population", "compare": "2020"}, "compare"),
         ({"indicator": "gdp", "compare": "2010"}, "compare"),
-        ({"indicator": "population", "compare": "2010", "palette": "YlGnBu"}, "palette"),
+        ({"indicator": "population", "compare": "2010", "palette": "Viridis"}, "palette"),
         ({"indicator": "population", "compare": "2010", "change": "ratio"}, "change"),
         ({"indicator": "population_2020", "year": "2010"}, "year"),
     ],
