@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 4
 
-.PHONY: install run test lint build bench browser clean
+.PHONY: install run test lint build bench browser docs-image clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: install browser
 
 build: install
 	$(BIN)/jjj-atlas build
+
+# The exported map the README shows (static PNG, drawn by geo/render without a browser).
+docs-image: install
+	$(BIN)/jjj-atlas export --format png --level prefecture --indicators gdp_2021 \
+		--width 900 --dpi 120 --output docs/export-prefecture-gdp-2021.png
 
 bench: install
 	$(BIN)/python bench/run_all.py

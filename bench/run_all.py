@@ -27,13 +27,14 @@ from pathlib import Path
 
 import build_time
 import downloads
+import export
 import latency
 import page_weight
 import throughput
 from server import RESULTS_DIR, Server, ensure_project_importable, loadavg
 
 # Order matters: latency first, so its "first request" really is the worker's first.
-SERVER_BENCHMARKS = ("latency", "page_weight", "downloads", "throughput")
+SERVER_BENCHMARKS = ("latency", "page_weight", "downloads", "throughput", "export")
 ALL = ("build_time", *SERVER_BENCHMARKS)
 
 
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                     "latency": lambda: latency.run(server, requests=args.requests),
                     "page_weight": lambda: page_weight.run(server),
                     "downloads": lambda: downloads.run(server),
+                    "export": lambda: export.run(server),
                     "throughput": lambda: throughput.run(
                         server,
                         connections=args.connections,

@@ -96,6 +96,13 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "国家级人才基地，如海外人才离岸创新创业基地。",
     },
     "facility_unit": {"en": "facilities", "zh": "个"},
+    "export_map": {"en": "Map image", "zh": "地图图片"},
+    "links": {"en": "Cooperation links", "zh": "合作网络"},
+    "links_help": {
+        "en": "Who works with whom: hospital partnerships, medical alliances, paired assistance, "
+        "jointly built parks, each with its source",
+        "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
+    },
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

@@ -188,11 +188,42 @@ def _nearest_ranked_county(level: str) -> pd.DataFrame:
     )
 
 
+def _link_count(direction: str, kinds: tuple[str, ...] | None = None):
+    """Links per unit from data/links (see :func:`geo.links.link_counts`)."""
+
+    def compute(level: str) -> pd.DataFrame:
+        from .links import link_counts
+
+        counts = link_counts(level, direction, kinds)
+        units = regions(level)
+        frame = _computed_frame(
+            units,
+            counts["count"].reindex(units["adcode"]).to_numpy(),
+            f"computed: count of data/links/links.csv rows whose "
+            f"{'destination' if direction == 'incoming' else 'origin'} lies in the unit"
+            + (f" (kinds: {', '.join(kinds)})" if kinds else "")
+            + "; every link cites its public source",
+        )
+        lower = counts["unlocated_in_parent"]
+        for adcode, n in lower[lower > 0].items():
+            if adcode in frame.index:
+                frame.loc[adcode, "note"] = (
+                    f"lower bound: {n} link ends lie in a unit containing this one, at an "
+                    "unknown finer unit"
+                )
+        return frame
+
+    return compute
+
+
 COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
     "area_km2": _area,
     "top_hospitals": _top_hospital_count,
     "nearest_top_hospital_km": _nearest_top_hospital,
     "nearest_top_hospital_county_km": _nearest_ranked_county,
+    "incoming_links": _link_count("incoming"),
+    "outgoing_links": _link_count("outgoing"),
+    "incoming_medical_links": _link_count("incoming", ("hospital-partnership", "medical-alliance")),
 }
 
 

@@ -25,7 +25,6 @@ from .classify import (
     DEFAULT_PALETTE,
     DEFAULT_SCHEME,
     DIVERGING_PALETTES,
-    MISSING_COLOR,
     PALETTES,
     Classification,
     check_diverging_palette,
@@ -35,6 +34,7 @@ from .classify import (
     classify,
     classify_diverging,
 )
+from .colour import missing_color
 from .errors import BadParameter
 from .i18n import DEFAULT_LANG, check_lang, text
 from .indicators import check_compare, indicator_change, indicator_values
@@ -168,6 +168,28 @@ class ChoroplethSpec(_MapQuery):
             return self.indicator.id
         return f"{self.indicator.id}_change" + ("_pct" if self.change == "percent" else "")
 
+    @property
+    def missing_color(self) -> str:
+        """The "no data" grey, differing in lightness from every class (geo.colour)."""
+        return missing_color(self.classification.colors if self.classification else [])
+
+    def map_values(self):
+        """adcode → the value the map colours by: the year's values, or the change from
+        ``compare`` (percent or absolute). Units without a value are absent."""
+        if self.compare is None:
+            return indicator_values(self.indicator.id, self.level, self.year)["value"]
+        column = "change_pct" if self.change == "percent" else "change"
+        changes = indicator_change(self.indicator.id, self.level, self.year, self.compare)
+        return changes[column].dropna()
+
+    def format_map_value(self, value: float | None) -> str:
+        """A value of :meth:`map_values` as shown next to :attr:`unit` (signed for changes)."""
+        if self.compare is None or value is None or np.isnan(value):
+            return format_value(value, self.indicator, self.lang)
+        if self.change == "percent":
+            return f"{value:+,.1f}"
+        return format_change(value, self.change, self.indicator, self.lang)
+
     def data_query(self) -> dict[str, str]:
         """Query for the download endpoints serving this map's data."""
         query = {"level": self.level, "indicators": self.indicator.id}
@@ -186,7 +208,7 @@ class ChoroplethSpec(_MapQuery):
             "property": self.property_name,
             "bins": c.bins if c else [],
             "colors": c.colors if c else [],
-            "missingColor": MISSING_COLOR,
+            "missingColor": self.missing_color,
             "decimals": self.indicator.decimals,
             "unit": self.unit,
             "lang": self.lang,
@@ -247,7 +269,8 @@ def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: 
             label = high if (first and lower == upper) else f"{low} – {high}"
             entries.append(LegendEntry(label, color, count))
             lower = upper
-    entries.append(LegendEntry(text("no_data", lang), MISSING_COLOR, missing, missing=True))
+    no_data = missing_color(c.colors if c else [])
+    entries.append(LegendEntry(text("no_data", lang), no_data, missing, missing=True))
     return entries
 
 

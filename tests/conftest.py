@@ -78,7 +78,11 @@ def live_server():
         raise RuntimeError("gunicorn did not start: " + stderr) from err
     yield base
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a loaded machine: do not fail the run on teardown
+        process.kill()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

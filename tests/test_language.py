@@ -82,6 +82,7 @@ def all_pages() -> list[str]:
     for zone in zones():
         pages.append(f"/maps/corridor/{zone.id}?basemap=none")
         pages.append(f"/embed/corridor/{zone.id}?basemap=none")
+    pages += ["/maps/links?basemap=none", "/embed/links?basemap=none"]
     return pages
 
 

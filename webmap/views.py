@@ -7,9 +7,11 @@ from flask import current_app, render_template, request, url_for
 from geo.basemaps import BASEMAPS, available_basemaps
 from geo.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.i18n import text
+from geo.linkmap import link_style_options
 from geo.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
 
 from . import maps
+from .export import export_links
 
 EMBED_HEIGHT = 480
 
@@ -55,6 +57,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
             "csv": url_for("downloads.regions_csv", **data),
         },
         embed_snippet=embed_snippet("embed.choropleth", spec.title, **spec.query()),
+        exports=export_links("export.choropleth", **spec.query()),
         **template_globals(spec.lang),
     )
 
@@ -64,6 +67,11 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
     data = {"zone": spec.zone.id, "band_km": f"{spec.analysis.band_km:g}"}
     options = spec.layer_options(url_for("downloads.corridor_geojson", **data))
     options["contextUrl"] = url_for("downloads.regions_topojson", level="prefecture")
+    # Cooperation links whose both ends lie in the zone's members.
+    options["links"] = {
+        "url": url_for("links.download", fmt="geojson", zone=spec.zone.id),
+        **link_style_options(spec.lang, spec.basemap),
+    }
     maps.add_layer(fmap, "corridor", options)
     return render_template(
         "corridor.html",
@@ -71,6 +79,7 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
         embed=embed,
         fmap=maps.render(fmap),
         downloads={"geojson": url_for("downloads.corridor_geojson", **data)},
+        exports=export_links("export.corridor", zone_id=spec.zone.id, **spec.query()),
         embed_snippet=embed_snippet(
             "embed.corridor", spec.zone.name(spec.lang), zone_id=spec.zone.id, **spec.query()
         ),

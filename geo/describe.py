@@ -1,0 +1,124 @@
+"""What a map shows, in words and rows: the data-table alternative and the alt text.
+
+The web page, its embed and the static exports all describe a map through these
+functions, so the table a screen-reader user reads holds the same values and classes as
+the colours a sighted user sees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .i18n import text
+from .mapspec import ChoroplethSpec, CorridorSpec
+from .regions import regions
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """One unit of a choropleth as drawn: value, class and colour."""
+
+    adcode: str
+    name_zh: str
+    name_en: str
+    value: float | None  # None: no sourced value
+    display: str  # the value as shown (grouped digits, catalog decimals, or "no data")
+    class_number: int | None  # 1-based class, None for "no data"
+    class_label: str  # the legend label of that class
+    color: str  # the fill drawn
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+def spec_year(spec: ChoroplethSpec) -> int | None:
+    """The year the map shows (a spec may carry its own; otherwise the catalog's)."""
+    return getattr(spec, "year", None) or spec.indicator.year
+
+
+def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
+    """Every regular unit of the spec's level, in adcode order, with its value and class.
+
+    Special units laid over the level (Xiong'an) are not classed and are not listed.
+    """
+    units = regions(spec.level, include_special=False).sort_values("adcode")
+    values = spec.map_values()  # the year shown, or the change in a change view
+    c = spec.classification
+    class_entries = [e for e in spec.legend if not e.missing]
+    rows = []
+    for adcode, name_zh, name_en in zip(units["adcode"], units["name_zh"], units["name_en"]):
+        raw = values.get(adcode)
+        value = None if raw is None or math.isnan(raw) else float(raw)
+        index = c.class_of(value) if (c is not None and value is not None) else None
+        rows.append(
+            MapRow(
+                adcode=adcode,
+                name_zh=name_zh,
+                name_en=name_en,
+                value=value,
+                display=spec.format_map_value(value),
+                class_number=None if index is None else index + 1,
+                class_label=(
+                    text("no_data", spec.lang) if index is None else class_entries[index].label
+                ),
+                color=spec.missing_color if index is None else c.colors[index],
+            )
+        )
+    return rows
+
+
+def _with_unit(row: MapRow, spec: ChoroplethSpec) -> str:
+    return f"{row.display} {spec.unit}".strip()
+
+
+def choropleth_summary(spec: ChoroplethSpec, rows: list[MapRow] | None = None) -> str:
+    """Alt text: indicator, level, year, highest and lowest unit with values, gaps."""
+    rows = rows if rows is not None else choropleth_rows(spec)
+    lang = spec.lang
+    year = spec_year(spec)
+    if year and str(year) in spec.title:
+        year = None  # the title already says it
+    valued = sorted((r for r in rows if r.value is not None), key=lambda r: (r.value, r.adcode))
+    missing = len(rows) - len(valued)
+    level = text(spec.level, lang)
+    if lang == "zh":
+        when = f"，{year}年" if year else ""
+        parts = [f"{spec.title}（{level}{when}）分级设色地图"]
+        if valued:
+            high, low = valued[-1], valued[0]
+            parts.append(
+                f"最高：{high.name_zh} {_with_unit(high, spec)}；"
+                f"最低：{low.name_zh} {_with_unit(low, spec)}"
+            )
+        parts.append(f"{len(rows)}个单位中{missing}个无数据")
+        return "。".join(parts) + "。"
+    when = f", {year}" if year else ""
+    parts = [f"Choropleth map of {spec.title} by {level.lower()}{when}"]
+    if valued:
+        high, low = valued[-1], valued[0]
+        parts.append(
+            f"highest: {high.name_en} {_with_unit(high, spec)}; "
+            f"lowest: {low.name_en} {_with_unit(low, spec)}"
+        )
+    parts.append(f"{missing} of {len(rows)} units have no data")
+    return ". ".join(parts) + "."
+
+
+def corridor_summary(spec: CorridorSpec) -> str:
+    """Alt text of a corridor map: zone, members, band, facilities in the band."""
+    lang = spec.lang
+    zone = spec.zone
+    analysis = spec.analysis
+    members = analysis.members
+    names = list(members["name_zh"] if lang == "zh" else members["name_en"])
+    count = len(analysis.facilities)
+    if lang == "zh":
+        return (
+            f"{zone.name_zh}走廊地图：成员单位{'、'.join(names)}；"
+            f"走廊线两侧{analysis.band_km:g}千米缓冲带内有{count}个设施。"
+        )
+    return (
+        f"Corridor map of {zone.name_en}: members {', '.join(names)}; "
+        f"{count} facilities within {analysis.band_km:g} km of the corridor line."
+    )

@@ -1,0 +1,224 @@
+"""What the links map shows, decided without a web server.
+
+A links map is fully described by ``kind``, ``from``, ``to``, ``year`` (which links),
+``level`` (the units shaded by incoming links), ``lang`` and ``basemap``; the page, its
+embed and its downloads share that description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from .basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
+from .classify import MISSING_COLOR, Classification, classify
+from .geojson import dumps, feature_collection
+from .i18n import DEFAULT_LANG, check_lang
+from .levels import check_level
+from .links import (
+    KIND_COLORS,
+    KIND_LABELS,
+    KINDS,
+    LinkFilter,
+    endpoints_frame,
+    filtered_links,
+    link_counts,
+    links_frame,
+    parse_filter,
+)
+from .regions import regions
+
+DEFAULT_LEVEL = "prefecture"
+#: Shading of units by incoming links: small integer counts, one class per count up to 5.
+SHADE_SCHEME, SHADE_K, SHADE_PALETTE = "natural_breaks", 5, "OrRd"
+
+TEXT = {
+    "title": {"en": "Cooperation links", "zh": "京津冀合作网络"},
+    "incoming": {"en": "Incoming links", "zh": "接收的合作"},
+    "kind": {"en": "Kind", "zh": "类型"},
+    "all_kinds": {"en": "All kinds", "zh": "全部类型"},
+    "from": {"en": "From", "zh": "发起方"},
+    "to": {"en": "To", "zh": "接收方"},
+    "since": {"en": "Since", "zh": "起始年份"},
+    "year": {"en": "In place by year", "zh": "截至年份"},
+    "approximate": {
+        "en": "hollow end: no sourced coordinate, drawn at the centre of its unit",
+        "zh": "空心端点：无可靠坐标，画在所在行政单位中心",
+    },
+    "links": {"en": "links", "zh": "条"},
+    "unknown_year": {"en": "year not stated", "zh": "年份未注明"},
+    "lower_bound": {"en": "lower bound", "zh": "下限"},
+    "source": {"en": "Source", "zh": "来源"},
+    "count": {"en": "Links shown", "zh": "显示的合作"},
+    "source_line": {
+        "en": "data/links/links.csv: every link cites a public document (title, publisher, "
+        "date, URL), shown in its popup and in the downloads. Not a census of all cooperation: "
+        "only links a cited page names.",
+        "zh": "data/links/links.csv：每条合作关系均注明公开来源（标题、发布者、日期、网址），"
+        "见弹窗与下载。并非全部合作的普查，仅收录有公开页面可引用的合作。",
+    },
+}
+
+
+def text(key: str, lang: str) -> str:
+    return TEXT[key][lang]
+
+
+@dataclass
+class KindEntry:
+    kind: str
+    label: str
+    color: str
+    count: int
+
+
+@dataclass
+class ShadeEntry:
+    label: str
+    color: str
+    count: int
+
+
+@dataclass
+class LinksSpec:
+    link_filter: LinkFilter
+    level: str
+    lang: str
+    basemap: Basemap
+    kinds: list[KindEntry]
+    shading: Classification | None
+    shade_legend: list[ShadeEntry]
+    link_total: int
+    unknown_year: int
+    max_weight: float | None = None
+
+    def query(self, **overrides) -> dict[str, str]:
+        params = {
+            **self.link_filter.query(),
+            "level": self.level,
+            "lang": self.lang,
+            "basemap": self.basemap.id,
+        }
+        params.update({k: str(v) for k, v in overrides.items()})
+        return params
+
+    def query_string(self, **overrides) -> str:
+        return urlencode(self.query(**overrides))
+
+    def data_query(self) -> dict[str, str]:
+        """Query for the download endpoints serving this map's links."""
+        return {**self.link_filter.query(), "level": self.level}
+
+    @property
+    def title(self) -> str:
+        base = text("title", self.lang)
+        if self.link_filter.kind:
+            return f"{base}: {KIND_LABELS[self.link_filter.kind][self.lang]}"
+        return base
+
+    def t(self, key: str) -> str:
+        return text(key, self.lang)
+
+    def layer_options(self, links_url: str, regions_url: str) -> dict:
+        """Options for the browser-side layer (static/atlas.js ``JJJAtlas.links``)."""
+        c = self.shading
+        return {
+            "url": links_url,
+            "regionsUrl": regions_url,
+            "level": self.level,
+            "bins": c.bins if c else [],
+            "colors": c.colors if c else [],
+            "missingColor": MISSING_COLOR,
+            **link_style_options(self.lang, self.basemap, self.max_weight),
+        }
+
+
+def link_style_options(lang: str, basemap: Basemap, max_weight: float | None = None) -> dict:
+    """How static/atlas.js draws links (colours, labels, datum shift): shared by the links
+    map and the corridor maps that draw the links inside their zone."""
+    return {
+        "maxWeight": max_weight,
+        "kindColors": KIND_COLORS,
+        "kindLabels": {k: KIND_LABELS[k][lang] for k in KINDS},
+        "lang": lang,
+        "shiftToGcj02": basemap.datum == "GCJ02",
+        "labels": {key: text(key, lang) for key in TEXT},
+    }
+
+
+def links_spec(params: Mapping[str, str], config: Mapping | None = None) -> LinksSpec:
+    """Validate links-map parameters; count the links per kind and shade units by the
+    incoming links that pass the filter. Raises :class:`~geo.errors.BadParameter`."""
+    config = config or {}
+    link_filter = parse_filter(params)
+    level = check_level(params.get("level") or DEFAULT_LEVEL)
+    lang = check_lang(params.get("lang") or DEFAULT_LANG)
+    basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
+    shown = filtered_links(link_filter)
+    per_kind = shown["kind"].value_counts()
+    kinds = [
+        KindEntry(k, KIND_LABELS[k][lang], KIND_COLORS[k], int(per_kind.get(k, 0))) for k in KINDS
+    ]
+    counts = link_counts(level, "incoming", link_filter=link_filter)
+    regular = regions(level, include_special=False)["adcode"]
+    values = counts.loc[regular, "count"].to_numpy(dtype=float)
+    shading = classify(values, SHADE_SCHEME, SHADE_K, SHADE_PALETTE) if len(shown) else None
+    return LinksSpec(
+        link_filter=link_filter,
+        level=level,
+        lang=lang,
+        basemap=basemap,
+        kinds=kinds,
+        shading=shading,
+        shade_legend=_shade_legend(shading),
+        link_total=len(shown),
+        unknown_year=int(shown["since"].isna().sum()),
+        max_weight=float(shown["weight"].max()) if shown["weight"].notna().any() else None,
+    )
+
+
+def _shade_legend(c: Classification | None) -> list[ShadeEntry]:
+    if c is None:
+        return []
+    entries, lower = [], c.minimum
+    for i, (upper, color, count) in enumerate(zip(c.bins, c.colors, c.counts)):
+        low = int(lower) if i == 0 else int(lower) + 1
+        label = f"{int(upper)}" if low >= int(upper) else f"{low}–{int(upper)}"
+        entries.append(ShadeEntry(label, color, count))
+        lower = upper
+    return entries
+
+
+def links_export(link_filter: LinkFilter, level: str, fmt: str) -> bytes:
+    """The filtered links as GeoJSON (LineString arcs + endpoint points + incoming counts
+    per unit of ``level`` as a foreign member) or CSV (one row per link, no geometry)."""
+    frame = links_frame(link_filter)
+    if fmt == "csv":
+        table = frame.drop(columns=frame.geometry.name)
+        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    counts = link_counts(level, "incoming", link_filter=link_filter)
+    ends = endpoints_frame(link_filter)
+    features = [
+        (geom, record)
+        for geom, record in zip(
+            frame.geometry.values, frame.drop(columns="geometry").to_dict("records")
+        )
+    ]
+    metadata = {
+        "name": "jjj_links",
+        "filter": link_filter.query(),
+        "kinds": list(KINDS),
+        "level": level,
+        "incoming": {
+            adcode: {"count": int(row["count"]), "lower_bound": bool(row["unlocated_in_parent"])}
+            for adcode, row in counts.iterrows()
+        },
+        "endpoints": [
+            {**record, "lon": float(geom.x), "lat": float(geom.y)}
+            for geom, record in zip(
+                ends.geometry.values, ends.drop(columns="geometry").to_dict("records")
+            )
+        ],
+    }
+    return dumps(feature_collection(features, metadata=metadata)).encode()

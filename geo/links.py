@@ -1,0 +1,606 @@
+"""Cooperation links (who works with whom): hospital partnerships, medical alliances,
+paired assistance between districts and counties, jointly built parks.
+
+``data/links/links.csv`` holds one row per link; an end is a facility id (any file listed
+in ``data/facilities/manifest.json``) or a 6-digit adcode of a unit in the boundaries.
+Rows are validated on load: both ends exist, the names given match the names the end
+has in the data, the kind is one of :data:`KINDS`, and every row names its public source
+(title, publisher, URL; date when the page gives one).
+
+Each end is resolved to
+
+* the **units** it lies in at each level (county, prefecture, province; ``""`` where not
+  known: a partner hospital whose district no cited page gives has no county), and
+* a **drawing position** in EPSG:4326: the facility's own coordinates when they are
+  sourced, otherwise the area centroid of the smallest unit known for it. Such ends carry
+  ``precision`` = the unit's level and are drawn as approximate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import LineString
+
+from .errors import BadParameter
+from .facilities import facilities
+from .levels import LEVELS, XIONGAN
+from .measure import area_centroids
+from .paths import DATA_DIR, FACILITIES_DIR
+from .regions import regions
+
+LINKS_DIR = DATA_DIR / "links"
+
+#: Link kinds, in legend order. One place: validation, filters, legend and tests read it.
+KINDS: tuple[str, ...] = (
+    "hospital-partnership",
+    "medical-alliance",
+    "paired-assistance",
+    "joint-park",
+)
+KIND_LABELS: dict[str, dict[str, str]] = {
+    "hospital-partnership": {"en": "Hospital partnership", "zh": "医院合作共建"},
+    "medical-alliance": {"en": "Medical alliance", "zh": "医联体/专科联盟"},
+    "paired-assistance": {"en": "Paired assistance", "zh": "结对帮扶"},
+    "joint-park": {"en": "Jointly built park", "zh": "共建园区"},
+}
+KIND_COLORS: dict[str, str] = {
+    "hospital-partnership": "#d7301f",
+    "medical-alliance": "#7a0177",
+    "paired-assistance": "#1d91c0",
+    "joint-park": "#238443",
+}
+#: Kinds counted as medical support (the ``*_medical_links`` indicators).
+MEDICAL_KINDS: tuple[str, ...] = ("hospital-partnership", "medical-alliance")
+
+COLUMNS = (
+    "id",
+    "kind",
+    "from",
+    "to",
+    "from_name_zh",
+    "from_name_en",
+    "to_name_zh",
+    "to_name_en",
+    "since",
+    "weight",
+    "weight_unit",
+    "source_title",
+    "source_publisher",
+    "source_date",
+    "source_url",
+    "note",
+)
+ENDS = ("from", "to")
+DIRECTIONS = {"incoming": "to", "outgoing": "from"}
+#: Years a ``year=`` filter accepts (links start between 2014 and 2025 today).
+YEAR_RANGE = range(1949, 2101)
+
+_ADCODE = re.compile(r"^\d{6}$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@lru_cache(maxsize=1)
+def _units() -> pd.DataFrame:
+    """Every unit of every level (special units included), indexed by adcode."""
+    frames = [regions(level)[["adcode", "name_zh", "name_en", "level"]] for level in LEVELS]
+    return pd.concat(frames, ignore_index=True).set_index("adcode")
+
+
+@lru_cache(maxsize=1)
+def _unit_centroids() -> pd.DataFrame:
+    """Area centroid (EPSG:4326) of every unit, indexed by adcode: columns lon, lat."""
+    frames = []
+    for level in LEVELS:
+        units = regions(level)
+        points = area_centroids(units.geometry)
+        frames.append(
+            pd.DataFrame(
+                {"lon": points.x.round(6).to_numpy(), "lat": points.y.round(6).to_numpy()},
+                index=units["adcode"].to_numpy(),
+            )
+        )
+    return pd.concat(frames)
+
+
+def _facility_units() -> dict[str, str]:
+    """Facility id → the smallest unit it is known to lie in.
+
+    ``unit_adcode`` where a facility file has that column (partner rows whose county no
+    cited page gives), otherwise the facility's sourced ``county_adcode``.
+    """
+    manifest = json.loads((FACILITIES_DIR / "manifest.json").read_text(encoding="utf-8"))
+    units: dict[str, str] = {}
+    for entry in manifest["files"]:
+        frame = pd.read_csv(
+            FACILITIES_DIR / entry["file"], dtype=str, keep_default_na=False, encoding="utf-8"
+        )
+        explicit = (
+            frame["unit_adcode"] if "unit_adcode" in frame.columns else frame["county_adcode"]
+        )
+        for fid, county, unit in zip(frame["id"], frame["county_adcode"], explicit):
+            units[fid] = unit or county
+    return units
+
+
+def unit_hierarchy(adcode: str) -> dict[str, str]:
+    """The county, prefecture and province a unit lies in (``""`` where finer than known).
+
+    County 130629 → prefecture 130600, province 130000; the special unit Xiong'an (133100)
+    has no single county. Counties of Xiong'an are also in 133100 (see :func:`_prefectures`).
+    """
+    level = _units().loc[adcode, "level"]
+    county = adcode if level == "county" else ""
+    if level == "province":
+        prefecture = ""
+    elif level == "prefecture":
+        prefecture = adcode
+    else:
+        prefecture = adcode[:4] + "00"
+    return {"county": county, "prefecture": prefecture, "province": adcode[:2] + "0000"}
+
+
+def _prefectures(end_prefecture: str, end_county: str) -> list[str]:
+    """Prefecture-level units an end counts in: its prefecture, plus Xiong'an for the
+    Xiong'an counties, plus Baoding for Xiong'an itself (Baoding keeps those counties)."""
+    if not end_prefecture:
+        return []
+    if end_prefecture == XIONGAN.adcode:
+        return [XIONGAN.adcode, XIONGAN.members[0][:4] + "00"]
+    if end_county in XIONGAN.members:
+        return [end_prefecture, XIONGAN.adcode]
+    return [end_prefecture]
+
+
+class LinkDataError(ValueError):
+    """links.csv breaks a rule (unknown end, wrong name, missing source, bad kind)."""
+
+
+def read_links_file(path) -> pd.DataFrame:
+    """Read and validate a links CSV; return it with both ends resolved.
+
+    Added columns, for ``end`` in from/to: ``<end>_type`` (facility | unit),
+    ``<end>_unit`` (smallest unit known), ``<end>_county``, ``<end>_prefecture``,
+    ``<end>_province`` (adcodes, ``""`` where unknown), ``<end>_lon``, ``<end>_lat``
+    (EPSG:4326 drawing position) and ``<end>_precision`` (site | area for sourced
+    facility coordinates, else the level of the unit whose centroid is used).
+
+    Raises
+    ------
+    LinkDataError
+        Naming every row that breaks a rule.
+    """
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise LinkDataError(f"{path}: missing columns {missing}")
+    frame = frame[list(COLUMNS)].copy()
+    problems: list[str] = []
+    duplicated = frame["id"][frame["id"].duplicated()].tolist()
+    if duplicated:
+        problems.append(f"duplicate link ids {duplicated}")
+    points = facilities(located_only=False).set_index("id")
+    facility_units = _facility_units()
+    units = _units()
+    centroids = _unit_centroids()
+    resolved: dict[str, list] = {}
+    records = frame.to_dict("records")
+    for record in records:
+        problems.extend(_row_problems(record))
+        for end in ENDS:
+            ref = record[end]
+            info, problem = _resolve_end(ref, points, facility_units, units, centroids)
+            if problem:
+                problems.append(f"{record['id']}: {end} {problem}")
+                continue
+            for key in ("name_zh", "name_en"):
+                if record[f"{end}_{key}"] != info[key]:
+                    problems.append(
+                        f"{record['id']}: {end}_{key} {record[f'{end}_{key}']!r} does not match "
+                        f"{info[key]!r}, the name {ref} has in the data"
+                    )
+            for key, value in info.items():
+                if key not in ("name_zh", "name_en"):
+                    resolved.setdefault(f"{end}_{key}", []).append(value)
+    if problems:
+        raise LinkDataError(f"{path}: " + "; ".join(problems))
+    for column, values in resolved.items():
+        frame[column] = values
+    frame["since"] = pd.to_numeric(frame["since"].replace("", np.nan)).astype("Int64")
+    frame["weight"] = pd.to_numeric(frame["weight"].replace("", np.nan))
+    return frame
+
+
+def _row_problems(row: Mapping[str, str]) -> list[str]:
+    problems = []
+    where = row["id"] or "(row without id)"
+    if not row["id"]:
+        problems.append("a row has no id")
+    if row["kind"] not in KINDS:
+        problems.append(f"{where}: kind {row['kind']!r} not one of {', '.join(KINDS)}")
+    for column in ("source_title", "source_publisher", "source_url"):
+        if not row[column].strip():
+            problems.append(f"{where}: {column} is empty (every link needs a public source)")
+    if row["source_url"] and not row["source_url"].startswith(("http://", "https://")):
+        problems.append(f"{where}: source_url {row['source_url']!r} is not an http(s) URL")
+    if row["source_date"] and not _DATE.match(row["source_date"]):
+        problems.append(f"{where}: source_date {row['source_date']!r} is not YYYY[-MM[-DD]]")
+    if row["since"] and not (row["since"].isdigit() and int(row["since"]) in YEAR_RANGE):
+        problems.append(f"{where}: since {row['since']!r} is not a year")
+    if row["weight"]:
+        try:
+            float(row["weight"])
+        except ValueError:
+            problems.append(f"{where}: weight {row['weight']!r} is not a number")
+        if not row["weight_unit"]:
+            problems.append(f"{where}: weight without weight_unit")
+    if row["from"] == row["to"]:
+        problems.append(f"{where}: from and to are the same ({row['from']})")
+    return problems
+
+
+def _resolve_end(ref: str, points, facility_units, units, centroids):
+    """(info, problem): where an end lies and where it is drawn."""
+    if _ADCODE.match(ref):
+        if ref not in units.index:
+            return None, f"adcode {ref} is not a unit of the boundaries"
+        unit, kind = ref, "unit"
+        name_zh, name_en = units.loc[ref, "name_zh"], units.loc[ref, "name_en"]
+        lon = lat = np.nan
+    else:
+        if ref not in points.index:
+            return None, f"{ref!r} is neither a facility id in data/facilities nor an adcode"
+        unit, kind = facility_units.get(ref, ""), "facility"
+        if unit and unit not in units.index:
+            return None, f"facility {ref} lies in unknown unit {unit}"
+        if not unit:
+            return None, f"facility {ref} has neither county_adcode nor unit_adcode"
+        point = points.loc[ref]
+        name_zh, name_en = point["name_zh"], point["name_en"]
+        lon, lat = point["lon"], point["lat"]
+    hierarchy = unit_hierarchy(unit)
+    if pd.notna(lon) and pd.notna(lat):
+        precision = points.loc[ref, "location_precision"] or "site"
+    else:
+        lon, lat = centroids.loc[unit, "lon"], centroids.loc[unit, "lat"]
+        precision = units.loc[unit, "level"]
+    info = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "type": kind,
+        "unit": unit,
+        **hierarchy,
+        "lon": float(lon),
+        "lat": float(lat),
+        "precision": precision,
+    }
+    return info, None
+
+
+@lru_cache(maxsize=1)
+def _all_links() -> pd.DataFrame:
+    return read_links_file(LINKS_DIR / "links.csv")
+
+
+def links() -> pd.DataFrame:
+    """All links, validated and resolved (see :func:`read_links_file`). A copy."""
+    return _all_links().copy()
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """Which links a map, download or API call shows. Empty fields do not filter."""
+
+    kind: str = ""
+    from_: str = ""
+    to: str = ""
+    year: int | None = None
+    #: A zone id: only links whose both ends lie in the zone's members (corridor maps).
+    zone: str = ""
+
+    def query(self) -> dict[str, str]:
+        """Canonical query parameters (only the ones set)."""
+        params = {"kind": self.kind, "from": self.from_, "to": self.to}
+        if self.year is not None:
+            params["year"] = str(self.year)
+        params["zone"] = self.zone
+        return {k: v for k, v in params.items() if v}
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        mask = pd.Series(True, index=frame.index)
+        if self.kind:
+            mask &= frame["kind"] == self.kind
+        for end, value in (("from", self.from_), ("to", self.to)):
+            if value:
+                mask &= _end_matches(frame, end, value)
+        if self.year is not None:
+            mask &= (frame["since"].fillna(10_000) <= self.year).astype(bool)
+        if self.zone:
+            members = zone_member_adcodes(self.zone)
+            for end in ENDS:
+                mask &= pd.Series(
+                    [
+                        bool(_containing_units(row, end) & members)
+                        for row in frame.to_dict("records")
+                    ],
+                    index=frame.index,
+                )
+        return frame[mask]
+
+    def describe(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.query().items()) or "all links"
+
+
+def _end_matches(frame: pd.DataFrame, end: str, value: str) -> pd.Series:
+    """An end matches a facility id exactly, or an adcode when it lies in that unit."""
+    if not _ADCODE.match(value):
+        return frame[end] == value
+    columns = [f"{end}_{level}" for level in ("county", "prefecture", "province")]
+    mask = frame[end] == value
+    for column in columns:
+        mask |= frame[column] == value
+    if value == XIONGAN.adcode:
+        mask |= frame[f"{end}_county"].isin(XIONGAN.members)
+    return mask
+
+
+def zone_member_adcodes(zone_id: str) -> set[str]:
+    """Member adcodes of a zone (:class:`~geo.errors.UnknownItem` for an unknown zone)."""
+    from .zones import get_zone  # zones → indicators → links: import when needed
+
+    return {adcode for adcode, _ in get_zone(zone_id).members}
+
+
+def _containing_units(row: Mapping, end: str) -> set[str]:
+    """Every unit an end is known to lie in (its county, prefecture-level units, province)."""
+    county, prefecture = row[f"{end}_county"], row[f"{end}_prefecture"]
+    units = {county, row[f"{end}_province"], *_prefectures(prefecture, county)}
+    return units - {""}
+
+
+def end_values(end: str) -> list[str]:
+    """Valid values of the ``from``/``to`` filter: the ids of facilities that end a link
+    on that side, and the adcodes of every unit such an end lies in."""
+    frame = _all_links()
+    values = set(frame[frame[f"{end}_type"] == "facility"][end])
+    for level in ("county", "prefecture", "province"):
+        values |= set(frame[f"{end}_{level}"]) - {""}
+    values |= set(frame[frame[f"{end}_type"] == "unit"][end])
+    if frame[f"{end}_county"].isin(XIONGAN.members).any():
+        values.add(XIONGAN.adcode)
+    return sorted(values)
+
+
+def parse_filter(params: Mapping[str, str]) -> LinkFilter:
+    """Validate ``kind``, ``from``, ``to`` and ``year`` request parameters.
+
+    Raises :class:`BadParameter` naming the valid values (kinds, ends, a year range).
+    """
+    kind = (params.get("kind") or "").strip()
+    if kind and kind not in KINDS:
+        raise BadParameter("kind", kind, KINDS)
+    ends = {}
+    for end in ENDS:
+        value = (params.get(end) or "").strip()
+        if value and value not in end_values(end):
+            raise BadParameter(
+                end,
+                value,
+                end_values(end),
+                reason=f"no link {'starts' if end == 'from' else 'ends'} there",
+            )
+        ends[end] = value
+    raw_year = (params.get("year") or "").strip()
+    year = None
+    if raw_year:
+        valid = f"a year from {YEAR_RANGE.start} to {YEAR_RANGE.stop - 1}"
+        if not raw_year.isdigit() or int(raw_year) not in YEAR_RANGE:
+            raise BadParameter("year", raw_year, valid)
+        year = int(raw_year)
+    zone = (params.get("zone") or "").strip()
+    if zone:
+        zone_member_adcodes(zone)  # UnknownItem (404) naming the zones
+    return LinkFilter(kind=kind, from_=ends["from"], to=ends["to"], year=year, zone=zone)
+
+
+def filtered_links(link_filter: LinkFilter | None = None) -> pd.DataFrame:
+    """Links passing ``link_filter`` (all when None), in file order."""
+    frame = _all_links()
+    return (link_filter.apply(frame) if link_filter else frame).copy()
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def arc_coordinates(
+    lon1: float, lat1: float, lon2: float, lat2: float, bend: float = 0.18, steps: int = 24
+) -> list[tuple[float, float]]:
+    """A quadratic Bézier arc from (lon1, lat1) to (lon2, lat2), EPSG:4326 degrees.
+
+    The control point sits ``bend`` × the chord length to the left of the chord's midpoint
+    (in a plane scaled by cos(latitude), so the arc looks the same at any bearing): arcs
+    of opposite directions between two places do not overlap. For display only; distances
+    are measured on the ellipsoid elsewhere.
+    """
+    scale = np.cos(np.radians((lat1 + lat2) / 2.0))
+    x1, y1, x2, y2 = lon1 * scale, lat1, lon2 * scale, lat2
+    mx, my = (x1 + x2) / 2.0, (y1 + y2) / 2.0
+    dx, dy = x2 - x1, y2 - y1
+    cx, cy = mx - dy * bend, my + dx * bend
+    t = np.linspace(0.0, 1.0, steps + 1)
+    xs = (1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t**2 * x2
+    ys = (1 - t) ** 2 * y1 + 2 * (1 - t) * t * cy + t**2 * y2
+    return [(round(x / scale, 6), round(y, 6)) for x, y in zip(xs, ys)]
+
+
+#: Columns of the downloads (GeoJSON properties and CSV), in order.
+EXPORT_COLUMNS = (
+    "id",
+    "kind",
+    "from",
+    "from_name_zh",
+    "from_name_en",
+    "from_type",
+    "from_unit",
+    "from_precision",
+    "to",
+    "to_name_zh",
+    "to_name_en",
+    "to_type",
+    "to_unit",
+    "to_precision",
+    "since",
+    "weight",
+    "weight_unit",
+    "source_title",
+    "source_publisher",
+    "source_date",
+    "source_url",
+    "note",
+)
+
+
+def links_frame(link_filter: LinkFilter | None = None, curved: bool = True) -> gpd.GeoDataFrame:
+    """One LineString per link (EPSG:4326), origin → destination, with both ends' ids,
+    names, units and drawing precision, and the link's source.
+
+    ``curved`` draws a quadratic arc (:func:`arc_coordinates`); otherwise a straight line.
+    """
+    frame = filtered_links(link_filter)
+    geometries = []
+    for row in frame.to_dict("records"):
+        start, end = (row["from_lon"], row["from_lat"]), (row["to_lon"], row["to_lat"])
+        coords = arc_coordinates(*start, *end) if curved else [start, end]
+        geometries.append(LineString(coords))
+    table = frame[list(EXPORT_COLUMNS)].copy()
+    table["since"] = table["since"].astype(object).where(table["since"].notna(), None)
+    return gpd.GeoDataFrame(table, geometry=geometries, crs=4326).reset_index(drop=True)
+
+
+def endpoints_frame(link_filter: LinkFilter | None = None) -> gpd.GeoDataFrame:
+    """The distinct ends of the filtered links as points (EPSG:4326): id, names, role
+    (origin / destination / both), precision, number of links."""
+    frame = filtered_links(link_filter)
+    records: dict[str, dict] = {}
+    for end, role in (("from", "origin"), ("to", "destination")):
+        for row in frame.to_dict("records"):
+            ref = row[end]
+            entry = records.setdefault(
+                ref,
+                {
+                    "id": ref,
+                    "name_zh": row[f"{end}_name_zh"],
+                    "name_en": row[f"{end}_name_en"],
+                    "type": row[f"{end}_type"],
+                    "unit": row[f"{end}_unit"],
+                    "precision": row[f"{end}_precision"],
+                    "role": role,
+                    "links": 0,
+                    "lon": row[f"{end}_lon"],
+                    "lat": row[f"{end}_lat"],
+                },
+            )
+            if entry["role"] != role:
+                entry["role"] = "both"
+            entry["links"] += 1
+    table = pd.DataFrame(
+        list(records.values()),
+        columns=[
+            "id",
+            "name_zh",
+            "name_en",
+            "type",
+            "unit",
+            "precision",
+            "role",
+            "links",
+            "lon",
+            "lat",
+        ],
+    )
+    geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"))
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=4326)
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def link_counts(
+    level: str,
+    direction: str = "incoming",
+    kinds: Iterable[str] | None = None,
+    link_filter: LinkFilter | None = None,
+) -> pd.DataFrame:
+    """Links per unit of ``level`` whose destination (``incoming``) or origin
+    (``outgoing``) lies in the unit.
+
+    Parameters
+    ----------
+    level : {"province", "prefecture", "county"}
+    direction : {"incoming", "outgoing"}
+    kinds : iterable of str, optional
+        Only these kinds (all when None).
+    link_filter : LinkFilter, optional
+        Further filter (year, ends).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the adcode of every unit of the level (special units included):
+        ``count`` (int) and ``unlocated_in_parent`` — how many counted-direction ends lie
+        in the unit's parent but at an unknown finer unit (so ``count`` is a lower bound
+        where this is > 0).
+    """
+    if direction not in DIRECTIONS:
+        raise BadParameter("direction", direction, DIRECTIONS)
+    end = DIRECTIONS[direction]
+    frame = filtered_links(link_filter)
+    if kinds is not None:
+        kinds = tuple(kinds)
+        for kind in kinds:
+            if kind not in KINDS:
+                raise BadParameter("kind", kind, KINDS)
+        frame = frame[frame["kind"].isin(kinds)]
+    units = regions(level)
+    counts = pd.Series(0, index=units["adcode"].to_numpy(), dtype=int)
+    unknown = pd.Series(0, index=units["adcode"].to_numpy(), dtype=int)
+    for row in frame.to_dict("records"):
+        county, prefecture, province = (
+            row[f"{end}_{lv}"] for lv in ("county", "prefecture", "province")
+        )
+        if level == "province":
+            targets, parent = [province], ""
+        elif level == "prefecture":
+            targets, parent = _prefectures(prefecture, county), ("" if prefecture else province)
+        else:
+            targets = [county] if county else []
+            parent = "" if county else (prefecture or province)
+        for target in targets:
+            if target in counts.index:
+                counts[target] += 1
+        if parent:
+            inside = [a for a in unknown.index if _lies_in(a, parent)]
+            unknown[inside] += 1
+    return pd.DataFrame({"count": counts, "unlocated_in_parent": unknown})
+
+
+def _lies_in(adcode: str, parent: str) -> bool:
+    """Whether a unit lies in ``parent`` (a prefecture, province or Xiong'an)."""
+    if parent == XIONGAN.adcode:
+        return adcode in XIONGAN.members
+    if parent.endswith("0000"):
+        return adcode[:2] == parent[:2]
+    return adcode[:4] == parent[:4]

@@ -1,0 +1,145 @@
+"""A choropleth as a static map: the classes, colours and legend of the web map."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import geopandas as gpd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..describe import choropleth_rows, spec_year
+from ..i18n import text
+from ..levels import LEVELS
+from ..mapspec import ChoroplethSpec, change_label
+from ..measure import ALBERS_JJJ
+from ..regions import regions
+from .fonts import cjk_font
+from .layout import INK, Sheet, drawing
+from .options import ExportOptions
+
+SPECIAL_COLOR = "#7a0177"  # the web map's outline colour for special units (Xiong'an)
+MISSING_HATCH = "////"
+MISSING_EDGE = "#6b6b6b"
+PAD = 0.03  # map extent padding, fraction of the region's size
+
+
+@lru_cache(maxsize=len(LEVELS))
+def projected_units(level: str) -> gpd.GeoDataFrame:
+    """Units of ``level`` (special ones included) in ALBERS_JJJ metres, cached per process."""
+    return regions(level).to_crs(ALBERS_JJJ)
+
+
+@lru_cache(maxsize=1)
+def region_extent() -> tuple[float, float, float, float]:
+    """Beijing–Tianjin–Hebei in ALBERS_JJJ metres, padded."""
+    xmin, ymin, xmax, ymax = projected_units("province").total_bounds
+    dx, dy = (xmax - xmin) * PAD, (ymax - ymin) * PAD
+    return (xmin - dx, ymin - dy, xmax + dx, ymax + dy)
+
+
+def subtitle(spec: ChoroplethSpec) -> str:
+    """One line: level · unit · year · how many units have a value."""
+    lang = spec.lang
+    parts = [text(spec.level, lang), f"{text('unit', lang)}: {spec.unit}"]
+    year = spec_year(spec)
+    if getattr(spec, "compare", None) is not None:
+        parts.append(change_label(spec.year, spec.compare, lang))
+    elif year:
+        parts.append(f"{text('year', lang)}: {year}")
+    parts.append(f"{spec.units_with_value}/{spec.units_total}")
+    return " · ".join(parts)
+
+
+def legend_title(spec: ChoroplethSpec) -> str:
+    year = spec_year(spec)
+    return f"{spec.unit}" + (f" · {year}" if year else "")
+
+
+def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
+    """The choropleth ``spec`` as PNG, SVG or PDF bytes (``options.format``).
+
+    Same classes and colours as the web map (``spec.classification``), "no data" in the
+    spec's neutral grey with a hatch, special units as dashed outlines.
+    """
+    rows = {row.adcode: row for row in choropleth_rows(spec)}
+    units = projected_units(spec.level)
+    regular = units[~units["special"]]
+    special = units[units["special"]]
+    colors = [rows[a].color for a in regular["adcode"]]
+    missing = [rows[a].value is None for a in regular["adcode"]]
+
+    with drawing():
+        sheet = Sheet(
+            options,
+            region_extent(),
+            spec.title,
+            subtitle(spec),
+            spec.indicator.source_text(spec.lang),
+            spec.lang,
+        )
+        ax = sheet.ax
+        pt = sheet.pt
+        valued = regular[[not m for m in missing]]
+        if len(valued):
+            valued.plot(
+                ax=ax,
+                color=[c for c, m in zip(colors, missing) if not m],
+                edgecolor="white",
+                linewidth=0.05 * pt,
+            )
+        gaps = regular[missing]
+        if len(gaps):
+            gaps.plot(
+                ax=ax,
+                facecolor=spec.missing_color,
+                edgecolor=MISSING_EDGE,
+                hatch=MISSING_HATCH,
+                linewidth=0.05 * pt,
+            )
+        if spec.level != "province":
+            projected_units("province").boundary.plot(ax=ax, color=INK, linewidth=0.09 * pt)
+        if len(special):
+            special.boundary.plot(
+                ax=ax, color=SPECIAL_COLOR, linewidth=0.12 * pt, linestyle=(0, (4, 2.5))
+            )
+
+        handles = []
+        for entry in spec.legend:
+            handles.append(
+                Patch(
+                    facecolor=entry.color,
+                    edgecolor=MISSING_EDGE if entry.missing else "#999999",
+                    hatch=MISSING_HATCH if entry.missing else None,
+                    linewidth=0.5,
+                    label=f"{entry.label} ({entry.count})",
+                )
+            )
+        if len(special):
+            name = special.iloc[0]["name_zh" if spec.lang == "zh" else "name_en"]
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=SPECIAL_COLOR,
+                    linestyle=(0, (4, 2.5)),
+                    linewidth=0.12 * pt,
+                    label=f"{name} ({text('special_area', spec.lang)})",
+                )
+            )
+        legend = ax.legend(
+            handles=handles,
+            title=legend_title(spec),
+            loc="lower right",
+            prop=cjk_font(1.05 * pt),
+            title_fontproperties=cjk_font(1.1 * pt, "bold"),
+            frameon=True,
+            framealpha=0.94,
+            edgecolor="#cccccc",
+            borderaxespad=0.3,
+            handlelength=1.8,
+            handleheight=1.1,
+        )
+        legend.set_gid("legend")
+        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
+        return sheet.to_bytes()

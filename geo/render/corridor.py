@@ -1,0 +1,132 @@
+"""A corridor map as a static map: context units, members, band, line and facilities."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..i18n import text
+from ..mapspec import CorridorSpec
+from ..measure import ALBERS_JJJ
+from ..zones import zone_members
+from .choropleth import projected_units
+from .fonts import cjk_font
+from .layout import Sheet, drawing
+from .options import ExportOptions
+
+# The web map's colours (static/atlas.js), so print and screen agree.
+MEMBER_EDGE, MEMBER_FILL = "#54278f", "#9e9ac8"
+BAND_EDGE, BAND_FILL = "#fd8d3c", "#fdd0a2"
+LINE_COLOR = "#d94801"
+CATEGORY_COLORS = {"hospital": "#e31a1c", "park": "#1f78b4", "base": "#33a02c"}
+CONTEXT_EDGE, CONTEXT_FILL = "#bdbdbd", "#f0f0f0"
+PAD = 0.08
+#: Frame aspect (height / width) kept within these bounds by widening the extent.
+ASPECT_RANGE = (0.7, 1.35)
+
+
+def _extent(bounds) -> tuple[float, float, float, float]:
+    xmin, ymin, xmax, ymax = bounds
+    dx, dy = (xmax - xmin) * PAD, (ymax - ymin) * PAD
+    xmin, xmax, ymin, ymax = xmin - dx, xmax + dx, ymin - dy, ymax + dy
+    w, h = xmax - xmin, ymax - ymin
+    low, high = ASPECT_RANGE
+    if h / w < low:  # too wide: add height
+        grow = (w * low - h) / 2
+        ymin, ymax = ymin - grow, ymax + grow
+    elif h / w > high:  # too tall: add width
+        grow = (h / high - w) / 2
+        xmin, xmax = xmin - grow, xmax + grow
+    return (xmin, ymin, xmax, ymax)
+
+
+def subtitle(spec: CorridorSpec) -> str:
+    lang = spec.lang
+    analysis = spec.analysis
+    return (
+        f"{text('band', lang)}: {analysis.band_km:g} km · "
+        f"{text('facilities_in_band', lang)}: {len(analysis.facilities)}"
+    )
+
+
+def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
+    """The corridor ``spec`` as PNG, SVG or PDF bytes (``options.format``)."""
+    lang = spec.lang
+    analysis = spec.analysis
+    members = zone_members(spec.zone).to_crs(ALBERS_JJJ)
+    band = gpd.GeoSeries([analysis.band], crs=4326).to_crs(ALBERS_JJJ)
+    line = gpd.GeoSeries([analysis.line], crs=4326).to_crs(ALBERS_JJJ)
+    points = analysis.facilities.to_crs(ALBERS_JJJ)
+    bounds = band.total_bounds
+    mb = members.total_bounds
+    extent = _extent(
+        (min(bounds[0], mb[0]), min(bounds[1], mb[1]), max(bounds[2], mb[2]), max(bounds[3], mb[3]))
+    )
+    source = spec.zone.source
+    with drawing():
+        sheet = Sheet(options, extent, spec.zone.name(lang), subtitle(spec), source, lang)
+        ax = sheet.ax
+        pt = sheet.pt
+        context = projected_units("prefecture")
+        context[~context["special"]].plot(
+            ax=ax, facecolor=CONTEXT_FILL, edgecolor=CONTEXT_EDGE, linewidth=0.06 * pt
+        )
+        members.plot(
+            ax=ax, facecolor=MEMBER_FILL, edgecolor=MEMBER_EDGE, alpha=0.6, linewidth=0.14 * pt
+        )
+        band.plot(
+            ax=ax,
+            facecolor=BAND_FILL,
+            edgecolor=BAND_EDGE,
+            alpha=0.6,
+            linewidth=0.08 * pt,
+            linestyle=(0, (4, 4)),
+        )
+        line.plot(ax=ax, color=LINE_COLOR, linewidth=0.3 * pt)
+        handles = [
+            Patch(facecolor=MEMBER_FILL, edgecolor=MEMBER_EDGE, label=text("members", lang)),
+            Patch(
+                facecolor=BAND_FILL,
+                edgecolor=BAND_EDGE,
+                label=f"{text('band', lang)} {analysis.band_km:g} km",
+            ),
+            Line2D([], [], color=LINE_COLOR, linewidth=0.3 * pt, label=text("corridor_line", lang)),
+        ]
+        for category, color in CATEGORY_COLORS.items():
+            chosen = points[points["category"] == category]
+            if not len(chosen):
+                continue
+            ax.scatter(
+                chosen.geometry.x,
+                chosen.geometry.y,
+                s=(0.75 * pt) ** 2,
+                c=color,
+                edgecolors="white",
+                linewidths=0.08 * pt,
+                zorder=5,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=0.75 * pt,
+                    markerfacecolor=color,
+                    markeredgecolor="white",
+                    label=f"{text(category, lang)} ({len(chosen)})",
+                )
+            )
+        legend = ax.legend(
+            handles=handles,
+            loc="lower right",
+            prop=cjk_font(1.05 * pt),
+            frameon=True,
+            framealpha=0.94,
+            edgecolor="#cccccc",
+            borderaxespad=0.3,
+        )
+        legend.set_gid("legend")
+        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.95, 0.94))
+        return sheet.to_bytes()

@@ -1,0 +1,121 @@
+"""Cooperation links: the map, its embed, its downloads and its API (one blueprint).
+
+Thin: :mod:`geo.links` validates and resolves the links, :mod:`geo.linkmap` decides what
+the map shows; this module maps URLs to those calls.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+
+from geo import linkmap
+from geo import links as geo_links
+from geo.errors import BadParameter
+from geo.levels import check_level
+
+from . import maps, views
+from .caching import send_cached
+
+bp = Blueprint("links", __name__)
+
+GEOJSON = "application/geo+json"
+CSV = "text/csv"
+FORMATS = {"geojson": GEOJSON, "csv": CSV}
+
+
+def render_links(spec: linkmap.LinksSpec, embed: bool) -> str:
+    data = spec.data_query()
+    fmap = maps.base_map(spec.basemap)
+    options = spec.layer_options(
+        url_for("links.download", fmt="geojson", **data),
+        url_for("downloads.regions_topojson", level=spec.level),
+    )
+    maps.add_layer(fmap, "links", options)
+    return render_template(
+        "links.html",
+        spec=spec,
+        embed=embed,
+        fmap=maps.render(fmap),
+        kinds=geo_links.KINDS,
+        kind_labels=geo_links.KIND_LABELS,
+        downloads={
+            "geojson": url_for("links.download", fmt="geojson", **data),
+            "csv": url_for("links.download", fmt="csv", **data),
+            "api": url_for("links.api", **spec.link_filter.query()),
+        },
+        embed_snippet=views.embed_snippet("links.embed", spec.title, **spec.query()),
+        **views.template_globals(spec.lang),
+    )
+
+
+@bp.get("/maps/links")
+def page():
+    return render_links(linkmap.links_spec(request.args, current_app.config), embed=False)
+
+
+@bp.get("/embed/links")
+def embed():
+    return render_links(linkmap.links_spec(request.args, current_app.config), embed=True)
+
+
+@bp.get("/download/links.<fmt>")
+def download(fmt: str):
+    if fmt not in FORMATS:
+        raise BadParameter("format", fmt, [f"links.{f}" for f in FORMATS])
+    link_filter = geo_links.parse_filter(request.args)
+    level = check_level(request.args.get("level") or linkmap.DEFAULT_LEVEL)
+    name = "jjj_links" + "".join(f"_{k}-{v}" for k, v in link_filter.query().items())
+    return send_cached(
+        ("links", fmt, link_filter, level if fmt == "geojson" else None),
+        lambda: linkmap.links_export(link_filter, level, fmt),
+        FORMATS[fmt],
+        f"{name}.{fmt}",
+    )
+
+
+@bp.get("/api/links")
+def api():
+    """The links passing ``kind``/``from``/``to``/``year`` with sources, counts per kind
+    and per unit (``level``), and the URLs of the map, embed and downloads."""
+    link_filter = geo_links.parse_filter(request.args)
+    level = check_level(request.args.get("level") or linkmap.DEFAULT_LEVEL)
+    frame = geo_links.links_frame(link_filter).drop(columns="geometry")
+    records = frame.to_dict("records")
+    for record in records:
+        record["since"] = None if record["since"] is None else int(record["since"])
+        record["weight"] = None if record["weight"] != record["weight"] else record["weight"]
+    counts = {
+        direction: {
+            adcode: int(n)
+            for adcode, n in geo_links.link_counts(level, direction, link_filter=link_filter)[
+                "count"
+            ].items()
+            if n
+        }
+        for direction in geo_links.DIRECTIONS
+    }
+    query = link_filter.query()
+    return jsonify(
+        {
+            "filter": query,
+            "kinds": [
+                {
+                    "id": kind,
+                    "label_en": geo_links.KIND_LABELS[kind]["en"],
+                    "label_zh": geo_links.KIND_LABELS[kind]["zh"],
+                    "count": sum(r["kind"] == kind for r in records),
+                }
+                for kind in geo_links.KINDS
+            ],
+            "count": len(records),
+            "level": level,
+            "counts": counts,
+            "links": records,
+            "urls": {
+                "map": url_for("links.page", **query),
+                "embed": url_for("links.embed", **query),
+                "geojson": url_for("links.download", fmt="geojson", **query),
+                "csv": url_for("links.download", fmt="csv", **query),
+            },
+        }
+    )
