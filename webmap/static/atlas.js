@@ -238,9 +238,9 @@
         markLoaded(map, "approximate-drawn", approximate.features.length);
         markLoaded(map, "corridor-drawn", byRole("line").features.length);
       }
-      if (!o.links) { drawn(); return null; }
+      if (!o.linksUrl) { drawn(); return null; }
       /* Cooperation links whose both ends lie in the zone's members. */
-      return fetchGeoJSON(o.links.url, o.links).then(function (data) {
+      return fetchGeoJSON(o.linksUrl, o.links).then(function (data) {
         var links = drawLinks(map, data, o.links);
         links.placeArrows();
         markLoaded(map, "corridor-links-drawn", data.features.length);
@@ -341,8 +341,12 @@
       var shaded = L.geoJSON({ type: "FeatureCollection", features: regular }, {
         style: function (f) {
           var entry = incoming[f.properties.adcode];
-          var value = entry ? entry.count : null;
-          return { className: "jjj-region", color: "#ffffff", weight: 0.8,
+          var value = entry ? entry.count : null, lower = entry && entry.lower_bound;
+          /* Dashed grey border: a lower bound (links end in its city or province at an
+           * unknown finer unit). */
+          return { className: "jjj-region" + (lower ? " jjj-region-lower-bound" : ""),
+                   color: lower ? "#737373" : "#ffffff", weight: lower ? 1 : 0.8,
+                   dashArray: lower ? "3 3" : null,
                    fillColor: classColor(value, o.bins, o.colors, o.missingColor),
                    fillOpacity: 0.75 };
         },
