@@ -510,7 +510,39 @@ class DatasetColumn:
     def unit_label(self, lang: str = "en") -> str:
         return self.meta["columns"].get(self.column, {}).get("unit", "")
 
-    def values(self, level: str) -> pd.DataFrame:
+    @property
+    def all_years(self) -> tuple[int, ...]:
+        return (self.year,) if self.year is not None else ()
+
+    def description_text(self, lang: str = "en") -> str:
+        return self.description
+
+    def source_text(self, lang: str = "en") -> str:
+        return self.source
+
+    def derived_at(self, level: str) -> bool:
+        return False
+
+    @property
+    def citations(self) -> list:
+        """Catalog citations (a dataset's source is its own metadata, on the source line)."""
+        return []
+
+    def check_years(self, year, compare) -> tuple[int | None, None]:
+        """A column holds one year: ``year=`` may only name it, ``compare=`` is refused."""
+        if compare not in (None, ""):
+            raise BadParameter("compare", compare, "none", reason="a dataset column holds one year")
+        if year not in (None, "") and str(year) != str(self.year):
+            raise BadParameter("year", year, [self.year] if self.year else ["none"])
+        return self.year, None
+
+    def change(self, level: str, year, compare) -> pd.DataFrame:
+        self.check_years(year, compare)
+        raise BadParameter("compare", compare, "none", reason="a dataset column holds one year")
+
+    def values(self, level: str, year: int | None = None) -> pd.DataFrame:
+        if year not in (None, "") and str(year) != str(self.year):
+            raise BadParameter("year", year, [self.year] if self.year else ["none"])
         if level != self.version_record.level:
             reason = f"dataset {self.dataset_id} is by {self.levels[0]}"
             raise BadParameter("level", level, self.levels, reason=reason)

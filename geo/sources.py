@@ -35,6 +35,7 @@ class IndicatorSource(Protocol):
     source: str
     description: str
     extra: dict  # catalog extras (e.g. a coverage note); empty for datasets
+    citations: list  # catalog citations; empty for datasets (their source is metadata)
 
     def title(self, lang: str = "en") -> str: ...
 
@@ -42,9 +43,26 @@ class IndicatorSource(Protocol):
 
     def as_dict(self) -> dict: ...
 
-    def values(self, level: str) -> pd.DataFrame:
+    @property
+    def all_years(self) -> tuple[int, ...]: ...
+
+    def description_text(self, lang: str = "en") -> str: ...
+
+    def source_text(self, lang: str = "en") -> str: ...
+
+    def derived_at(self, level: str) -> bool: ...
+
+    def values(self, level: str, year: int | None = None) -> pd.DataFrame:
         """Indexed by ``adcode``: ``value`` (float), ``source``, ``url``, ``note``; units
-        without a value are absent."""
+        without a value are absent. ``year`` defaults to the latest."""
+        ...
+
+    def check_years(self, year, compare) -> tuple[int | None, int | None]:
+        """(year, compare year) a map may show; BadParameter naming the valid ones."""
+        ...
+
+    def change(self, level: str, year, compare) -> pd.DataFrame:
+        """Indexed by ``adcode``: ``value``, ``base``, ``change``, ``change_pct``."""
         ...
 
     def query_params(self) -> dict[str, str]:
@@ -82,20 +100,35 @@ def database_url(config: Mapping | None) -> str:
 
 @dataclass(frozen=True)
 class RegionsRequest:
-    """A validated request for a level with some sources (the regions downloads)."""
+    """A validated request for a level with some sources (the regions downloads).
+
+    ``sources`` are bundled indicator ids (aliases allowed, with ``year``/``compare``) or the
+    :class:`IndicatorSource` columns of one dataset version.
+    """
 
     level: str
     sources: tuple
     cache_key: tuple[Hashable, ...]
-    name_parts: tuple[str, ...]
     metadata: dict
+    year: str | None = None
+    compare: str | None = None
+    dataset_name: str | None = None  # jjj_<level>_<id>_v<n> for a dataset
 
     def download_name(self, fmt: str) -> str:
-        return "_".join(("jjj", self.level, *self.name_parts)) + f".{fmt}"
+        if self.dataset_name:
+            return f"{self.dataset_name}.{fmt}"
+        from .exports import download_name
+
+        return download_name("regions", self.level, self.sources, fmt, self.year, self.compare)
+
+    def export_name(self) -> str | None:
+        """The ``name`` inside GeoJSON/TopoJSON (None: the exporter's own for indicators)."""
+        return self.dataset_name
 
 
 def regions_request(params: Mapping[str, str], config: Mapping | None = None) -> RegionsRequest:
-    """Read ``level=`` with ``indicators=a,b`` (bundled) or ``dataset=ID[&v=N]`` (published).
+    """Read ``level=`` with ``indicators=a,b[&year=&compare=]`` (bundled) or
+    ``dataset=ID[&v=N]`` (published).
 
     A dataset request resolves "latest" to a version number here, so a cache keyed by
     :attr:`RegionsRequest.cache_key` never serves an older version after a replace.
@@ -113,26 +146,33 @@ def regions_request(params: Mapping[str, str], config: Mapping | None = None) ->
                 [version.level],
                 reason=f"dataset {version.dataset_id} is by {version.level}",
             )
+        for name in ("year", "compare"):
+            if params.get(name):
+                raise BadParameter(name, params[name], "none: a dataset column holds one year")
+        key = ("dataset", database_url(config), version.dataset_id, version.version)
         return RegionsRequest(
             level=level,
             sources=tuple(sources),
-            cache_key=(
-                level,
-                ("dataset", database_url(config), version.dataset_id, version.version),
-            ),
-            name_parts=(version.dataset_id, f"v{version.version}"),
+            cache_key=(level, key),
             metadata={"dataset": sources[0].dataset_dict()},
+            dataset_name=f"jjj_{level}_{version.dataset_id}_v{version.version}",
         )
-    level = check_level(params.get("level", "prefecture"))
+    from .exports import check_regions_request
+
+    level = params.get("level", "prefecture")
+    year = params.get("year") or None
+    compare = params.get("compare") or None
     raw = params.get("indicators", "")
-    ids = tuple(dict.fromkeys(i.strip() for i in raw.split(",") if i.strip()))
-    indicators = indicator_sources(level, ids)
+    ids = check_regions_request(
+        level, [i.strip() for i in raw.split(",") if i.strip()], year, compare
+    )
     return RegionsRequest(
         level=level,
-        sources=indicators,
-        cache_key=(level, ids),
-        name_parts=ids,
+        sources=ids,
+        cache_key=(level, ids) + ((year, compare) if (year or compare) else ()),
         metadata={},
+        year=year,
+        compare=compare,
     )
 
 

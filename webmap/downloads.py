@@ -27,11 +27,11 @@ def _regions(fmt: str, mimetype: str):
     return send_cached(
         ("regions", fmt, *req.cache_key),
         lambda: exports.regions_export(
-            req.level, req.sources, fmt, req.download_name(fmt)[: -len(fmt) - 1], req.metadata
+            req.level, req.sources, fmt, req.year, req.compare, req.export_name(), req.metadata
         ),
         mimetype,
         req.download_name(fmt),
-        max_age=0 if latest else 3600,
+        **({"max_age": 0} if latest else {}),  # "latest" must be asked again each time
     )
 
 

@@ -54,12 +54,13 @@
     });
   }
 
-  function formatValue(value, decimals, lang) {
+  function formatValue(value, decimals, lang, signed) {
     if (value === null || value === undefined || Number.isNaN(value)) { return null; }
     var d = (decimals === null || decimals === undefined)
       ? (Number.isInteger(value) ? 0 : 1) : decimals;
-    return Number(value).toLocaleString(lang === "zh" ? "zh-CN" : "en-US",
+    var text = Number(value).toLocaleString(lang === "zh" ? "zh-CN" : "en-US",
       { minimumFractionDigits: d, maximumFractionDigits: d });
+    return signed && value > 0 ? "+" + text : text;
   }
 
   function classColor(value, bins, colors, missingColor) {
@@ -123,10 +124,16 @@
         var p = feature.properties, html = nameHtml(p);
         if (p.special) { html += " <em>(" + escapeHtml(o.specialLabel) + ")</em>"; }
         if (hasValues) {
-          var shown = formatValue(valueOf(p), o.decimals, o.lang);
+          var shown = formatValue(valueOf(p), o.decimals, o.lang, o.signed);
           html += "<br>" + escapeHtml(o.valueLabel) + ": " +
             (shown === null ? "<em>" + escapeHtml(o.noData) + "</em>"
                             : escapeHtml(shown) + " " + escapeHtml(o.unit));
+          /* Change views: both years and both measures of change. */
+          (o.extra || []).forEach(function (line) {
+            var v = formatValue(p[line.property], line.decimals, o.lang, line.signed);
+            html += "<br>" + escapeHtml(line.label) + ": " + (v === null
+              ? "<em>" + escapeHtml(o.noData) + "</em>" : escapeHtml(v) + " " + escapeHtml(line.unit));
+          });
         }
         return html;
       }
