@@ -71,6 +71,7 @@ def test_diverging_classes_put_zero_between_the_sides():
     [
         ({"indicator": "population", "year": "1990"}, "year"),
         ({"indicator": "population", "compare": "2020"}, "compare"),
+        ({"indicator": "population", "year": "2010", "compare": "2020"}, "compare"),
         ({"indicator": "gdp", "compare": "2010"}, "compare"),
         ({"indicator": "population", "compare": "2010", "palette": "Viridis"}, "palette"),
         ({"indicator": "population", "compare": "2010", "change": "ratio"}, "change"),
