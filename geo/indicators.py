@@ -377,10 +377,14 @@ def check_compare(indicator_id: str, year: int | str | None, compare: int | str 
     chosen = check_year(indicator, year if year not in (None, "") else alias_year)
     if compare in (None, ""):
         return chosen, None
-    other = [y for y in indicator.all_years if y != chosen]
+    # A change runs forward in time: from an earlier year to the year shown.
+    other = [y for y in indicator.all_years if y < chosen]
     if not other:
         raise BadParameter(
-            "compare", compare, "none", reason=f"indicator {indicator.id} has one year only"
+            "compare",
+            compare,
+            "none",
+            reason=f"indicator {indicator.id} has no year before {chosen}",
         )
     try:
         base = int(compare)
@@ -388,7 +392,7 @@ def check_compare(indicator_id: str, year: int | str | None, compare: int | str 
         base = None
     if base not in other:
         raise BadParameter(
-            "compare", compare, other, reason=f"another year of indicator {indicator.id}"
+            "compare", compare, other, reason=f"an earlier year of indicator {indicator.id}"
         )
     return chosen, base
 

@@ -30,3 +30,16 @@ def test_user_picks_compare_year_and_sees_a_diverging_change_map(page, live_serv
     assert "2010:" in text and "2020:" in text and "change in %:" in text
     page.screenshot(path=artifacts / "population_change_2010_2020.png")
     assert page.js_errors == []
+
+
+def test_picking_an_earlier_year_drops_later_compare_years(page, live_server):
+    page.goto(live_server + "/maps/choropleth?indicator=population&compare=2010&basemap=none")
+    page.wait_for_selector("body[data-regions-drawn]", state="attached", timeout=20_000)
+    assert page.locator("#compare-select").input_value() == "2010"
+    page.select_option("#year-select", "2010")
+    assert page.locator("#compare-select option").all_inner_texts()[1:] == []
+    assert page.locator("#compare-select").input_value() == ""
+    page.locator("form.controls button[type=submit]").click()
+    page.wait_for_selector("body[data-regions-drawn]", state="attached", timeout=20_000)
+    assert "year=2010" in page.url and "Year: 2010" in page.locator("p.subtitle").inner_text()
+    assert page.js_errors == []

@@ -71,6 +71,7 @@ def test_diverging_classes_put_zero_between_the_sides():
     [
         ({"indicator": "population", "year": "1990"}, "year"),
         ({"indicator": "population", "compare": "2020"}, "compare"),
+        ({"indicator": "population", "year": "2010", "compare": "2020"}, "compare"),
         ({"indicator": "gdp", "compare": "2010"}, "compare"),
         ({"indicator": "population", "compare": "2010", "palette": "Viridis"}, "palette"),
         ({"indicator": "population", "compare": "2010", "change": "ratio"}, "change"),
@@ -181,3 +182,30 @@ def test_every_table_row_names_a_source():
     for path in sorted(INDICATORS_DIR.glob("*.csv")):
         for row in csv.DictReader(path.open(encoding="utf-8")):
             assert row["source"] and row["year"], (path.name, row["adcode"])
+
+
+def test_gis_downloads_take_the_year_and_are_one_multipolygon_layer(client, tmp_path):
+    import pyogrio
+
+    response = client.get("/download/regions.gpkg?level=prefecture&indicators=population&year=2010")
+    assert response.status_code == 200 and "2010" in response.headers["Content-Disposition"]
+    path = tmp_path / "regions.gpkg"
+    path.write_bytes(response.data)
+    layer = pyogrio.list_layers(path)[0][0]
+    assert pyogrio.read_info(path, layer=layer)["geometry_type"] == "MultiPolygon"
+    frame = pyogrio.read_dataframe(path, layer=layer).set_index("adcode")
+    assert frame.loc["110100", "population"] == 19_612_368
+    bad = client.get("/download/regions.gpkg?level=prefecture&indicators=population&compare=1990")
+    assert bad.status_code == 400 and bad.get_json()["parameter"] == "compare"
+
+
+def test_static_export_and_data_table_follow_the_change_view():
+    from geo.describe import choropleth_rows
+    from geo.render.choropleth import legend_title, subtitle
+
+    spec = choropleth_spec({"indicator": "population", "level": "prefecture", "compare": "2010"})
+    assert "change 2010→2020" in subtitle(spec) and "change 2010→2020" in legend_title(spec)
+    rows = {row.adcode: row for row in choropleth_rows(spec)}
+    assert rows["130700"].display == "-5.2" and rows["130500"].value is None
+    plain = choropleth_spec({"indicator": "population", "level": "prefecture", "year": "2010"})
+    assert {r.adcode: r.value for r in choropleth_rows(plain)}["110100"] == 19_612_368

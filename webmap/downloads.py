@@ -120,11 +120,13 @@ def _regions_gis(kind: str, mimetype: str):
             reason=f"regions.{kind} serves bundled indicators only",
         )
     level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
-    name = exports.download_name("regions", level, ids, kind)
+    year = request.args.get("year") or None
+    compare = request.args.get("compare") or None
+    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
+    name = exports.download_name("regions", level, ids, kind, year, compare)
     return send_cached(
-        ("regions", kind, level, ids),
-        lambda: gis_exports.regions_file(level, ids, kind)[1],
+        ("regions", kind, level, ids) + ((year, compare) if (year or compare) else ()),
+        lambda: gis_exports.regions_file(level, ids, kind, year, compare)[1],
         mimetype,
         name,
     )

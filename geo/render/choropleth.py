@@ -52,6 +52,8 @@ def subtitle(spec: ChoroplethSpec) -> str:
 
 
 def legend_title(spec: ChoroplethSpec) -> str:
+    if getattr(spec, "compare", None) is not None:
+        return f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
     year = spec_year(spec)
     return f"{spec.unit}" + (f" · {year}" if year else "")
 

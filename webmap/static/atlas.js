@@ -372,5 +372,27 @@
     }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
   };
 
+  /* Year and compare selectors: a change runs from an earlier year to the year shown, so
+   * picking a year offers only earlier compare years (and drops one that is no longer). */
+  function linkYearSelectors() {
+    var year = document.getElementById("year-select");
+    var compare = document.getElementById("compare-select");
+    if (!year || !compare) { return; }
+    var all = Array.prototype.map.call(year.options, function (o) { return o.value; });
+    function refresh() {
+      var chosen = Number(year.value), kept = compare.value;
+      while (compare.options.length > 1) { compare.remove(1); }
+      all.slice().sort().forEach(function (y) {
+        if (Number(y) < chosen) { compare.add(new Option(y, y, false, y === kept)); }
+      });
+    }
+    year.addEventListener("change", refresh);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", linkYearSelectors);
+  } else {
+    linkYearSelectors();
+  }
+
   global.JJJAtlas = JJJAtlas;
 })(window);
