@@ -161,7 +161,9 @@ def _make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # No pre-ping (a round trip on every checkout): connections are recycled instead, and one
+    # the server dropped fails one request and is then replaced by the pool.
+    return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=300)
 
 
 class Store:
@@ -182,6 +184,12 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        if self.engine.dialect.name == "postgresql":
+            # One round trip per lookup (no BEGIN/COMMIT): these reads are single statements
+            # on immutable rows or one primary key, made on every request naming a dataset.
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                yield conn
+            return
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -224,6 +232,19 @@ class Store:
         if record.deleted_at and not allow_deleted:
             raise DatasetGone(record.id, record.title("en"), record.deleted_at)
         return record
+
+    def state(self, dataset_id: str) -> tuple[int, str | None] | None:
+        """``(latest version, deleted_at)`` of a dataset, None if there is none: the lookup
+        made on every cached request that names a dataset, so it is one plain statement."""
+        if self.engine.dialect.paramstyle == "qmark":
+            sql = "SELECT latest_version, deleted_at FROM atlas_datasets WHERE id = ?"
+            params: tuple | dict = (dataset_id,)
+        else:
+            sql = "SELECT latest_version, deleted_at FROM atlas_datasets WHERE id = %(id)s"
+            params = {"id": dataset_id}
+        with self._read() as conn:
+            row = conn.exec_driver_sql(sql, params).first()
+        return None if row is None else (row[0], row[1])
 
     def version(self, dataset_id: str, version: int | None = None) -> VersionRecord:
         """One version (the latest when ``version`` is None) of a live dataset.
