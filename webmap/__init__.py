@@ -44,6 +44,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     security.register(app)
     app.after_request(caching.compress_response)
     caching.register_static_versioning(app)
+    app.after_request(caching.remember_cache_key)
+    if app.config.get("FAST_PATH", True):
+        app.wsgi_app = caching.FastPath(app.wsgi_app, caching.cache)
     if warm:
         _warm(app)
     return app
