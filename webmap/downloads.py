@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from geo import exports, facilities, gis_exports, zones
+from geo.errors import BadParameter
+from geo.sources import regions_request
 
 from .caching import send_cached
 
@@ -17,19 +19,19 @@ GPKG = "application/geopackage+sqlite3"
 ZIP = "application/zip"
 
 
-def _indicator_ids() -> tuple[str, ...]:
-    raw = request.args.get("indicators", "")
-    return tuple(i.strip() for i in raw.split(",") if i.strip())
-
-
 def _regions(fmt: str, mimetype: str):
-    level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
+    """Bundled indicators (``indicators=``) or a published dataset (``dataset=[&v=]``); the
+    cache key holds the dataset version resolved for this request, never "latest"."""
+    req = regions_request(request.args, current_app.config)
+    latest = "dataset" in request.args and not request.args.get("v")
     return send_cached(
-        ("regions", fmt, level, ids),
-        lambda: exports.regions_export(level, ids, fmt),
+        ("regions", fmt, *req.cache_key),
+        lambda: exports.regions_export(
+            req.level, req.sources, fmt, req.year, req.compare, req.export_name(), req.metadata
+        ),
         mimetype,
-        exports.download_name("regions", level, ids, fmt),
+        req.download_name(fmt),
+        **({"max_age": 0} if latest else {}),  # "latest" must be asked again each time
     )
 
 
@@ -104,13 +106,27 @@ def corridor_geojson():
     )
 
 
+def _indicator_ids() -> tuple[str, ...]:
+    raw = request.args.get("indicators", "")
+    return tuple(i.strip() for i in raw.split(",") if i.strip())
+
+
 def _regions_gis(kind: str, mimetype: str):
+    if request.args.get("dataset"):
+        raise BadParameter(
+            "dataset",
+            request.args["dataset"],
+            "regions.geojson, regions.csv or regions.topojson for a published dataset",
+            reason=f"regions.{kind} serves bundled indicators only",
+        )
     level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
-    name = exports.download_name("regions", level, ids, kind)
+    year = request.args.get("year") or None
+    compare = request.args.get("compare") or None
+    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
+    name = exports.download_name("regions", level, ids, kind, year, compare)
     return send_cached(
-        ("regions", kind, level, ids),
-        lambda: gis_exports.regions_file(level, ids, kind)[1],
+        ("regions", kind, level, ids) + ((year, compare) if (year or compare) else ()),
+        lambda: gis_exports.regions_file(level, ids, kind, year, compare)[1],
         mimetype,
         name,
     )

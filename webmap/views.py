@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
+from markupsafe import escape
 
 from geo.basemaps import BASEMAPS, available_basemaps
-from geo.classify import K_RANGE, PALETTES, SCHEMES
+from geo.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.i18n import text
 from geo.linkmap import link_style_options
-from geo.mapspec import ChoroplethSpec, CorridorSpec
+from geo.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
 
 from . import maps
 from .export import export_links
@@ -32,7 +33,7 @@ def embed_snippet(endpoint: str, title: str, **values) -> str:
     src = url_for(endpoint, _external=True, **values)
     return (
         f'<iframe src="{src}" width="100%" height="{EMBED_HEIGHT}" style="border:0" '
-        f'loading="lazy" title="{title}"></iframe>'
+        f'loading="lazy" title="{escape(title)}"></iframe>'
     )
 
 
@@ -50,6 +51,8 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         schemes=SCHEMES,
         k_range=K_RANGE,
         palettes=PALETTES,
+        diverging_palettes=DIVERGING_PALETTES,
+        change_modes=CHANGE_MODES,
         downloads={
             "geojson": url_for("downloads.regions_geojson", **data),
             "csv": url_for("downloads.regions_csv", **data),
