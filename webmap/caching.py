@@ -377,8 +377,9 @@ class FastPath:
 
     MAX_KEYS = 20_000
 
-    def __init__(self, app, response_cache: ResponseCache):
-        self.app = app
+    def __init__(self, flask_app, wsgi_app, response_cache: ResponseCache):
+        self.flask_app = flask_app
+        self.app = wsgi_app
         self.cache = response_cache
         self._answers: dict[tuple, tuple] = {}
         self._by_entry: dict[Hashable, set[tuple]] = {}
@@ -389,17 +390,20 @@ class FastPath:
         for key in self._by_entry.pop(full_key, ()):
             self._answers.pop(key, None)
 
-    @staticmethod
-    def request_key(environ) -> tuple | None:
+    def request_key(self, environ) -> tuple | None:
         if environ.get("REQUEST_METHOD") != "GET" or "HTTP_RANGE" in environ:
             return None
+        # Version sources may depend on the request (a dataset named in the query): give
+        # them one, as the app would.
+        with self.flask_app.request_context(environ):
+            version = data_version()
         path = environ.get("PATH_INFO", "")
         query = tuple(sorted(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)))
         gzip_ok = bool(parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING", ""))["gzip"])
         accept = environ.get("HTTP_ACCEPT", "") if path.startswith("/ogc") else ""
         host = environ.get("HTTP_HOST", "")
         scheme = environ.get("wsgi.url_scheme", "http")
-        return (data_version(), path, query, host, scheme, gzip_ok, accept)
+        return (version, path, query, host, scheme, gzip_ok, accept)
 
     def __call__(self, environ, start_response):
         key = self.request_key(environ)
