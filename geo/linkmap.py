@@ -139,6 +139,18 @@ class LinksSpec:
         }
 
 
+def zone_link_kinds(zone_id: str, lang: str) -> list[KindEntry]:
+    """Kinds of the links whose both ends lie in a zone's members, with counts (kinds
+    without such links left out): the corridor map's legend entries for its arcs."""
+    shown = filtered_links(LinkFilter(zone=zone_id))
+    per_kind = shown["kind"].value_counts()
+    return [
+        KindEntry(k, KIND_LABELS[k][lang], KIND_COLORS[k], int(per_kind[k]))
+        for k in KINDS
+        if per_kind.get(k, 0)
+    ]
+
+
 def link_style_options(lang: str, basemap: Basemap, max_weight: float | None = None) -> dict:
     """How static/atlas.js draws links (colours, labels, datum shift): shared by the links
     map and the corridor maps that draw the links inside their zone."""

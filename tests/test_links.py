@@ -225,6 +225,8 @@ def test_corridor_map_draws_the_links_inside_its_members(page, live_server, arti
     assert drawn == len(inside["features"])
     assert page.locator("path.jjj-link").count() == drawn
     assert page.locator("path.jjj-corridor-line").count() == 1
+    legend = page.locator("#legend").inner_text()
+    assert "Hospital partnership" in legend and "Jointly built park" in legend
     page.screenshot(path=artifacts / "corridor_links_jing_bao_shi.png")
     assert page.js_errors == []
 
