@@ -181,6 +181,9 @@ def test_links_page_and_embed(client):
     html = page.data.decode()
     assert "/download/links.geojson?kind=hospital-partnership" in html
     assert "/embed/links?" in html and "医院合作共建" in html
+    assert html.count('<tr id="link-') == sum(
+        r["kind"] == "hospital-partnership" for r in raw_rows()
+    )
     embed = client.get("/embed/links")
     assert embed.status_code == 200
     assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
