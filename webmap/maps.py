@@ -16,8 +16,6 @@ from markupsafe import Markup
 
 from geo.basemaps import Basemap
 
-from .security import csp_nonce
-
 #: Initial view: the centre of Beijing–Tianjin–Hebei (layers then fit their bounds).
 JJJ_CENTER = (39.3, 116.4)
 
@@ -85,10 +83,9 @@ def render(fmap: folium.Map) -> RenderedMap:
     """Split a folium map into header links, map div and script, for our own templates."""
     root = fmap.get_root()
     root.render()
-    nonce = csp_nonce()
-    header = root.header.render().replace("<script>", f'<script nonce="{nonce}">')
+    # No nonce: pages are cached, so the CSP lists the hashes of their inline scripts.
     return RenderedMap(
-        header=Markup(header),
+        header=Markup(root.header.render()),
         html=Markup(root.html.render()),
         script=Markup(root.script.render()),
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 
 from geo.basemaps import BASEMAPS, available_basemaps
-from geo.classify import K_RANGE, PALETTES, SCHEMES
+from geo.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.i18n import text
 from geo.linkmap import link_style_options, zone_link_kinds
-from geo.mapspec import ChoroplethSpec, CorridorSpec
+from geo.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
 
 from . import maps
 from .export import export_links
@@ -50,6 +50,8 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         schemes=SCHEMES,
         k_range=K_RANGE,
         palettes=PALETTES,
+        diverging_palettes=DIVERGING_PALETTES,
+        change_modes=CHANGE_MODES,
         downloads={
             "geojson": url_for("downloads.regions_geojson", **data),
             "csv": url_for("downloads.regions_csv", **data),

@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 from ..describe import choropleth_rows, spec_year
 from ..i18n import text
 from ..levels import LEVELS
-from ..mapspec import ChoroplethSpec
+from ..mapspec import ChoroplethSpec, change_label
 from ..measure import ALBERS_JJJ
 from ..regions import regions
 from .fonts import cjk_font
@@ -43,13 +43,17 @@ def subtitle(spec: ChoroplethSpec) -> str:
     lang = spec.lang
     parts = [text(spec.level, lang), f"{text('unit', lang)}: {spec.unit}"]
     year = spec_year(spec)
-    if year:
+    if getattr(spec, "compare", None) is not None:
+        parts.append(change_label(spec.year, spec.compare, lang))
+    elif year:
         parts.append(f"{text('year', lang)}: {year}")
     parts.append(f"{spec.units_with_value}/{spec.units_total}")
     return " · ".join(parts)
 
 
 def legend_title(spec: ChoroplethSpec) -> str:
+    if getattr(spec, "compare", None) is not None:
+        return f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
     year = spec_year(spec)
     return f"{spec.unit}" + (f" · {year}" if year else "")
 
@@ -73,7 +77,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
             region_extent(),
             spec.title,
             subtitle(spec),
-            spec.indicator.source,
+            spec.indicator.source_text(spec.lang),
             spec.lang,
         )
         ax = sheet.ax
