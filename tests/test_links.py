@@ -257,3 +257,15 @@ def test_static_export_draws_every_link(client, fmt, mimetype):
         assert sorted(re.findall(r'id="jjj-(link-\d+)"', svg)) == sorted(expected)
     assert client.get("/export/links.gif").status_code == 400
     assert client.get("/export/links.png?kind=nope").status_code == 400
+
+
+def test_ogc_collection_serves_one_feature_per_link(client):
+    rows = raw_rows()
+    ids = [c["id"] for c in client.get("/ogc/collections?f=json").get_json()["collections"]]
+    assert "links" in ids
+    items = client.get(f"/ogc/collections/links/items?f=json&limit={len(rows) + 10}").get_json()
+    assert items["numberMatched"] == len(rows)
+    assert [f["id"] for f in items["features"]] == [r["id"] for r in rows]
+    assert {f["geometry"]["type"] for f in items["features"]} == {"LineString"}
+    in_2015 = client.get("/ogc/collections/links/items?f=json&datetime=2015").get_json()
+    assert in_2015["numberMatched"] == sum(r["since"] == "2015" for r in rows)
