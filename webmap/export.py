@@ -26,6 +26,8 @@ def _send(kind: str, name: str, spec, options, draw):
         options.width,
         options.dpi,
         *sorted(spec.query().items()),
+        # A dataset map without v= shows the latest version: key by the version resolved now.
+        *sorted(getattr(spec, "data_query", dict)().items()),
     )
     return send_cached(
         key,
@@ -40,7 +42,7 @@ def _send(kind: str, name: str, spec, options, draw):
 def choropleth(fmt: str):
     options = render.export_options(request.args, fmt)
     spec = choropleth_spec(request.args, current_app.config)
-    name = f"{spec.level}_{spec.indicator.id}"
+    name = f"{spec.level}_{spec.indicator.slug}"
     return _send("choropleth", name, spec, options, render.render_choropleth)
 
 

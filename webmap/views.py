@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
+from markupsafe import escape
 
 from geo.basemaps import BASEMAPS, available_basemaps
 from geo.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
@@ -32,7 +33,7 @@ def embed_snippet(endpoint: str, title: str, **values) -> str:
     src = url_for(endpoint, _external=True, **values)
     return (
         f'<iframe src="{src}" width="100%" height="{EMBED_HEIGHT}" style="border:0" '
-        f'loading="lazy" title="{title}"></iframe>'
+        f'loading="lazy" title="{escape(title)}"></iframe>'
     )
 
 
