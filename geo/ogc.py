@@ -242,7 +242,7 @@ def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
         for c in frame.columns
         if c != frame.geometry.name
         and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
-        and not c.endswith(("source", "note", "url"))
+        and not c.endswith(("source", "note", "url", "_lon", "_lat"))
         and not c.startswith("description")
     ]
     names = ["name"] if {"name_zh", "name_en"} <= set(frame.columns) else []
