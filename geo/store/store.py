@@ -263,6 +263,18 @@ class Store:
                     raise
         return None if row is None else (row[0], row[1])
 
+    def generation(self) -> str:
+        """Changes with every publish, replace and delete (``count:latest change``): what a
+        listing of every dataset (the OGC collections) is cached under."""
+        sql = "SELECT count(*), max(updated_at) FROM atlas_datasets"
+        cursor = self._state_connection().cursor()
+        try:
+            cursor.execute(sql)
+            count, latest = cursor.fetchone()
+        finally:
+            cursor.close()
+        return f"{count}:{latest or ''}"
+
     def _state_connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
@@ -464,10 +476,11 @@ class Store:
                     schema.dataset_versions.c.dataset_id == dataset_id
                 )
             )
+            when = now()
             conn.execute(
                 update(schema.datasets)
                 .where(schema.datasets.c.id == dataset_id)
-                .values(deleted_at=now())
+                .values(deleted_at=when, updated_at=when)
             )
         with self._lock:
             for key in [k for k in self._versions if k[0] == dataset_id]:
