@@ -513,7 +513,7 @@ def test_browser_form_keeps_input_and_needs_its_csrf_token(ds_client):
     assert 'id="edit-token"' in published.get_data(as_text=True)
 
 
-def test_datasets_are_ogc_collections_that_follow_replace_and_delete(ds_client):
+def test_datasets_as_ogc_collections_and_gis_files_follow_replace_and_delete(ds_client):
     created = publish_csv(ds_client, b"adcode,beds\n130100,1\n130200,2\n", title_en="ogc")
     dataset_id, token = created.get_json()["id"], created.get_json()["edit_token"]
     listed = ds_client.get("/ogc/collections?f=json").get_json()["collections"]
@@ -525,6 +525,13 @@ def test_datasets_are_ogc_collections_that_follow_replace_and_delete(ds_client):
         return {f["id"]: f["properties"]["beds"] for f in features if f["properties"]["beds"]}
 
     assert beds() == {"130100": 1.0, "130200": 2.0}
+    gpkg = ds_client.get(f"/download/regions.gpkg?dataset={dataset_id}&v=1")
+    assert gpkg.status_code == 200 and gpkg.data[:16] == b"SQLite format 3\x00"
+    shp = ds_client.get(f"/download/regions.shp.zip?dataset={dataset_id}")
+    assert (
+        shp.status_code == 200
+        and "beds" in zipfile.ZipFile(io.BytesIO(shp.data)).read("fields.csv").decode()
+    )
     auth = {"Authorization": f"Bearer {token}"}
     new = {"file": (io.BytesIO(b"adcode,beds\n130100,10\n"), "b.csv")}
     assert ds_client.put(f"/api/datasets/{dataset_id}", data=new, headers=auth).status_code == 200
