@@ -37,7 +37,6 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from geo.ogc import register_collections
     from geo.store import store_for
     from geo.version import register_version_source
 
@@ -57,7 +56,10 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
 
     store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
     register_version_source("dataset", datasets.requested_dataset_state)
-    register_collections("datasets", datasets.ogc_collections)
+    register_version_source("ogc-datasets", ogc.datasets_state)
+    from geo.ogc import register_collections
+
+    register_collections("datasets", ogc.dataset_collections)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)

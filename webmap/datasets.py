@@ -54,8 +54,6 @@ def requested_dataset_state() -> str:
     """
     if not has_request_context():
         return ""
-    if request.path.startswith("/ogc"):  # the collections list every dataset
-        return "all:" + _store().generation()
     dataset_id = request.args.get("dataset") or (request.view_args or {}).get("dataset_id")
     if not dataset_id:
         return ""
@@ -64,51 +62,6 @@ def requested_dataset_state() -> str:
         return f"{dataset_id}:unknown"
     latest, deleted_at = state
     return f"{dataset_id}:{latest}:{'deleted' if deleted_at else 'live'}"
-
-
-def ogc_collections() -> list:
-    """Every live dataset's latest version as an OGC API collection ``dataset-<id>``
-    (registered with :func:`geo.ogc.register_collections`): its level's units with one
-    property per value column and ``<column>_source``."""
-    from geo.indicators import regions_with_sources
-    from geo.ogc import Collection
-
-    if not has_request_context():
-        return []
-    found = []
-    for record in _store().datasets():
-        version, sources = ds.dataset_sources(_database_url(), record.id)
-        info = ds.dataset_dict(version)
-        found.append(
-            Collection(
-                id=f"dataset-{record.id}",
-                title=record.title("en"),
-                description=(
-                    f"Published dataset {record.id}, version {version.version}, by "
-                    f"{version.level}: {', '.join(version.values)}. {info['description']}"
-                ).strip(),
-                load=lambda level=version.level, sources=sources: regions_with_sources(
-                    level, sources
-                ),
-                id_column="adcode",
-                keywords=("dataset", version.level, *version.values),
-                attribution=" — ".join(p for p in (info["source"], info["licence"]) if p),
-                links=(
-                    {
-                        "href": url_for(
-                            "datasets.version_page",
-                            dataset_id=record.id,
-                            version=version.version,
-                            _external=True,
-                        ),
-                        "rel": "describedby",
-                        "type": "text/html",
-                        "title": f"{record.title('en')} v{version.version}",
-                    },
-                ),
-            )
-        )
-    return found
 
 
 def _store():

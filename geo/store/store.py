@@ -263,18 +263,6 @@ class Store:
                     raise
         return None if row is None else (row[0], row[1])
 
-    def generation(self) -> str:
-        """Changes with every publish, replace and delete (``count:latest change``): what a
-        listing of every dataset (the OGC collections) is cached under."""
-        sql = "SELECT count(*), max(updated_at) FROM atlas_datasets"
-        cursor = self._state_connection().cursor()
-        try:
-            cursor.execute(sql)
-            count, latest = cursor.fetchone()
-        finally:
-            cursor.close()
-        return f"{count}:{latest or ''}"
-
     def _state_connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
