@@ -31,13 +31,14 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, caching, downloads, embed, errors, export, links, pages, security
+    from . import api, caching, downloads, embed, errors, export, links, oembed, pages, security
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)
     errors.register(app)
     security.register(app)

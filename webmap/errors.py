@@ -9,7 +9,7 @@ from geo.errors import BadParameter, UnknownItem
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/download/"))
+    return request.path.startswith(("/api/", "/download/", "/oembed"))
 
 
 def error_response(status: int, message: str, parameter: str | None = None, valid=None):

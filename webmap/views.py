@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
+from markupsafe import escape
 
 from geo.basemaps import BASEMAPS, available_basemaps
 from geo.classify import K_RANGE, PALETTES, SCHEMES
+from geo.describe import (
+    choropleth_rows,
+    choropleth_subtitle,
+    choropleth_summary,
+    corridor_subtitle,
+    corridor_summary,
+)
 from geo.i18n import text
 from geo.linkmap import link_style_options
 from geo.mapspec import ChoroplethSpec, CorridorSpec
@@ -28,12 +36,34 @@ def template_globals(lang: str) -> dict:
     }
 
 
-def embed_snippet(endpoint: str, title: str, **values) -> str:
-    src = url_for(endpoint, _external=True, **values)
+def responsive_snippet(
+    src: str, title: str, width: int | None = None, height: int = EMBED_HEIGHT
+) -> str:
+    """An iframe plus the sizing script (static/embed.js) from this origin.
+
+    The script sets the iframe's height from the embed's ``postMessage``; without it the
+    iframe keeps ``height`` and the embed fills it.
+    """
+    script = url_for("static", filename="embed.js", _external=True)
+    style = "border:0;width:100%" + (f";max-width:{width}px" if width else "")
     return (
-        f'<iframe src="{src}" width="100%" height="{EMBED_HEIGHT}" style="border:0" '
-        f'loading="lazy" title="{title}"></iframe>'
+        f'<iframe src="{escape(src)}" title="{escape(title)}" width="{width or "100%"}" '
+        f'height="{height}" style="{style}" loading="lazy" data-jjj-atlas></iframe>'
+        f'<script src="{escape(script)}" async></script>'
     )
+
+
+def embed_snippet(endpoint: str, title: str, **values) -> str:
+    return responsive_snippet(url_for(endpoint, _external=True, **values), title)
+
+
+def embed_context(page_url: str) -> dict:
+    """What page and embed templates share about embedding: chrome flag, oEmbed discovery."""
+    return {
+        "chrome": request.args.get("chrome") != "0",
+        "page_url": page_url,
+        "oembed_url": url_for("oembed.oembed", url=page_url, format="json", _external=True),
+    }
 
 
 def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
@@ -42,10 +72,15 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
     maps.add_layer(
         fmap, "regions", spec.layer_options(url_for("downloads.regions_topojson", **data))
     )
+    rows = choropleth_rows(spec)
     return render_template(
         "choropleth.html",
         spec=spec,
         embed=embed,
+        rows=rows,
+        summary=choropleth_summary(spec, rows),
+        subtitle=choropleth_subtitle(spec),
+        source_url=url_for("api.indicator", indicator_id=spec.indicator.id),
         fmap=maps.render(fmap),
         schemes=SCHEMES,
         k_range=K_RANGE,
@@ -56,6 +91,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         },
         embed_snippet=embed_snippet("embed.choropleth", spec.title, **spec.query()),
         exports=export_links("export.choropleth", **spec.query()),
+        **embed_context(url_for("pages.choropleth", _external=True, **spec.query())),
         **template_globals(spec.lang),
     )
 
@@ -75,11 +111,16 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
         "corridor.html",
         spec=spec,
         embed=embed,
+        summary=corridor_summary(spec),
+        subtitle=corridor_subtitle(spec),
         fmap=maps.render(fmap),
         downloads={"geojson": url_for("downloads.corridor_geojson", **data)},
         exports=export_links("export.corridor", zone_id=spec.zone.id, **spec.query()),
         embed_snippet=embed_snippet(
             "embed.corridor", spec.zone.name(spec.lang), zone_id=spec.zone.id, **spec.query()
+        ),
+        **embed_context(
+            url_for("pages.corridor", zone_id=spec.zone.id, _external=True, **spec.query())
         ),
         **template_globals(spec.lang),
     )
