@@ -25,6 +25,8 @@ def routes() -> list[str]:
         "/download/zones.geojson",
         "/download/corridors.geojson",
         f"/download/corridor.geojson?zone={CORRIDOR_ZONE}",
+        "/download/links.geojson",
+        "/download/links.csv",
     ]
     return paths
 

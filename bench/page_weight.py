@@ -37,6 +37,7 @@ PAGES = {
     "prefecture": "/maps/choropleth?indicator=area_km2&level=prefecture&basemap=none",
     "province": "/maps/choropleth?indicator=area_km2&level=province&basemap=none",
     "corridor": "/maps/corridor/jing-bao-shi?basemap=none",
+    "links": "/maps/links?basemap=none",
 }
 BUDGETED_PAGE = "county"
 _LAYER_CALL = re.compile(r"JJJAtlas\.(\w+)\(\s*[\w$]+\s*,\s*")

@@ -81,7 +81,9 @@ def _topojson(frame, metadata: dict) -> bytes:
 def corridor_export(zone_id: str, band_km: float) -> bytes:
     """One zone's corridor analysis as GeoJSON: members, line, band and facilities in it.
 
-    Each feature has a ``role`` property: ``member``, ``line``, ``band`` or ``facility``.
+    Each feature has a ``role`` property: ``member``, ``line``, ``band``, ``facility`` (a
+    site-precision point in the band, with ``distance_km``) or ``approximate`` (a
+    district-precision point: the district's representative point, no distance).
     """
     from .zones import corridor_analysis, zone_members
 
@@ -104,17 +106,26 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
         "source",
         "year",
         "location_precision",
+        "grade",
+        "datum_check",
     ]
     for record, geom in zip(
         analysis.facilities[columns].to_dict("records"), analysis.facilities.geometry.values
     ):
         features.append((geom, {"role": "facility", **record}))
+    approximate = analysis.approximate
+    approx_columns = [c for c in columns if c not in ("distance_km", "datum_check")]
+    for record, geom in zip(
+        approximate[approx_columns].to_dict("records"), approximate.geometry.values
+    ):
+        features.append((geom, {"role": "approximate", **record}))
     metadata = {
         "name": f"jjj_corridor_{zone.id}_{analysis.band_km:g}km",
         "zone": zone.as_dict(),
         "band_km": analysis.band_km,
         "member_indicators": analysis.member_indicators,
         "unlocated_facilities": analysis.unlocated_facilities,
+        "approximate_facilities": len(approximate),
     }
     return geojson.dumps(geojson.feature_collection(features, metadata=metadata)).encode()
 

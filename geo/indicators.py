@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Indicator, check_indicator_level, get_indicator
-from .facilities import top_hospitals
+from .facilities import (
+    GRADE3A_TIER,
+    grade3a_hospitals,
+    grade3a_listed_provinces,
+    tier_coverage,
+    top_hospitals,
+)
 from .levels import XIONGAN, check_level
 from .measure import ALBERS_JJJ, area_centroids, geodesic_distance_km
 from .paths import INDICATORS_DIR
@@ -88,7 +94,7 @@ def _top_hospital_count(level: str) -> pd.DataFrame:
     return _computed_frame(
         units,
         values,
-        "computed: count of data/facilities hospitals of tier fudan-top100 "
+        "computed: count of the atlas facility layer's hospitals of tier fudan-top100 "
         "(复旦版《2021年度中国医院综合排行榜》) whose sourced county lies in the unit",
     )
 
@@ -107,22 +113,27 @@ def _nearest_top_hospital(level: str) -> pd.DataFrame:
         located.geometry.x.to_numpy()[None, :],
         located.geometry.y.to_numpy()[None, :],
     ).min(axis=1)
-    lower = (
-        indicator_values("nearest_top_hospital_county_km", level)["value"]
-        .reindex(units["adcode"])
-        .to_numpy()
-    )
     frame = _computed_frame(
         units,
         np.round(km, 1),
         "computed: geodesic distance (WGS 84 ellipsoid) from the unit's area centroid to "
-        "the nearest fudan-top100 hospital with sourced coordinates in data/facilities",
+        "the nearest fudan-top100 hospital located at site precision in the atlas facility layer",
     )
-    unlocated = len(top_hospitals(located_only=False)) - len(located)
-    uncertain = pd.Series(lower < km, index=units["adcode"].to_numpy())
+    ranked = top_hospitals(located_only=False)
+    unlocated = ranked[~ranked["id"].isin(located["id"])]
+    if unlocated.empty:
+        return frame
+    # Only a ranked hospital without coordinates can be nearer than the located minimum:
+    # compare with the distance to the districts those lie in (0 inside one).
+    counties = regions("county").set_index("adcode")
+    targets = counties.loc[sorted(set(unlocated["county_adcode"]))].to_crs(ALBERS_JJJ).geometry
+    lower_km = np.array(
+        [targets.distance(p).min() / 1000.0 for p in units.to_crs(ALBERS_JJJ).centroid]
+    )
+    uncertain = pd.Series(lower_km < km, index=units["adcode"].to_numpy())
     frame.loc[uncertain[uncertain].index, "note"] = (
-        f"upper bound: {unlocated} ranked hospitals have no sourced coordinates and one of "
-        "them may be nearer; see nearest_top_hospital_county_km for the lower bound"
+        f"upper bound: {len(unlocated)} ranked hospital(s) have no sourced coordinates and one "
+        "of them may be nearer; see nearest_top_hospital_county_km for the lower bound"
     )
     return frame
 
@@ -142,6 +153,87 @@ def _nearest_ranked_county(level: str) -> pd.DataFrame:
         "containing a fudan-top100 hospital (0 inside one), in an Albers equal-area "
         "projection of the region (scale error < 1%)",
     )
+
+
+def _in_listed_area(adcodes: pd.Series) -> np.ndarray:
+    """Whether each unit lies in a province whose complete grade-3A list was read."""
+    listed = [p[:2] for p in grade3a_listed_provinces()]
+    return adcodes.str[:2].isin(listed).to_numpy()
+
+
+def _grade3a_count(level: str) -> pd.DataFrame:
+    """Grade-3A hospitals by sourced county (located or not), where the list is complete."""
+    units = regions(level)
+    graded = grade3a_hospitals(located_only=False)
+    prefix = {"county": 6, "prefecture": 4, "province": 2}[level]
+    counts = graded["county_adcode"].str[:prefix].value_counts()
+    values = units["adcode"].str[:prefix].map(counts).fillna(0).to_numpy(dtype=float)
+    # Outside the listed provinces a count would read "no 3A hospital": leave it missing.
+    # Xiong'an lies in Hebei, so it is missing too.
+    values = np.where(_in_listed_area(units["adcode"]) & ~units["special"], values, np.nan)
+    cov = tier_coverage(GRADE3A_TIER)
+    return _computed_frame(
+        units,
+        values,
+        "computed: count of the hospitals graded 三级甲等 in the atlas facility layer by the "
+        "sourced district each lies in (北京市医疗保障局 designated-institution list, "
+        f"Beijing only; {cov['located']} of {cov['listed']} located)",
+    )
+
+
+def _grade3a_per_million(level: str) -> pd.DataFrame:
+    units = regions(level)
+    counts = indicator_values("grade3a_hospitals", level)["value"]
+    population = indicator_values("population_2020", level)["value"]
+    per_million = units["adcode"].map(counts * 1e6 / population).to_numpy(dtype=float)
+    return _computed_frame(
+        units,
+        np.round(per_million, 2),
+        "computed: grade3a_hospitals / population_2020 (seventh national census) × 1,000,000",
+        "missing where the grade-3A list or the census population is missing",
+    )
+
+
+def _nearest_grade3a(level: str) -> pd.DataFrame:
+    """Distance to the nearest grade-3A hospital located at site precision; an upper bound
+    outside the listed provinces or where an unlocated listed one may be nearer."""
+    units = regions(level)
+    located = grade3a_hospitals()
+    centroids = area_centroids(units)
+    km = geodesic_distance_km(
+        centroids.x.to_numpy()[:, None],
+        centroids.y.to_numpy()[:, None],
+        located.geometry.x.to_numpy()[None, :],
+        located.geometry.y.to_numpy()[None, :],
+    ).min(axis=1)
+    # Lower bound from the districts of unlocated listed hospitals (0 inside one).
+    unlocated = grade3a_hospitals(located_only=False)
+    unlocated = unlocated[unlocated["location_precision"] != "site"]
+    counties = regions("county").set_index("adcode")
+    targets = counties.loc[sorted(set(unlocated["county_adcode"]))].to_crs(ALBERS_JJJ).geometry
+    local = units.to_crs(ALBERS_JJJ).centroid
+    lower_km = np.array([targets.distance(p).min() / 1000.0 for p in local])
+    frame = _computed_frame(
+        units,
+        np.round(km, 1),
+        "computed: geodesic distance (WGS 84 ellipsoid) from the unit's area centroid to the "
+        "nearest hospital graded 三级甲等 located at site precision in the atlas facility layer",
+    )
+    outside = ~_in_listed_area(units["adcode"])
+    maybe_nearer = lower_km < km
+    notes = np.where(
+        outside,
+        "upper bound: no complete grade-3A list was read for Tianjin or Hebei; an unlisted "
+        "grade-3A hospital may be nearer",
+        np.where(
+            maybe_nearer,
+            "upper bound: a listed grade-3A hospital without coordinates lies in a district "
+            "nearer than the located one",
+            "",
+        ),
+    )
+    frame["note"] = pd.Series(notes, index=units["adcode"].to_numpy()).reindex(frame.index)
+    return frame
 
 
 def _link_count(direction: str, kinds: tuple[str, ...] | None = None):
@@ -178,6 +270,9 @@ COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
     "top_hospitals": _top_hospital_count,
     "nearest_top_hospital_km": _nearest_top_hospital,
     "nearest_top_hospital_county_km": _nearest_ranked_county,
+    "grade3a_hospitals": _grade3a_count,
+    "grade3a_per_million_2020": _grade3a_per_million,
+    "nearest_grade3a_km": _nearest_grade3a,
     "incoming_links": _link_count("incoming"),
     "outgoing_links": _link_count("outgoing"),
     "incoming_medical_links": _link_count("incoming", ("hospital-partnership", "medical-alliance")),

@@ -49,6 +49,10 @@ TEXT = {
     "links": {"en": "links", "zh": "条"},
     "unknown_year": {"en": "year not stated", "zh": "年份未注明"},
     "lower_bound": {"en": "lower bound", "zh": "下限"},
+    "lower_bound_help": {
+        "en": "dashed: lower bound (links to its city or province, finer unit unknown)",
+        "zh": "虚线边界：下限，部分合作只知落在所属市或省",
+    },
     "source": {"en": "Source", "zh": "来源"},
     "count": {"en": "Links shown", "zh": "显示的合作"},
     "source_line": {
@@ -92,6 +96,7 @@ class LinksSpec:
     link_total: int
     unknown_year: int
     max_weight: float | None = None
+    lower_bound_units: int = 0
 
     def query(self, **overrides) -> dict[str, str]:
         params = {
@@ -175,6 +180,7 @@ def links_spec(params: Mapping[str, str], config: Mapping | None = None) -> Link
         link_total=len(shown),
         unknown_year=int(shown["since"].isna().sum()),
         max_weight=float(shown["weight"].max()) if shown["weight"].notna().any() else None,
+        lower_bound_units=int((counts.loc[regular, "unlocated_in_parent"] > 0).sum()),
     )
 
 

@@ -340,8 +340,10 @@ class LinkFilter:
                 )
         return frame[mask]
 
-    def describe(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.query().items()) or "all links"
+    def describe(self, lang: str = "en") -> str:
+        """The filter in words for subtitles: ``kind=…, year=…`` or "all links"."""
+        shown = ", ".join(f"{k}={v}" for k, v in self.query().items())
+        return shown or ("全部合作" if lang == "zh" else "all links")
 
 
 def _end_matches(frame: pd.DataFrame, end: str, value: str) -> pd.Series:
@@ -371,9 +373,8 @@ def _containing_units(row: Mapping, end: str) -> set[str]:
     return units - {""}
 
 
-def end_values(end: str) -> list[str]:
-    """Valid values of the ``from``/``to`` filter: the ids of facilities that end a link
-    on that side, and the adcodes of every unit such an end lies in."""
+@lru_cache(maxsize=2)
+def _end_values(end: str) -> tuple[str, ...]:
     frame = _all_links()
     values = set(frame[frame[f"{end}_type"] == "facility"][end])
     for level in ("county", "prefecture", "province"):
@@ -381,7 +382,13 @@ def end_values(end: str) -> list[str]:
     values |= set(frame[frame[f"{end}_type"] == "unit"][end])
     if frame[f"{end}_county"].isin(XIONGAN.members).any():
         values.add(XIONGAN.adcode)
-    return sorted(values)
+    return tuple(sorted(values))
+
+
+def end_values(end: str) -> list[str]:
+    """Valid values of the ``from``/``to`` filter: the ids of facilities that end a link
+    on that side, and the adcodes of every unit such an end lies in."""
+    return list(_end_values(end))
 
 
 def parse_filter(params: Mapping[str, str]) -> LinkFilter:
@@ -478,7 +485,13 @@ def links_frame(link_filter: LinkFilter | None = None, curved: bool = True) -> g
     names, units and drawing precision, and the link's source.
 
     ``curved`` draws a quadratic arc (:func:`arc_coordinates`); otherwise a straight line.
+    A copy of a cached frame.
     """
+    return _links_frame(link_filter, curved).copy()
+
+
+@lru_cache(maxsize=256)
+def _links_frame(link_filter: LinkFilter | None, curved: bool) -> gpd.GeoDataFrame:
     frame = filtered_links(link_filter)
     geometries = []
     for row in frame.to_dict("records"):
@@ -545,6 +558,25 @@ def link_counts(
     link_filter: LinkFilter | None = None,
 ) -> pd.DataFrame:
     """Links per unit of ``level`` whose destination (``incoming``) or origin
+    (``outgoing``) lies in the unit (see :func:`_link_counts`). A copy of a cached frame."""
+    if direction not in DIRECTIONS:
+        raise BadParameter("direction", direction, DIRECTIONS)
+    if kinds is not None:
+        kinds = tuple(kinds)
+        for kind in kinds:
+            if kind not in KINDS:
+                raise BadParameter("kind", kind, KINDS)
+    return _link_counts(level, direction, kinds, link_filter).copy()
+
+
+@lru_cache(maxsize=256)
+def _link_counts(
+    level: str,
+    direction: str,
+    kinds: tuple[str, ...] | None,
+    link_filter: LinkFilter | None,
+) -> pd.DataFrame:
+    """Links per unit of ``level`` whose destination (``incoming``) or origin
     (``outgoing``) lies in the unit.
 
     Parameters
@@ -564,15 +596,9 @@ def link_counts(
         in the unit's parent but at an unknown finer unit (so ``count`` is a lower bound
         where this is > 0).
     """
-    if direction not in DIRECTIONS:
-        raise BadParameter("direction", direction, DIRECTIONS)
     end = DIRECTIONS[direction]
     frame = filtered_links(link_filter)
     if kinds is not None:
-        kinds = tuple(kinds)
-        for kind in kinds:
-            if kind not in KINDS:
-                raise BadParameter("kind", kind, KINDS)
         frame = frame[frame["kind"].isin(kinds)]
     units = regions(level)
     counts = pd.Series(0, index=units["adcode"].to_numpy(), dtype=int)

@@ -230,7 +230,24 @@ class CorridorSpec(_MapQuery):
             "lang": self.lang,
             "labels": {
                 k: text(k, self.lang)
-                for k in ("hospital", "park", "base", "distance_km", "corridor_line", "band")
+                for k in (
+                    "hospital",
+                    "park",
+                    "base",
+                    "distance_km",
+                    "corridor_line",
+                    "band",
+                    "approximate",
+                    "grade",
+                    "datum_check",
+                    "fudan-top100",
+                    "hebei-provincial-leading",
+                    "grade-3a",
+                    "national-high-tech-zone",
+                    "cooperation-park",
+                    "national-base",
+                    "三级甲等",
+                )
             },
         }
 

@@ -19,7 +19,7 @@ from shapely.geometry import LineString
 
 from .catalog import get_indicator, indicators
 from .errors import BadParameter, UnknownItem
-from .facilities import facilities
+from .facilities import facilities, site_points
 from .indicators import indicator_values
 from .levels import LEVELS
 from .measure import area_centroids
@@ -184,8 +184,11 @@ class CorridorAnalysis:
     band: object  # shapely Polygon, EPSG:4326
     members: pd.DataFrame  # members × indicators, NaN where missing
     member_indicators: list[str]
-    facilities: gpd.GeoDataFrame  # inside the band, with distance_km, EPSG:4326
+    facilities: gpd.GeoDataFrame  # site-precision points inside the band, with distance_km
     unlocated_facilities: int
+    #: Every district-precision point (approximate: the district's representative point),
+    #: drawn hollow and listed apart; never measured, never tested against the band.
+    approximate: gpd.GeoDataFrame | None = None
 
 
 def member_indicator_table(zone: Zone) -> tuple[pd.DataFrame, list[str]]:
@@ -223,12 +226,15 @@ def corridor_analysis(zone_id: str, band_km: float = DEFAULT_BAND_KM) -> Corrido
     band_local = line_local.buffer(band_km * 1000.0, quad_segs=16)
     band = band_local.to_crs(4326).iloc[0]
 
-    points = facilities()
+    located = facilities()
+    points = site_points(located)
     distances_m = points.to_crs(local).distance(line_local.iloc[0])
     inside = points[distances_m.to_numpy() <= band_km * 1000.0].copy()
     inside["distance_km"] = (distances_m[inside.index] / 1000.0).round(1)
     inside = inside.sort_values(["distance_km", "id"])
     members, ids = member_indicator_table(zone)
+    approximate = located[located["location_precision"] == "district"]
+    approximate = approximate.sort_values("id")
     return CorridorAnalysis(
         zone=zone,
         band_km=band_km,
@@ -238,4 +244,5 @@ def corridor_analysis(zone_id: str, band_km: float = DEFAULT_BAND_KM) -> Corrido
         member_indicators=ids,
         facilities=inside,
         unlocated_facilities=int(facilities(located_only=False).geometry.isna().sum()),
+        approximate=approximate,
     )

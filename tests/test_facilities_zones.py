@@ -21,7 +21,7 @@ def test_every_facility_has_a_source_and_known_category():
     assert {"hospital", "park", "base"} <= set(frame["category"])
     located = frame[frame.geometry.notna()]
     assert located["coord_source"].str.len().gt(0).all()
-    assert located["location_precision"].isin(["site", "area"]).all()
+    assert located["location_precision"].isin(["site", "district"]).all()
 
 
 def test_each_facility_lies_in_the_county_it_claims():

@@ -1,10 +1,13 @@
 """Indicator catalog and values: seed figures, census counting rule, sources, computed ones."""
 
+import pandas as pd
 import pytest
 
 from geo.catalog import get_indicator, indicators
 from geo.errors import BadParameter, UnknownItem
+from geo.facilities import top_hospitals
 from geo.indicators import coverage, indicator_values, regions_with_indicators
+from geo.measure import ALBERS_JJJ
 from geo.regions import regions
 
 REQUIRED = {
@@ -90,7 +93,20 @@ def test_top_hospital_counts_and_distances():
     assert (lower <= upper["value"] + 0.1).all()  # the two bracket the true distance
     assert lower["110101"] == 0  # Dongcheng has ranked hospitals
     uncertain = upper["note"].str.startswith("upper bound")
-    assert uncertain[lower < upper["value"] - 0.1].all()
+    # Only a ranked hospital without coordinates can be nearer than the located minimum:
+    # a value is flagged exactly where the district of such a hospital is nearer.
+    ranked = top_hospitals(located_only=False)
+    unlocated = ranked[ranked["location_precision"] != "site"]
+    assert len(unlocated) >= 1
+    counties = regions("county").set_index("adcode").to_crs(ALBERS_JJJ)
+    targets = counties.loc[sorted(set(unlocated["county_adcode"]))].geometry
+    centroids = counties.centroid
+    lower_unlocated = pd.Series(
+        [targets.distance(p).min() / 1000 for p in centroids], index=counties.index
+    )
+    expected = lower_unlocated.reindex(upper.index) < upper["value"] - 0.05
+    assert (uncertain == expected)[(lower_unlocated - upper["value"]).abs() > 0.1].all()
+    assert uncertain.any() and not uncertain.all()
     assert upper["value"].max() > 300  # southern Hebei is far from Beijing's hospitals
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -70,8 +71,9 @@ def _raw_unit_of(ref: str) -> str:
     """The smallest unit of an end, read from the raw CSV files (not from geo.links)."""
     if ref.isdigit():
         return ref
-    for name in ("facilities_wgs84.csv", "partners_wgs84.csv"):
-        table = pd.read_csv(links.FACILITIES_DIR / name, dtype=str, keep_default_na=False)
+    manifest = json.loads((links.FACILITIES_DIR / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        table = pd.read_csv(links.FACILITIES_DIR / entry["file"], dtype=str, keep_default_na=False)
         match = table[table["id"] == ref]
         if len(match):
             row = match.iloc[0]
@@ -225,3 +227,28 @@ def test_corridor_map_draws_the_links_inside_its_members(page, live_server, arti
     assert page.locator("path.jjj-corridor-line").count() == 1
     page.screenshot(path=artifacts / "corridor_links_jing_bao_shi.png")
     assert page.js_errors == []
+
+
+def test_units_below_an_end_of_unknown_county_are_marked_lower_bounds():
+    rows = raw_rows()
+    # 张家口市第一医院 is known only to lie in Zhangjiakou (130700): its counties' counts
+    # are lower bounds, and the note says so.
+    assert any(_raw_unit_of(r["to"]) == "130700" for r in rows)
+    county = indicator_values("incoming_links", "county")
+    chongli = county.loc["130709"]
+    assert "lower bound" in chongli["note"]
+    beijing_county = county.loc["110101"]
+    assert beijing_county["value"] == 0 and not beijing_county["note"]
+
+
+@pytest.mark.parametrize("fmt,mimetype", [("png", "image/png"), ("svg", "image/svg+xml")])
+def test_static_export_draws_every_link(client, fmt, mimetype):
+    response = client.get(f"/export/links.{fmt}?kind=paired-assistance&lang=zh&width=600")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    if fmt == "svg":
+        svg = response.data.decode()
+        assert 'id="legend"' in svg
+        expected = [r["id"] for r in raw_rows() if r["kind"] == "paired-assistance"]
+        assert sorted(re.findall(r'id="jjj-(link-\d+)"', svg)) == sorted(expected)
+    assert client.get("/export/links.gif").status_code == 400
+    assert client.get("/export/links.png?kind=nope").status_code == 400

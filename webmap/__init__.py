@@ -59,3 +59,4 @@ def _warm(app: Flask) -> None:
                 f"/download/regions.{fmt}?level={level}", headers={"Accept-Encoding": "gzip"}
             )
     client.get("/")
+    client.get("/maps/links")  # loads and validates data/links, caches the map's counts

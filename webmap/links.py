@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from geo import linkmap
+from geo import linkmap, render
 from geo import links as geo_links
 from geo.errors import BadParameter
 from geo.levels import check_level
+from geo.render.links import render_links as draw_static_links
 
 from . import maps, views
 from .caching import send_cached
+from .errors import error_response
+from .export import export_links
 
 bp = Blueprint("links", __name__)
 
@@ -44,6 +47,7 @@ def render_links(spec: linkmap.LinksSpec, embed: bool) -> str:
             "api": url_for("links.api", **spec.link_filter.query()),
         },
         embed_snippet=views.embed_snippet("links.embed", spec.title, **spec.query()),
+        exports=export_links("links.export", **spec.query()),
         **views.template_globals(spec.lang),
     )
 
@@ -56,6 +60,24 @@ def page():
 @bp.get("/embed/links")
 def embed():
     return render_links(linkmap.links_spec(request.args, current_app.config), embed=True)
+
+
+@bp.get("/export/links.<fmt>")
+def export(fmt: str):
+    """The links map as PNG, SVG or PDF (geo.render.links), same parameters as the page."""
+    options = render.export_options(request.args, fmt)
+    spec = linkmap.links_spec(request.args, current_app.config)
+    key = ("export", "links", options.format, options.width, options.dpi)
+    try:
+        return send_cached(
+            key + tuple(sorted(spec.query().items())),
+            lambda: draw_static_links(spec, options),
+            options.mimetype,
+            f"jjj_links_{spec.level}_{spec.lang}.{options.format}",
+            max_age=86400,
+        )
+    except render.FontMissing as err:
+        return error_response(503, str(err))
 
 
 @bp.get("/download/links.<fmt>")

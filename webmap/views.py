@@ -102,10 +102,8 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
     options = spec.layer_options(url_for("downloads.corridor_geojson", **data))
     options["contextUrl"] = url_for("downloads.regions_topojson", level="prefecture")
     # Cooperation links whose both ends lie in the zone's members.
-    options["links"] = {
-        "url": url_for("links.download", fmt="geojson", zone=spec.zone.id),
-        **link_style_options(spec.lang, spec.basemap),
-    }
+    options["linksUrl"] = url_for("links.download", fmt="geojson", zone=spec.zone.id)
+    options["links"] = link_style_options(spec.lang, spec.basemap)
     maps.add_layer(fmap, "corridor", options)
     return render_template(
         "corridor.html",

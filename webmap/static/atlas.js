@@ -192,7 +192,22 @@
       L.geoJSON(byRole("line"), { style: { className: "jjj-corridor-line", color: "#d94801",
         weight: 4 } }).bindTooltip(escapeHtml(o.labels.corridor_line)).addTo(map);
       var facilities = byRole("facility");
-      L.geoJSON(facilities, {
+      function facilityPopup(p, approximate) {
+        var lines = [nameHtml(p), escapeHtml(o.labels[p.category] || p.category) + " · " +
+          escapeHtml(o.labels[p.tier] || p.tier) + (p.grade ? " · " + escapeHtml(o.labels[p.grade] || p.grade) : "")];
+        if (approximate) {
+          lines.push("<strong class=\"jjj-approximate\">" + escapeHtml(o.labels.approximate) +
+            "</strong>");
+        } else {
+          lines.push(escapeHtml(o.labels.distance_km) + ": " + escapeHtml(p.distance_km));
+          if (p.datum_check) {
+            lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
+          }
+        }
+        lines.push("<small>" + escapeHtml(truncate(p.source, 160)) + "</small>");
+        return lines.join("<br>");
+      }
+      var facilityLayer = L.geoJSON(facilities, {
         pointToLayer: function (f, latlng) {
           return L.circleMarker(latlng, { className: "jjj-facility", radius: 6, weight: 1.5,
             color: "#ffffff", fillColor: CATEGORY_COLORS[f.properties.category] || "#6a3d9a",
@@ -200,24 +215,43 @@
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindPopup(nameHtml(p) + "<br>" + escapeHtml(o.labels[p.category] || p.category) +
-            " · " + escapeHtml(p.tier) + "<br>" + escapeHtml(o.labels.distance_km) + ": " +
-            escapeHtml(p.distance_km) + "<br><small>" + escapeHtml(truncate(p.source, 160)) +
-            "</small>",
-            { maxWidth: 320 });
-          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en));
+          layer.bindPopup(facilityPopup(p, false), { maxWidth: 320 });
+          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || ""));
+        }
+      }).addTo(map);
+      /* District-precision points: hollow rings, labelled approximate, never measured. */
+      var approximate = byRole("approximate");
+      var approximateLayer = L.geoJSON(approximate, {
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { className: "jjj-facility-approximate", radius: 8,
+            weight: 2.5, dashArray: "3 2", color: CATEGORY_COLORS[f.properties.category] ||
+            "#6a3d9a", fillOpacity: 0 });
+        },
+        onEachFeature: function (f, layer) {
+          var p = f.properties;
+          layer.bindPopup(facilityPopup(p, true), { maxWidth: 320 });
+          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || "") + " (" +
+            escapeHtml(o.labels.approximate) + ")");
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
       if (bounds.isValid()) { fitKeepingFit(map, bounds); }
-      markLoaded(map, "facilities-drawn", facilities.features.length);
-      markLoaded(map, "corridor-drawn", byRole("line").features.length);
-      if (!o.links) { return null; }
+      function drawn() {
+        // Site markers on top: an approximate ring (or a link end) at the same place must
+        // not hide a located facility; the rings stay clickable around them.
+        approximateLayer.bringToFront();
+        facilityLayer.bringToFront();
+        markLoaded(map, "facilities-drawn", facilities.features.length);
+        markLoaded(map, "approximate-drawn", approximate.features.length);
+        markLoaded(map, "corridor-drawn", byRole("line").features.length);
+      }
+      if (!o.linksUrl) { drawn(); return null; }
       /* Cooperation links whose both ends lie in the zone's members. */
-      return fetchGeoJSON(o.links.url, o.links).then(function (data) {
-        var drawn = drawLinks(map, data, o.links);
-        drawn.placeArrows();
+      return fetchGeoJSON(o.linksUrl, o.links).then(function (data) {
+        var links = drawLinks(map, data, o.links);
+        links.placeArrows();
         markLoaded(map, "corridor-links-drawn", data.features.length);
+        drawn();
       });
     }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
   };
@@ -314,8 +348,12 @@
       var shaded = L.geoJSON({ type: "FeatureCollection", features: regular }, {
         style: function (f) {
           var entry = incoming[f.properties.adcode];
-          var value = entry ? entry.count : null;
-          return { className: "jjj-region", color: "#ffffff", weight: 0.8,
+          var value = entry ? entry.count : null, lower = entry && entry.lower_bound;
+          /* Dashed grey border: a lower bound (links end in its city or province at an
+           * unknown finer unit). */
+          return { className: "jjj-region" + (lower ? " jjj-region-lower-bound" : ""),
+                   color: lower ? "#737373" : "#ffffff", weight: lower ? 1 : 0.8,
+                   dashArray: lower ? "3 3" : null,
                    fillColor: classColor(value, o.bins, o.colors, o.missingColor),
                    fillOpacity: 0.75 };
         },
