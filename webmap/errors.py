@@ -9,6 +9,12 @@ from geo.errors import BadParameter, UnknownItem
 
 
 def _wants_json() -> bool:
+    if request.path == "/ogc" or request.path.startswith("/ogc/"):
+        # OGC API: JSON unless HTML was asked for (f=html, or a browser's Accept).
+        if request.args.get("f") == "html":
+            return False
+        offered = ("application/json", "text/html")
+        return request.accept_mimetypes.best_match(offered, "application/json") != "text/html"
     return request.path.startswith(("/api/", "/download/", "/oembed"))
 
 

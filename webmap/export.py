@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, request, url_for
 from geo import render
 from geo.mapspec import choropleth_spec, corridor_spec
 
-from .caching import CachedBody, cached_body, send_cached
+from .caching import MAX_AGE, CachedBody, Rendered, lookup, respond
 from .errors import error_response
 
 bp = Blueprint("export", __name__, url_prefix="/export")
@@ -27,34 +27,44 @@ def _key(kind: str, spec, options: render.ExportOptions) -> tuple:
     return ("export", kind, *zone, options.format, options.width, options.dpi, *query)
 
 
+def _file_name(kind: str, spec, options: render.ExportOptions) -> str:
+    if kind == "corridor":
+        name = f"corridor_{spec.zone.id}_{spec.analysis.band_km:g}km"
+    else:
+        name = f"{spec.level}_{spec.indicator.id}"
+    return f"jjj_{name}_{spec.lang}.{options.format}"
+
+
+def _lookup(kind: str, spec, options: render.ExportOptions) -> tuple[CachedBody, bool]:
+    def produce() -> Rendered:
+        disposition = f'attachment; filename="{_file_name(kind, spec, options)}"'
+        return Rendered(
+            DRAW[kind](spec, options), options.mimetype, {"Content-Disposition": disposition}
+        )
+
+    return lookup(_key(kind, spec, options), produce)
+
+
 def export_body(kind: str, spec, options: render.ExportOptions) -> CachedBody:
     """The cached export of ``spec`` (drawn on first use); shared with oEmbed thumbnails."""
-    return cached_body(_key(kind, spec, options), lambda: DRAW[kind](spec, options))
+    return _lookup(kind, spec, options)[0]
 
 
-def _send(kind: str, name: str, spec, options: render.ExportOptions):
-    return send_cached(
-        _key(kind, spec, options),
-        lambda: DRAW[kind](spec, options),
-        options.mimetype,
-        f"jjj_{name}_{spec.lang}.{options.format}",
-        max_age=86400,
-    )
+def _send(kind: str, spec, options: render.ExportOptions):
+    entry, hit = _lookup(kind, spec, options)
+    return respond(entry, hit, MAX_AGE["download"])
 
 
 @bp.get("/choropleth.<fmt>")
 def choropleth(fmt: str):
     options = render.export_options(request.args, fmt)
-    spec = choropleth_spec(request.args, current_app.config)
-    return _send("choropleth", f"{spec.level}_{spec.indicator.id}", spec, options)
+    return _send("choropleth", choropleth_spec(request.args, current_app.config), options)
 
 
 @bp.get("/corridor/<zone_id>.<fmt>")
 def corridor(zone_id: str, fmt: str):
     options = render.export_options(request.args, fmt)
-    spec = corridor_spec(zone_id, request.args, current_app.config)
-    name = f"corridor_{spec.zone.id}_{spec.analysis.band_km:g}km"
-    return _send("corridor", name, spec, options)
+    return _send("corridor", corridor_spec(zone_id, request.args, current_app.config), options)
 
 
 @bp.errorhandler(render.FontMissing)

@@ -15,7 +15,7 @@ from geo.levels import check_level
 from geo.render.links import render_links as draw_static_links
 
 from . import maps, views
-from .caching import send_cached
+from .caching import cached_view, send_cached
 from .errors import error_response
 from .export import export_links
 
@@ -53,11 +53,13 @@ def render_links(spec: linkmap.LinksSpec, embed: bool) -> str:
 
 
 @bp.get("/maps/links")
+@cached_view("page")
 def page():
     return render_links(linkmap.links_spec(request.args, current_app.config), embed=False)
 
 
 @bp.get("/embed/links")
+@cached_view("page")
 def embed():
     return render_links(linkmap.links_spec(request.args, current_app.config), embed=True)
 
@@ -96,6 +98,7 @@ def download(fmt: str):
 
 
 @bp.get("/api/links")
+@cached_view("api")
 def api():
     """The links passing ``kind``/``from``/``to``/``year`` with sources, counts per kind
     and per unit (``level``), and the URLs of the map, embed and downloads."""

@@ -17,8 +17,6 @@ from markupsafe import Markup
 
 from geo.basemaps import Basemap
 
-from .security import csp_nonce
-
 #: Initial view: the centre of Beijing–Tianjin–Hebei (layers then fit their bounds).
 JJJ_CENTER = (39.3, 116.4)
 
@@ -87,10 +85,9 @@ def render(fmap: folium.Map) -> RenderedMap:
     """Split a folium map into header links, map div and script, for our own templates."""
     root = fmap.get_root()
     root.render()
-    nonce = csp_nonce()
-    header = root.header.render().replace("<script>", f'<script nonce="{nonce}">')
+    # No nonce: pages are cached, so the CSP lists the hashes of their inline scripts.
     # folium's viewport meta forbids zooming (WCAG 1.4.4); base.html has its own.
-    header = re.sub(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>', "", header)
+    header = re.sub(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>', "", root.header.render())
     return RenderedMap(
         header=Markup(header),
         html=Markup(root.html.render()),

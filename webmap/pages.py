@@ -11,11 +11,13 @@ from geo.mapspec import choropleth_spec, corridor_spec, default_level
 from geo.zones import zones
 
 from . import maps, views
+from .caching import cached_view
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@cached_view("page")
 def gallery():
     lang = check_lang(request.args.get("lang") or DEFAULT_LANG)
     basemap = check_basemap(request.args.get("basemap") or DEFAULT_BASEMAP, current_app.config)
@@ -54,12 +56,14 @@ def gallery():
 
 
 @bp.get("/maps/choropleth")
+@cached_view("page")
 def choropleth():
     spec = choropleth_spec(request.args, current_app.config)
     return views.render_choropleth(spec, embed=False)
 
 
 @bp.get("/maps/corridor/<zone_id>")
+@cached_view("page")
 def corridor(zone_id: str):
     spec = corridor_spec(zone_id, request.args, current_app.config)
     return views.render_corridor(spec, embed=False)

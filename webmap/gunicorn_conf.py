@@ -1,0 +1,40 @@
+"""gunicorn settings for JJJ Atlas (``gunicorn -c python:webmap.gunicorn_conf``).
+
+Used by ``jjj-atlas serve`` / ``make run`` and by ``bench/load.py``. Command-line options
+(``--bind``, ``--workers``, ``--threads``, ``--worker-class``) override these values, and
+so do the environment variables below.
+
+Why ``gthread``: almost every answer comes from the in-memory response cache
+(``webmap.caching``), so a request costs well under a millisecond of Python; what hurts
+under 50 concurrent keep-alive connections is the sync worker closing the connection
+after each response and holding a whole process per slow client. gthread keeps
+connections alive (``keepalive``) and serves them from a thread pool per process; the
+GIL is released while sending bytes. Measured on the 2-core machine (see bench/README.md
+for the numbers and the date): gthread with 2 workers × 8 threads gave the best p99 of
+the configurations tried; more workers than cores only added context switches.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+bind = os.environ.get("JJJ_ATLAS_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("JJJ_ATLAS_WORKERS", multiprocessing.cpu_count()))
+worker_class = os.environ.get("JJJ_ATLAS_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("JJJ_ATLAS_THREADS", 8))
+#: Seconds an idle keep-alive connection stays open (clients behind nginx reuse them).
+keepalive = 5
+#: Load the app and warm the response cache once, before forking: workers share the pages
+#: copy-on-write and start hot.
+preload_app = True
+wsgi_app = "webmap:create_app(warm=True)"
+timeout = 60
+graceful_timeout = 20
+accesslog = os.environ.get("JJJ_ATLAS_ACCESS_LOG", "-")
+#: Behind nginx: trust X-Forwarded-* from the local proxy only (see README, "Scaling out").
+forwarded_allow_ips = os.environ.get("JJJ_ATLAS_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+#: Pages and OGC documents hold absolute links, so the warm-up renders them for the host
+#: clients will use: the bind address unless set (behind a proxy: the public host name).
+os.environ.setdefault("JJJ_ATLAS_WARM_HOST", bind)
