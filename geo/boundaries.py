@@ -97,6 +97,21 @@ def _load_gcj02(units: list[SourceUnit]) -> np.ndarray:
     return np.array(geoms, dtype=object)
 
 
+def as_multipolygon(geometry):
+    """``geometry`` as a MultiPolygon (a Polygon becomes a one-part MultiPolygon).
+
+    One geometry type per layer: GDAL/QGIS otherwise read a mixed Polygon/MultiPolygon
+    GeoJSON layer as type "Unknown" and some tools refuse to write it to other formats.
+    """
+    if geometry is None or geometry.is_empty:
+        return geometry
+    if geometry.geom_type == "Polygon":
+        return shapely.MultiPolygon([geometry])
+    if geometry.geom_type != "MultiPolygon":
+        raise RuntimeError(f"expected a polygonal geometry, got {geometry.geom_type}")
+    return geometry
+
+
 def _properties(adcode: str, level: str, names: dict, special: bool = False) -> dict:
     try:
         name = names[adcode]
@@ -173,7 +188,10 @@ def build_layers(
 
     return {
         level: geojson.feature_collection(
-            sorted(features, key=lambda f: f[1]["adcode"]),
+            sorted(
+                ((as_multipolygon(g), props) for g, props in features),
+                key=lambda f: f[1]["adcode"],
+            ),
             metadata={"name": f"jjj_{level}"},
         )
         for level, features in layers.items()

@@ -1,8 +1,12 @@
-"""The indicator catalog: what each indicator means, its unit, year, levels and source.
+"""The indicator catalog: what each indicator means, its unit, years, levels and sources.
 
 Read from ``data/indicators/catalog.json``. Table indicators have a value file
-``data/indicators/<id>.csv``; computed ones (``"computed": true``) are derived by
-:mod:`geo.indicators` from boundaries, tables and facilities.
+``data/indicators/<id>.csv`` (one row per level × unit × year); computed ones
+(``"computed": true``) are derived by :mod:`geo.indicators` from boundaries, tables and
+facilities; ``"derived"`` levels are ratios of two other indicators (formula in the entry).
+
+An indicator may carry several years (``"years"``); ``year`` is the latest. Old ids that
+named one year (``population_2020``) are *aliases*: they resolve to the indicator and year.
 """
 
 from __future__ import annotations
@@ -31,9 +35,33 @@ class Indicator:
     computed: bool = False
     decimals: int | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    #: Every year with values, ascending (empty for timeless indicators such as area).
+    years: tuple[int, ...] = ()
+    description_zh: str = ""
+    source_zh: str = ""
+    #: Public documents behind the values: dicts with title, publisher, date, url (+ section).
+    citations: tuple = field(default=(), compare=False, hash=False, repr=False)
+    #: Levels computed as numerator / denominator × scale (see :mod:`geo.indicators`).
+    derived: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     def title(self, lang: str = "en") -> str:
         return self.title_zh if lang == "zh" else self.title_en
+
+    def description_text(self, lang: str = "en") -> str:
+        return (self.description_zh or self.description) if lang == "zh" else self.description
+
+    def source_text(self, lang: str = "en") -> str:
+        return (self.source_zh or self.source) if lang == "zh" else self.source
+
+    @property
+    def all_years(self) -> tuple[int, ...]:
+        """The years with values (the single ``year`` for one-year indicators)."""
+        if self.years:
+            return self.years
+        return (self.year,) if self.year is not None else ()
+
+    def derived_at(self, level: str) -> bool:
+        return bool(self.derived) and level in self.derived.get("levels", ())
 
     def unit_label(self, lang: str = "en") -> str:
         return (self.unit_zh or self.unit) if lang == "zh" else self.unit
@@ -51,6 +79,11 @@ class Indicator:
             "higher_is_better": self.higher_is_better,
             "description": self.description,
             "computed": self.computed,
+            "years": list(self.all_years),
+            "description_zh": self.description_zh,
+            "source_zh": self.source_zh,
+            "citations": [dict(c) for c in self.citations],
+            "derived": dict(self.derived) if self.derived else None,
         }
 
 
@@ -67,12 +100,25 @@ _FIELDS = {
     "description",
     "computed",
     "decimals",
+    "years",
+    "description_zh",
+    "source_zh",
+    "citations",
+    "derived",
 }
+
+#: What a citation names: a public document.
+CITATION_FIELDS = ("title", "publisher", "date", "url")
+
+
+@lru_cache(maxsize=1)
+def _raw() -> dict:
+    return json.loads((INDICATORS_DIR / "catalog.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def _catalog() -> dict[str, Indicator]:
-    raw = json.loads((INDICATORS_DIR / "catalog.json").read_text(encoding="utf-8"))
+    raw = _raw()
     catalog: dict[str, Indicator] = {}
     for entry in raw["indicators"]:
         levels = tuple(entry["levels"])
@@ -81,6 +127,16 @@ def _catalog() -> dict[str, Indicator]:
             raise ValueError(f"catalog: {entry['id']} has unknown levels {sorted(unknown)}")
         if entry["id"] in catalog:
             raise ValueError(f"catalog: duplicate indicator id {entry['id']}")
+        years = tuple(sorted(int(y) for y in entry.get("years", ())))
+        year = entry.get("year")
+        if years and year is not None and year != years[-1]:
+            raise ValueError(f"catalog: {entry['id']} year {year} is not its latest {years}")
+        for citation in entry.get("citations", ()):
+            # A document without a public copy says why instead of giving a URL.
+            required = [f for f in CITATION_FIELDS if f != "url" or not citation.get("unavailable")]
+            missing = [f for f in required if not citation.get(f)]
+            if missing:
+                raise ValueError(f"catalog: {entry['id']} citation lacks {missing}: {citation}")
         catalog[entry["id"]] = Indicator(
             id=entry["id"],
             title_zh=entry["title_zh"],
@@ -95,8 +151,61 @@ def _catalog() -> dict[str, Indicator]:
             computed=bool(entry.get("computed", False)),
             decimals=entry.get("decimals"),
             extra={k: v for k, v in entry.items() if k not in _FIELDS},
+            years=years,
+            description_zh=entry.get("description_zh", ""),
+            source_zh=entry.get("source_zh", ""),
+            citations=tuple(entry.get("citations", ())),
+            derived=entry.get("derived"),
         )
     return catalog
+
+
+@lru_cache(maxsize=1)
+def aliases() -> dict[str, tuple[str, int]]:
+    """Old one-year ids → (indicator id, year), e.g. ``population_2020`` → (population, 2020)."""
+    catalog = _catalog()
+    table = {}
+    for entry in _raw().get("aliases", ()):
+        target, year = entry["indicator"], int(entry["year"])
+        if target not in catalog or year not in catalog[target].all_years:
+            raise ValueError(f"catalog: alias {entry['id']} points at no values ({target}, {year})")
+        if entry["id"] in catalog:
+            raise ValueError(f"catalog: alias {entry['id']} shadows an indicator id")
+        table[entry["id"]] = (target, year)
+    return table
+
+
+def resolve_indicator(indicator_id: str) -> tuple[Indicator, int | None]:
+    """(indicator, year the id pins or None): aliases resolve to their indicator and year."""
+    if indicator_id in aliases():
+        target, year = aliases()[indicator_id]
+        return _catalog()[target], year
+    return get_indicator(indicator_id), None
+
+
+def check_year(indicator: Indicator, year: str | int | None) -> int | None:
+    """The year to show: ``year`` if the indicator has values for it, else the latest.
+
+    Timeless indicators (no years) return None and accept no year. Raises
+    :class:`BadParameter` naming the indicator's years.
+    """
+    valid = indicator.all_years
+    if year is None or year == "":
+        return valid[-1] if valid else None
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        value = None
+    if value not in valid:
+        raise BadParameter(
+            "year",
+            year,
+            list(valid),
+            reason=f"indicator {indicator.id} has values for these years only"
+            if valid
+            else f"indicator {indicator.id} does not vary by year",
+        )
+    return value
 
 
 def indicators() -> list[Indicator]:
@@ -109,6 +218,8 @@ def get_indicator(indicator_id: str) -> Indicator:
     try:
         return _catalog()[indicator_id]
     except KeyError:
+        if indicator_id in aliases():
+            return _catalog()[aliases()[indicator_id][0]]
         raise UnknownItem("indicator", indicator_id, _catalog()) from None
 
 

@@ -48,6 +48,9 @@ PALETTES = (
     "YlOrBr",
 )
 DEFAULT_PALETTE = "YlGnBu"
+#: ColorBrewer diverging palettes for change maps (negative ← 0 → positive).
+DIVERGING_PALETTES = ("RdBu", "BrBG", "PuOr", "PiYG", "PRGn", "RdYlBu", "RdGy", "Spectral")
+DEFAULT_DIVERGING_PALETTE = "RdBu"
 #: Fill for units without a sourced value: a neutral grey plus a hatch in the legend.
 MISSING_COLOR = "#d9d9d9"
 
@@ -74,6 +77,14 @@ def check_palette(palette: str) -> str:
     return palette
 
 
+def check_diverging_palette(palette: str) -> str:
+    if palette not in DIVERGING_PALETTES:
+        raise BadParameter(
+            "palette", palette, DIVERGING_PALETTES, reason="a change map needs a diverging palette"
+        )
+    return palette
+
+
 def palette_colors(palette: str, k: int) -> list[str]:
     """The ``k`` ColorBrewer colours of ``palette``, light to dark."""
     colors = color_brewer(check_palette(palette), check_k(k))
@@ -88,6 +99,9 @@ class Classification:
     minimum: float
     counts: list[int]
     colors: list[str]
+    #: Lower bound of each class, when classes are not contiguous (diverging: the first
+    #: class above 0 starts at the smallest positive value, not at the last negative one).
+    lowers: list[float] | None = None
 
     def class_of(self, value: float) -> int | None:
         """Index of the class ``value`` falls in (None for missing)."""
@@ -131,4 +145,53 @@ def classify(values, scheme: str, k: int, palette: str) -> Classification | None
         minimum=float(data.min()),
         counts=counts,
         colors=colors[:used],
+    )
+
+
+def _side_bins(values: np.ndarray, scheme: str, n: int) -> list[float]:
+    distinct = np.unique(values)
+    if distinct.size <= n:
+        return distinct.tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        classifier = SCHEMES[scheme](values, k=n)
+    return np.unique(np.asarray(classifier.bins, dtype=float)).tolist()
+
+
+def classify_diverging(values, scheme: str, k: int, palette: str) -> Classification | None:
+    """Classes centred on 0 for changes: up to ``k // 2`` classes each side, coloured from a
+    ColorBrewer diverging ``palette`` so that 0 sits at the palette's centre.
+
+    Negative values take the colours left of the centre (darkest = most negative), zero and
+    positive values those right of it. Each side is classified with ``scheme`` on its own.
+    """
+    check_scheme(scheme)
+    k = check_k(k)
+    check_diverging_palette(palette)
+    data = np.asarray([v for v in values if v is not None and not np.isnan(v)], dtype=float)
+    if data.size == 0:
+        return None
+    per_side = max(k // 2, 1)
+    negative, positive = data[data < 0], data[data >= 0]
+    neg_bins = _side_bins(negative, scheme, per_side) if negative.size else []
+    pos_bins = _side_bins(positive, scheme, per_side) if positive.size else []
+    half = max(len(neg_bins), len(pos_bins), 2)
+    colors = [c.lower() for c in color_brewer(palette, 2 * half)][: 2 * half]
+    chosen = colors[half - len(neg_bins) : half] + colors[half : half + len(pos_bins)]
+    bins = neg_bins + pos_bins
+    lowers = []
+    for side, side_bins in ((negative, neg_bins), (positive, pos_bins)):
+        if side_bins:
+            lowers.extend([float(side.min()), *side_bins[:-1]])
+    counts = np.bincount(
+        np.searchsorted(bins, data, side="left").clip(0, len(bins) - 1), minlength=len(bins)
+    ).tolist()
+    return Classification(
+        scheme=scheme,
+        k=len(bins),
+        bins=[float(b) for b in bins],
+        minimum=float(data.min()),
+        counts=counts,
+        colors=chosen,
+        lowers=lowers,
     )

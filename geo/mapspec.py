@@ -1,8 +1,12 @@
 """What a map shows, decided without a web server (the web layer only renders it).
 
-A map is fully described by its query parameters (indicator, level, scheme, k, palette,
-lang, basemap), so a page, its embed and its downloads share one description and a URL
-reproduces exactly what was seen.
+A map is fully described by its query parameters (indicator, level, year, compare, change,
+scheme, k, palette, lang, basemap), so a page, its embed and its downloads share one
+description and a URL reproduces exactly what was seen.
+
+With ``compare=<year>`` a choropleth becomes a change view: the change of the indicator
+from ``compare`` to ``year`` (``change=percent`` or ``absolute``), classified around 0 with a
+ColorBrewer diverging palette.
 """
 
 from __future__ import annotations
@@ -14,21 +18,26 @@ from urllib.parse import urlencode
 import numpy as np
 
 from .basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
-from .catalog import Indicator, check_indicator_level, get_indicator
+from .catalog import Indicator, check_indicator_level, get_indicator, resolve_indicator
 from .classify import (
+    DEFAULT_DIVERGING_PALETTE,
     DEFAULT_K,
     DEFAULT_PALETTE,
     DEFAULT_SCHEME,
+    DIVERGING_PALETTES,
+    PALETTES,
     Classification,
+    check_diverging_palette,
     check_k,
     check_palette,
     check_scheme,
     classify,
+    classify_diverging,
 )
 from .colour import missing_color
 from .errors import BadParameter
 from .i18n import DEFAULT_LANG, check_lang, text
-from .indicators import indicator_values
+from .indicators import check_compare, indicator_change, indicator_values
 from .levels import LEVELS, check_level
 from .regions import regions
 from .zones import CorridorAnalysis, corridor_analysis, parse_band_km
@@ -42,6 +51,25 @@ def format_value(value: float | None, indicator: Indicator, lang: str = "en") ->
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     return f"{value:,.{decimals}f}"
+
+
+#: How a change view measures change: percent of the earlier value, or the difference.
+CHANGE_MODES = ("percent", "absolute")
+
+
+def format_change(value: float | None, mode: str, indicator: Indicator, lang: str = "en") -> str:
+    """A signed change: ``+11.6%`` or ``+2,280,727``; 'no data' when missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return text("no_data", lang)
+    if mode == "percent":
+        return f"{value:+,.1f}%"
+    decimals = indicator.decimals if indicator.decimals is not None else 1
+    return f"{value:+,.{decimals}f}"
+
+
+def change_label(year: int, compare: int, lang: str) -> str:
+    """The legend's change heading, e.g. 'change 2010→2020'."""
+    return text("change_label", lang).format(start=compare, end=year)
 
 
 def default_level(indicator: Indicator) -> str:
@@ -86,9 +114,15 @@ class ChoroplethSpec(_MapQuery):
     legend: list[LegendEntry]
     units_total: int
     units_with_value: int
+    #: The year shown (None for indicators that do not vary by year).
+    year: int | None = None
+    #: The earlier year of a change view (None: a plain map of ``year``).
+    compare: int | None = None
+    #: ``percent`` or ``absolute`` (change views only).
+    change: str = "percent"
 
     def _query_params(self) -> dict[str, str]:
-        return {
+        params = {
             "indicator": self.indicator.id,
             "level": self.level,
             "scheme": self.scheme,
@@ -97,6 +131,16 @@ class ChoroplethSpec(_MapQuery):
             "lang": self.lang,
             "basemap": self.basemap.id,
         }
+        params.update(self._time_params())
+        return params
+
+    def _time_params(self) -> dict[str, str]:
+        if len(self.indicator.all_years) < 2 or self.year is None:
+            return {}
+        params = {"year": str(self.year)}
+        if self.compare is not None:
+            params.update(compare=str(self.compare), change=self.change)
+        return params
 
     @property
     def title(self) -> str:
@@ -104,25 +148,64 @@ class ChoroplethSpec(_MapQuery):
 
     @property
     def unit(self) -> str:
+        if self.compare is not None and self.change == "percent":
+            return "%"
         return self.indicator.unit_label(self.lang)
+
+    @property
+    def legend_title(self) -> str:
+        """The legend heading: the title, with the year or 'change 2010→2020'."""
+        if self.compare is not None:
+            return f"{self.title} · {change_label(self.year, self.compare, self.lang)}"
+        if self.year is not None and str(self.year) not in self.title:
+            return f"{self.title} ({self.year})"
+        return self.title
+
+    @property
+    def property_name(self) -> str:
+        """The data property the map colours by (see :meth:`data_query`)."""
+        if self.compare is None:
+            return self.indicator.id
+        return f"{self.indicator.id}_change" + ("_pct" if self.change == "percent" else "")
 
     @property
     def missing_color(self) -> str:
         """The "no data" grey, differing in lightness from every class (geo.colour)."""
         return missing_color(self.classification.colors if self.classification else [])
 
+    def map_values(self):
+        """adcode → the value the map colours by: the year's values, or the change from
+        ``compare`` (percent or absolute). Units without a value are absent."""
+        if self.compare is None:
+            return indicator_values(self.indicator.id, self.level, self.year)["value"]
+        column = "change_pct" if self.change == "percent" else "change"
+        changes = indicator_change(self.indicator.id, self.level, self.year, self.compare)
+        return changes[column].dropna()
+
+    def format_map_value(self, value: float | None) -> str:
+        """A value of :meth:`map_values` as shown next to :attr:`unit` (signed for changes)."""
+        if self.compare is None or value is None or np.isnan(value):
+            return format_value(value, self.indicator, self.lang)
+        if self.change == "percent":
+            return f"{value:+,.1f}"
+        return format_change(value, self.change, self.indicator, self.lang)
+
     def data_query(self) -> dict[str, str]:
         """Query for the download endpoints serving this map's data."""
-        return {"level": self.level, "indicators": self.indicator.id}
+        query = {"level": self.level, "indicators": self.indicator.id}
+        time = self._time_params()
+        time.pop("change", None)
+        query.update(time)
+        return query
 
     def layer_options(self, data_url: str) -> dict:
         """Options for the browser-side layer (static/atlas.js ``JJJAtlas.regions``)."""
         c = self.classification
-        return {
+        options = {
             "url": data_url,
             "format": "topojson",
             "object": "regions",
-            "property": self.indicator.id,
+            "property": self.property_name,
             "bins": c.bins if c else [],
             "colors": c.colors if c else [],
             "missingColor": self.missing_color,
@@ -135,16 +218,55 @@ class ChoroplethSpec(_MapQuery):
             "className": "jjj-region",
             "specialLabel": text("special_area", self.lang),
         }
+        if self.compare is not None:
+            ind = self.indicator
+            options["decimals"] = 1 if self.change == "percent" else ind.decimals
+            options["valueLabel"] = change_label(self.year, self.compare, self.lang)
+            options["signed"] = True
+            # Tooltips show both years and both measures of change.
+            options["extra"] = [
+                {
+                    "property": ind.id,
+                    "label": str(self.year),
+                    "unit": ind.unit_label(self.lang),
+                    "decimals": ind.decimals,
+                },
+                {
+                    "property": f"{ind.id}_{self.compare}",
+                    "label": str(self.compare),
+                    "unit": ind.unit_label(self.lang),
+                    "decimals": ind.decimals,
+                },
+                {
+                    "property": f"{ind.id}_change",
+                    "label": text("change_absolute", self.lang),
+                    "unit": ind.unit_label(self.lang),
+                    "decimals": ind.decimals,
+                    "signed": True,
+                },
+                {
+                    "property": f"{ind.id}_change_pct",
+                    "label": text("change_percent", self.lang),
+                    "unit": "%",
+                    "decimals": 1,
+                    "signed": True,
+                },
+            ]
+        return options
 
 
-def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: int):
+def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: int, fmt=None):
+    fmt = fmt or (lambda value: format_value(value, indicator, lang))
     entries = []
     if c is not None:
         lower = c.minimum
         for i, (upper, color, count) in enumerate(zip(c.bins, c.colors, c.counts)):
-            low = format_value(lower, indicator, lang)
-            high = format_value(upper, indicator, lang)
-            label = high if (i == 0 and lower == upper) else f"{low} – {high}"
+            if c.lowers is not None:
+                lower = c.lowers[i]
+            low = fmt(lower)
+            high = fmt(upper)
+            first = i == 0 or c.lowers is not None
+            label = high if (first and lower == upper) else f"{low} – {high}"
             entries.append(LegendEntry(label, color, count))
             lower = upper
     no_data = missing_color(c.colors if c else [])
@@ -162,19 +284,49 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
     config = config or {}
     if not params.get("indicator"):
         raise BadParameter("indicator", "", "an indicator id (see /api/indicators)")
-    indicator = get_indicator(params["indicator"])
+    indicator, alias_year = resolve_indicator(params["indicator"])
     level = check_level(params.get("level") or default_level(indicator))
     check_indicator_level(indicator, level)
+    raw_year = params.get("year") or alias_year
+    if alias_year is not None and params.get("year") and str(params["year"]) != str(alias_year):
+        raise BadParameter(
+            "year", params["year"], [alias_year], reason=f"{params['indicator']} names one year"
+        )
+    year, compare = check_compare(indicator.id, raw_year, params.get("compare"))
+    change = params.get("change") or CHANGE_MODES[0]
+    if change not in CHANGE_MODES:
+        raise BadParameter("change", change, CHANGE_MODES)
     scheme = check_scheme(params.get("scheme") or DEFAULT_SCHEME)
     k = check_k(params.get("k") or DEFAULT_K)
-    palette = check_palette(params.get("palette") or DEFAULT_PALETTE)
+    # The view picks the palette family: a sequential palette carried over to a change view
+    # (the page's form sends both) becomes the diverging default, and the other way round.
+    palette = params.get("palette") or None
+    if compare is None:
+        if palette in DIVERGING_PALETTES:
+            palette = None
+        palette = check_palette(palette or DEFAULT_PALETTE)
+    else:
+        if palette in PALETTES:
+            palette = None
+        palette = check_diverging_palette(palette or DEFAULT_DIVERGING_PALETTE)
     lang = check_lang(params.get("lang") or DEFAULT_LANG)
     basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
 
     units = regions(level, include_special=False)
-    values = indicator_values(indicator.id, level)
-    regular = values[values.index.isin(units["adcode"])]
-    classification = classify(regular["value"].to_numpy(), scheme, k, palette)
+    fmt = None
+    if compare is None:
+        values = indicator_values(indicator.id, level, year)
+        regular = values[values.index.isin(units["adcode"])]["value"]
+        classification = classify(regular.to_numpy(), scheme, k, palette)
+    else:
+        changes = indicator_change(indicator.id, level, year, compare)
+        column = "change_pct" if change == "percent" else "change"
+        regular = changes[changes.index.isin(units["adcode"])][column].dropna()
+        classification = classify_diverging(regular.to_numpy(), scheme, k, palette)
+
+        def fmt(value):
+            return format_change(value, change, indicator, lang)
+
     missing = len(units) - len(regular)
     return ChoroplethSpec(
         indicator=indicator,
@@ -185,9 +337,12 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
         lang=lang,
         basemap=basemap,
         classification=classification,
-        legend=_legend(classification, indicator, lang, missing),
+        legend=_legend(classification, indicator, lang, missing, fmt),
         units_total=len(units),
         units_with_value=len(regular),
+        year=year,
+        compare=compare,
+        change=change,
     )
 
 

@@ -8,7 +8,7 @@ the members' area centroids in the order the zone lists them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geopandas as gpd
@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
+from .boundaries import as_multipolygon
 from .catalog import get_indicator, indicators
 from .errors import BadParameter, UnknownItem
 from .facilities import facilities, site_points
@@ -41,12 +42,18 @@ class Zone:
     description_zh: str
     description_en: str
     source: str
+    source_zh: str = ""
+    #: Public documents: dicts with title, publisher, date, url (or why there is none).
+    citations: tuple = field(default=(), compare=False, hash=False)
 
     def name(self, lang: str = "en") -> str:
         return self.name_zh if lang == "zh" else self.name_en
 
     def description(self, lang: str = "en") -> str:
         return self.description_zh if lang == "zh" else self.description_en
+
+    def source_text(self, lang: str = "en") -> str:
+        return (self.source_zh or self.source) if lang == "zh" else self.source
 
     def as_dict(self) -> dict:
         return {
@@ -59,6 +66,8 @@ class Zone:
             "description_zh": self.description_zh,
             "description_en": self.description_en,
             "source": self.source,
+            "source_zh": self.source_zh,
+            "citations": [dict(c) for c in self.citations],
         }
 
 
@@ -81,6 +90,8 @@ def _zones() -> dict[str, Zone]:
             description_zh=entry["description_zh"],
             description_en=entry["description_en"],
             source=entry["source"],
+            source_zh=entry.get("source_zh", ""),
+            citations=tuple(entry.get("citations", ())),
         )
     return zones
 
@@ -133,7 +144,7 @@ def zones_frame() -> gpd.GeoDataFrame:
                 "members": ",".join(a for a, _ in zone.members),
                 "description_en": zone.description_en,
                 "source": zone.source,
-                "geometry": shapely.union_all(members.geometry.values),
+                "geometry": as_multipolygon(shapely.union_all(members.geometry.values)),
             }
         )
     return gpd.GeoDataFrame(records, geometry="geometry", crs=4326)

@@ -56,7 +56,7 @@ def test_embed_snippet_sizes_the_frame_and_legend_never_covers_the_map(
 ):
     import urllib.request
 
-    page_url = live_server + "/maps/choropleth?indicator=gdp_2021&level=prefecture&basemap=none"
+    page_url = live_server + "/maps/choropleth?indicator=gdp&level=prefecture&basemap=none"
     with urllib.request.urlopen(page_url) as response:
         snippet = _snippet(response.read().decode())
     folder, origin = report_site
@@ -123,7 +123,7 @@ def test_map_page_at_320px_keeps_legend_below_the_map(browser, live_server, arti
 
 
 def test_data_table_opens_from_the_keyboard_and_sorts(page, live_server, artifacts):
-    page.goto(live_server + "/maps/choropleth?indicator=gdp_2021&level=prefecture&basemap=none")
+    page.goto(live_server + "/maps/choropleth?indicator=gdp&level=prefecture&basemap=none")
     page.wait_for_selector(DRAWN, state="attached", timeout=20_000)
     summary = page.locator("#data-table summary")
     summary.focus()
@@ -148,7 +148,7 @@ def test_data_table_opens_from_the_keyboard_and_sorts(page, live_server, artifac
 
 AXE_PAGES = [
     ("home", "/?basemap=none"),
-    ("choropleth", "/maps/choropleth?indicator=gdp_2021&level=prefecture&basemap=none"),
+    ("choropleth", "/maps/choropleth?indicator=gdp&level=prefecture&basemap=none"),
     ("corridor", "/maps/corridor/jing-bao-shi?basemap=none"),
     ("embed", "/embed/choropleth?indicator=population_density_2020&basemap=none"),
 ]

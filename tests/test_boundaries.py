@@ -123,3 +123,20 @@ def test_rebuild_is_byte_identical(tmp_path):
         built = (tmp_path / boundaries.layer_path(level).name).read_bytes()
         assert built == boundaries.layer_path(level).read_bytes(), level
         assert sizes[level] == len(built)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_each_layer_has_one_geometry_type_multipolygon(level):
+    """GDAL/QGIS read the layer as MultiPolygon, not "Unknown" (mixed Polygon/MultiPolygon)."""
+    import pyogrio
+
+    assert {f["geometry"]["type"] for f in layer(level)["features"]} == {"MultiPolygon"}
+    assert pyogrio.read_info(boundaries.layer_path(level))["geometry_type"] == "MultiPolygon"
+
+
+def test_as_multipolygon_wraps_polygons_and_rejects_other_types():
+    square = shapely.box(0, 0, 1, 1)
+    assert boundaries.as_multipolygon(square).geom_type == "MultiPolygon"
+    assert boundaries.as_multipolygon(square).equals(square)
+    with pytest.raises(RuntimeError):
+        boundaries.as_multipolygon(shapely.Point(0, 0))

@@ -56,7 +56,7 @@ def test_county_choropleth_draws_199_shapes_legend_and_tooltips(page, live_serve
 def test_missing_values_are_drawn_distinctly(page, live_server, artifacts):
     open_map(
         page,
-        live_server + "/maps/choropleth?indicator=gdp_2021&level=prefecture&basemap=none&lang=zh",
+        live_server + "/maps/choropleth?indicator=gdp&level=prefecture&basemap=none&lang=zh",
     )
     assert page.locator("path.jjj-region").count() == 13
     dashed = page.locator("path.jjj-region[stroke-dasharray]")
@@ -90,7 +90,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def test_embed_renders_inside_an_iframe_from_another_origin(page, live_server, artifacts, tmp_path):
     embed = (
         live_server
-        + "/embed/choropleth?indicator=population_density_2020&level=prefecture&basemap=none"
+        + "/embed/choropleth?indicator=population_density&level=prefecture&basemap=none"
     )
     (tmp_path / "report.html").write_text(
         f"<!DOCTYPE html><html><body><h1>A planning report</h1>"

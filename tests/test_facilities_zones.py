@@ -111,8 +111,8 @@ def test_corridor_band_and_facilities():
     assert wider.band.area > analysis.band.area
     # Members side by side; Langfang (prefecture) next to Tongzhou (county).
     table = corridor_analysis("tong-wu-lang").members.set_index("adcode")
-    assert table.loc["131000", "population_2020"] == 5_464_087
-    assert pd.isna(table.loc["110112", "population_2020"])  # no county census figure
+    assert table.loc["131000", "population"] == 5_464_087
+    assert pd.isna(table.loc["110112", "population"])  # no county census figure
     with pytest.raises(UnknownItem):
         corridor_analysis("atlantis")
     with pytest.raises(BadParameter):

@@ -29,7 +29,8 @@ def read_json(response):
     [
         "/",
         "/?lang=zh",
-        "/maps/choropleth?indicator=population_2020",
+        "/maps/choropleth?indicator=population",
+        "/maps/choropleth?indicator=population&compare=2010",
         "/maps/corridor/tong-wu-lang",
         "/embed/choropleth?indicator=area_km2&level=county",
         "/embed/corridor/xiongan",
@@ -58,16 +59,18 @@ def test_every_indicator_map_renders_at_every_level(client):
 
 
 def test_choropleth_page_fetches_data_by_url_and_shows_legend_and_source(client):
-    html = client.get(
-        "/maps/choropleth?indicator=population_2020&level=prefecture&lang=zh"
-    ).get_data(as_text=True)
+    html = client.get("/maps/choropleth?indicator=population&level=prefecture&lang=zh").get_data(
+        as_text=True
+    )
     assert (
-        "/download/regions.topojson?level=prefecture&amp;indicators=population_2020" in html
-        or "/download/regions.topojson?level=prefecture\\u0026indicators=population_2020" in html
+        "/download/regions.topojson?level=prefecture&amp;indicators=population&amp;year=2020"
+        in html
+        or "/download/regions.topojson?level=prefecture\\u0026indicators=population\\u0026year=2020"
+        in html
     )
     assert "无数据" in html and "人" in html  # legend 'no data' and unit in Chinese
     assert "河北省第七次全国人口普查公报" in html  # source line
-    assert "&lt;iframe src=&#34;http://localhost/embed/choropleth?indicator=population_2020" in html
+    assert "&lt;iframe src=&#34;http://localhost/embed/choropleth?indicator=population&amp;" in html
     assert len(html) < 30_000  # data is not inlined
 
 
@@ -212,8 +215,9 @@ def test_facility_csv_keeps_unlocated_rows(client):
 def test_api_catalogs(client):
     data = client.get("/api/indicators").get_json()
     ids = [i["id"] for i in data["indicators"]]
-    assert "population_2020" in ids and data["levels"] == ["province", "prefecture", "county"]
-    entry = next(i for i in data["indicators"] if i["id"] == "gdp_2021")
+    assert "population" in ids and data["levels"] == ["province", "prefecture", "county"]
+    assert data["aliases"]["population_2020"] == {"indicator": "population", "year": 2020}
+    entry = next(i for i in data["indicators"] if i["id"] == "gdp")
     assert entry["coverage"]["prefecture"]["units"] == 13
     assert entry["unit"] and entry["year"] == 2021 and entry["source"]
     zone_data = client.get("/api/zones").get_json()

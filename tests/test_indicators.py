@@ -16,14 +16,17 @@ REQUIRED = {
     "doctors_per_1000_2020",
     "nurses_per_1000_2020",
     "academician_share_2023",
-    "population_2020",
+    "population",
     "area_km2",
-    "population_density_2020",
+    "population_density",
+    "gdp",
+    "health_technicians",
+    "hospital_beds_per_1000_2020",
     "top_hospitals",
     "nearest_top_hospital_km",
 }
 
-# ../shared/seeds/README.md: 000/001 §3.4 (2020) and 004 (2023), Beijing / Tianjin / Hebei.
+# Jing & Zhang (2024) §3.4 (2020) and Mu & Yang (2024) (2023), Beijing / Tianjin / Hebei.
 SEED_FIGURES = {
     "top100_hospitals_2020": (21, 3, 0),
     "health_technicians_per_1000_2020": (13.8, 8.2, 6.9),
@@ -111,7 +114,7 @@ def test_top_hospital_counts_and_distances():
 
 
 def test_bad_requests_name_what_is_valid():
-    with pytest.raises(UnknownItem, match="population_2020"):
+    with pytest.raises(UnknownItem, match="population_density"):
         get_indicator("no_such_indicator")
     with pytest.raises(BadParameter, match="province"):
         indicator_values("doctors_per_1000_2020", "county")

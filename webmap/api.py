@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from geo import geojson
-from geo.catalog import get_indicator, indicators
+from geo.catalog import aliases, check_year, indicators, resolve_indicator
 from geo.errors import BadParameter
 from geo.indicators import coverage, indicator_values
 from geo.joins import join_table
@@ -20,10 +20,19 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 def _indicator_entry(indicator) -> dict:
     entry = indicator.as_dict()
+    # Coverage of the latest year (what the map shows by default), then per year.
     entry["coverage"] = {
         level: dict(zip(("with_value", "units"), coverage(indicator.id, level)))
         for level in indicator.levels
     }
+    entry["coverage_by_year"] = {
+        level: {
+            str(year): dict(zip(("with_value", "units"), coverage(indicator.id, level, year)))
+            for year in indicator.all_years
+        }
+        for level in indicator.levels
+    }
+    entry["aliases"] = sorted(a for a, (target, _) in aliases().items() if target == indicator.id)
     entry["links"] = {
         "map": url_for("pages.choropleth", indicator=indicator.id),
         "self": url_for("api.indicator", indicator_id=indicator.id),
@@ -34,18 +43,26 @@ def _indicator_entry(indicator) -> dict:
 @bp.get("/indicators")
 @cached_view("api")
 def indicator_catalog():
-    return {"levels": list(LEVELS), "indicators": [_indicator_entry(i) for i in indicators()]}
+    return {
+        "levels": list(LEVELS),
+        "indicators": [_indicator_entry(i) for i in indicators()],
+        "aliases": {a: {"indicator": t, "year": y} for a, (t, y) in aliases().items()},
+    }
 
 
 @bp.get("/indicators/<indicator_id>")
 @cached_view("api")
 def indicator(indicator_id: str):
-    ind = get_indicator(indicator_id)
+    """One indicator with its values for one year (``?year=``; default the latest, or the
+    year an alias such as ``population_2020`` names)."""
+    ind, alias_year = resolve_indicator(indicator_id)
+    year = check_year(ind, request.args.get("year") or alias_year)
     entry = _indicator_entry(ind)
+    entry["year_shown"] = year
     entry["values"] = {
         level: [
-            {"adcode": adcode, **row}
-            for adcode, row in indicator_values(ind.id, level).to_dict("index").items()
+            {"adcode": adcode, "year": year, **row}
+            for adcode, row in indicator_values(ind.id, level, year).to_dict("index").items()
         ]
         for level in ind.levels
     }

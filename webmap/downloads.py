@@ -24,12 +24,14 @@ def _indicator_ids() -> tuple[str, ...]:
 
 def _regions(fmt: str, mimetype: str):
     level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
+    year = request.args.get("year") or None
+    compare = request.args.get("compare") or None
+    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
     return send_cached(
-        ("regions", fmt, level, ids),
-        lambda: exports.regions_export(level, ids, fmt),
+        ("regions", fmt, level, ids) + ((year, compare) if (year or compare) else ()),
+        lambda: exports.regions_export(level, ids, fmt, year, compare),
         mimetype,
-        exports.download_name("regions", level, ids, fmt),
+        exports.download_name("regions", level, ids, fmt, year, compare),
     )
 
 
@@ -106,11 +108,13 @@ def corridor_geojson():
 
 def _regions_gis(kind: str, mimetype: str):
     level = request.args.get("level", "prefecture")
-    ids = exports.check_regions_request(level, _indicator_ids())
-    name = exports.download_name("regions", level, ids, kind)
+    year = request.args.get("year") or None
+    compare = request.args.get("compare") or None
+    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
+    name = exports.download_name("regions", level, ids, kind, year, compare)
     return send_cached(
-        ("regions", kind, level, ids),
-        lambda: gis_exports.regions_file(level, ids, kind)[1],
+        ("regions", kind, level, ids) + ((year, compare) if (year or compare) else ()),
+        lambda: gis_exports.regions_file(level, ids, kind, year, compare)[1],
         mimetype,
         name,
     )

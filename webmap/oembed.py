@@ -66,7 +66,7 @@ def _choropleth(match: re.Match, params: Mapping[str, str]) -> Embeddable:
         return render.export_options({"width": str(width), "dpi": "100"}, "png")
 
     return Embeddable(
-        title=spec.title,
+        title=spec.legend_title,  # the title with the year (or the change view)
         embed_url=url_for("embed.choropleth", _external=True, **query),
         thumbnail=lambda w: export_body("choropleth", spec, options(w)).body,
         thumbnail_url=lambda w: url_for(

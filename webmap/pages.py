@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from geo.basemaps import DEFAULT_BASEMAP, check_basemap
-from geo.catalog import indicators
+from geo.catalog import aliases, indicators
 from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.mapspec import choropleth_spec, corridor_spec, default_level
 from geo.zones import zones
@@ -56,8 +56,20 @@ def gallery():
 
 
 @bp.get("/maps/choropleth")
-@cached_view("page")
 def choropleth():
+    # Old one-year ids (population_2020) redirect to the indicator with that year; the
+    # redirect is answered before the page cache, which keeps bodies, not statuses.
+    old_id = request.args.get("indicator", "")
+    if old_id in aliases():
+        target, year = aliases()[old_id]
+        args = request.args.to_dict()
+        args.update(indicator=target, year=str(args.get("year") or year))
+        return redirect(url_for("pages.choropleth", **args), code=301)
+    return _choropleth_page()
+
+
+@cached_view("page")
+def _choropleth_page():
     spec = choropleth_spec(request.args, current_app.config)
     return views.render_choropleth(spec, embed=False)
 

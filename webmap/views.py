@@ -6,7 +6,7 @@ from flask import current_app, render_template, request, url_for
 from markupsafe import escape
 
 from geo.basemaps import BASEMAPS, available_basemaps
-from geo.classify import K_RANGE, PALETTES, SCHEMES
+from geo.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.describe import (
     choropleth_rows,
     choropleth_subtitle,
@@ -16,7 +16,7 @@ from geo.describe import (
 )
 from geo.i18n import text
 from geo.linkmap import link_style_options
-from geo.mapspec import ChoroplethSpec, CorridorSpec
+from geo.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
 
 from . import maps
 from .export import export_links
@@ -85,6 +85,8 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         schemes=SCHEMES,
         k_range=K_RANGE,
         palettes=PALETTES,
+        diverging_palettes=DIVERGING_PALETTES,
+        change_modes=CHANGE_MODES,
         downloads={
             "geojson": url_for("downloads.regions_geojson", **data),
             "csv": url_for("downloads.regions_csv", **data),

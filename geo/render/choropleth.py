@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 from ..describe import choropleth_rows, choropleth_subtitle, spec_year
 from ..i18n import text
 from ..levels import LEVELS
-from ..mapspec import ChoroplethSpec
+from ..mapspec import ChoroplethSpec, change_label
 from ..measure import ALBERS_JJJ
 from ..regions import regions
 from .fonts import cjk_font
@@ -39,6 +39,8 @@ def region_extent() -> tuple[float, float, float, float]:
 
 
 def legend_title(spec: ChoroplethSpec) -> str:
+    if getattr(spec, "compare", None) is not None:
+        return f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
     year = spec_year(spec)
     return f"{spec.unit}" + (f" · {year}" if year else "")
 
@@ -62,7 +64,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
             region_extent(),
             spec.title,
             choropleth_subtitle(spec),
-            spec.indicator.source,
+            spec.indicator.source_text(spec.lang),
             spec.lang,
         )
         ax = sheet.ax

@@ -55,7 +55,7 @@ def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
     extent = _extent(
         (min(bounds[0], mb[0]), min(bounds[1], mb[1]), max(bounds[2], mb[2]), max(bounds[3], mb[3]))
     )
-    source = spec.zone.source
+    source = spec.zone.source_text(lang)
     with drawing():
         sheet = Sheet(options, extent, spec.zone.name(lang), corridor_subtitle(spec), source, lang)
         ax = sheet.ax

@@ -54,12 +54,13 @@
     });
   }
 
-  function formatValue(value, decimals, lang) {
+  function formatValue(value, decimals, lang, signed) {
     if (value === null || value === undefined || Number.isNaN(value)) { return null; }
     var d = (decimals === null || decimals === undefined)
       ? (Number.isInteger(value) ? 0 : 1) : decimals;
-    return Number(value).toLocaleString(lang === "zh" ? "zh-CN" : "en-US",
+    var text = Number(value).toLocaleString(lang === "zh" ? "zh-CN" : "en-US",
       { minimumFractionDigits: d, maximumFractionDigits: d });
+    return signed && value > 0 ? "+" + text : text;
   }
 
   function classColor(value, bins, colors, missingColor) {
@@ -134,10 +135,16 @@
         var p = feature.properties, html = nameHtml(p);
         if (p.special) { html += " <em>(" + escapeHtml(o.specialLabel) + ")</em>"; }
         if (hasValues) {
-          var shown = formatValue(p[o.property], o.decimals, o.lang);
+          var shown = formatValue(p[o.property], o.decimals, o.lang, o.signed);
           html += "<br>" + escapeHtml(o.valueLabel) + ": " +
             (shown === null ? "<em>" + escapeHtml(o.noData) + "</em>"
                             : escapeHtml(shown) + " " + escapeHtml(o.unit));
+          /* Change views: both years and both measures of change. */
+          (o.extra || []).forEach(function (line) {
+            var v = formatValue(p[line.property], line.decimals, o.lang, line.signed);
+            html += "<br>" + escapeHtml(line.label) + ": " + (v === null
+              ? "<em>" + escapeHtml(o.noData) + "</em>" : escapeHtml(v) + " " + escapeHtml(line.unit));
+          });
         }
         return html;
       }
@@ -427,6 +434,27 @@
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), JJJAtlas.sortable);
     JJJAtlas.reportHeight();
   });
+  /* Year and compare selectors: a change runs from an earlier year to the year shown, so
+   * picking a year offers only earlier compare years (and drops one that is no longer). */
+  function linkYearSelectors() {
+    var year = document.getElementById("year-select");
+    var compare = document.getElementById("compare-select");
+    if (!year || !compare) { return; }
+    var all = Array.prototype.map.call(year.options, function (o) { return o.value; });
+    function refresh() {
+      var chosen = Number(year.value), kept = compare.value;
+      while (compare.options.length > 1) { compare.remove(1); }
+      all.slice().sort().forEach(function (y) {
+        if (Number(y) < chosen) { compare.add(new Option(y, y, false, y === kept)); }
+      });
+    }
+    year.addEventListener("change", refresh);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", linkYearSelectors);
+  } else {
+    linkYearSelectors();
+  }
 
   global.JJJAtlas = JJJAtlas;
 })(window);
