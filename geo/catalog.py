@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import ClassVar
 
 from .errors import BadParameter, UnknownItem
 from .levels import LEVELS
@@ -22,6 +23,9 @@ from .paths import INDICATORS_DIR
 
 @dataclass(frozen=True)
 class Indicator:
+    """A bundled indicator; satisfies :class:`geo.sources.IndicatorSource`."""
+
+    kind: ClassVar[str] = "indicator"
     id: str
     title_zh: str
     title_en: str
@@ -65,6 +69,36 @@ class Indicator:
 
     def unit_label(self, lang: str = "en") -> str:
         return (self.unit_zh or self.unit) if lang == "zh" else self.unit
+
+    def values(self, level: str, year: int | None = None):
+        """Sourced values at ``level`` for ``year`` (default the latest; see
+        :func:`geo.indicators.indicator_values`)."""
+        from .indicators import indicator_values
+
+        return indicator_values(self.id, level, year)
+
+    def change(self, level: str, year, compare):
+        """Change between two years (see :func:`geo.indicators.indicator_change`)."""
+        from .indicators import indicator_change
+
+        return indicator_change(self.id, level, year, compare)
+
+    def check_years(self, year, compare) -> tuple[int | None, int | None]:
+        """(year, compare year) of a map; BadParameter naming the valid years."""
+        from .indicators import check_compare
+
+        return check_compare(self.id, year, compare)
+
+    @property
+    def slug(self) -> str:
+        """ASCII, for file names."""
+        return self.id
+
+    def query_params(self) -> dict[str, str]:
+        return {"indicator": self.id}
+
+    def data_params(self) -> dict[str, str]:
+        return {"indicators": self.id}
 
     def as_dict(self) -> dict:
         return {

@@ -28,3 +28,33 @@ class UnknownItem(LookupError):
 
     def __str__(self) -> str:  # LookupError would repr() the message
         return self.args[0]
+
+
+class DatasetGone(LookupError):
+    """A dataset that existed and was deleted (→ HTTP 410, naming its title)."""
+
+    def __init__(self, dataset_id: str, title: str, deleted_at: str):
+        self.dataset_id = dataset_id
+        self.title = title
+        self.deleted_at = deleted_at
+        super().__init__(f"dataset {dataset_id} ({title!r}) was deleted on {deleted_at}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class Unauthorized(PermissionError):
+    """A change that needs an edit token was sent without one (→ HTTP 401)."""
+
+
+class Forbidden(PermissionError):
+    """A change was sent with a token that does not allow it (→ HTTP 403)."""
+
+
+class TooLarge(ValueError):
+    """An upload over a size or row limit (→ HTTP 413), naming the limit."""
+
+    def __init__(self, what: str, limit: str):
+        self.what = what
+        self.limit = limit
+        super().__init__(f"{what} is over the limit of {limit}")

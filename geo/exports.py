@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from . import geojson
 from .catalog import check_indicator_level, check_year, get_indicator, resolve_indicator
 from .errors import BadParameter
-from .indicators import check_compare, regions_with_indicators
+from .indicators import check_compare, regions_with_indicators, regions_with_sources
 from .levels import check_level
 
 FORMATS = ("geojson", "csv", "topojson")
@@ -57,25 +57,44 @@ def download_name(
 
 
 def regions_export(
-    level: str, indicator_ids: Sequence[str], fmt: str, year=None, compare=None
+    level: str,
+    indicator_ids: Sequence,
+    fmt: str,
+    year=None,
+    compare=None,
+    name: str | None = None,
+    metadata: dict | None = None,
 ) -> bytes:
     """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes.
 
-    ``year`` picks the year of indicators that vary by year (default each one's latest);
-    ``compare`` adds the earlier year's value and the change columns.
+    ``indicator_ids``: bundled indicator ids (or aliases), or
+    :class:`geo.sources.IndicatorSource` objects (a published dataset's columns, each at
+    its one year). ``year`` picks the year of indicators that vary by year (default each
+    one's latest); ``compare`` adds the earlier year's value and the change columns.
+    ``metadata`` is added to GeoJSON/TopoJSON output.
     """
-    ids = check_regions_request(level, indicator_ids, year, compare)
+    extra = metadata or {}
+    if all(isinstance(i, str) for i in indicator_ids):
+        ids = check_regions_request(level, indicator_ids, year, compare)
+        sources = [get_indicator(i) for i in ids]
+        frame = regions_with_indicators(level, ids, year=year, compare=compare)
+    else:
+        check_level(level)
+        sources = list(indicator_ids)
+        ids = tuple(s.id for s in sources)
+        frame = regions_with_sources(level, sources)
     if fmt not in FORMATS:
         raise BadParameter("format", fmt, FORMATS)
-    frame = regions_with_indicators(level, ids, year=year, compare=compare)
     if fmt == "csv":
         table = frame.drop(columns=frame.geometry.name)
+        table.columns = [_csv_safe(str(c)) for c in table.columns]
         buffer = io.StringIO()
         table.to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue().encode("utf-8")
     metadata = {
-        "name": download_name("regions", level, ids, fmt, year, compare).rsplit(".", 1)[0],
-        "indicators": [get_indicator(i).as_dict() for i in ids],
+        "name": name or download_name("regions", level, ids, fmt, year, compare).rsplit(".", 1)[0],
+        "indicators": [s.as_dict() for s in sources],
+        **extra,
     }
     if year not in (None, ""):
         metadata["year"] = int(year)
@@ -84,6 +103,11 @@ def regions_export(
     if fmt == "topojson":
         return _topojson(frame, metadata)
     return geojson.dumps(geojson.frame_to_feature_collection(frame, metadata=metadata)).encode()
+
+
+def _csv_safe(header: str) -> str:
+    """A user-given column name that a spreadsheet would run as a formula is quoted."""
+    return "'" + header if header[:1] in ("=", "+", "-", "@") else header
 
 
 def _topojson(frame, metadata: dict) -> bytes:

@@ -458,3 +458,16 @@ def coverage(indicator_id: str, level: str, year: int | str | None = None) -> tu
     units = regions(level, include_special=False)
     values = indicator_values(indicator_id, level, year)
     return int(units["adcode"].isin(values.index).sum()), len(units)
+
+
+def regions_with_sources(
+    level: str, sources: Sequence, include_special: bool = True
+) -> gpd.GeoDataFrame:
+    """Like :func:`regions_with_indicators`, for :class:`geo.sources.IndicatorSource` objects
+    (a published dataset's columns; each at its own single year)."""
+    frame = regions(level, include_special=include_special)
+    for source in sources:
+        values = source.values(level)
+        frame[source.id] = frame["adcode"].map(values["value"]).astype(float)
+        frame[f"{source.id}_source"] = frame["adcode"].map(values["source"])
+    return frame

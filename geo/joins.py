@@ -460,12 +460,14 @@ def join_table(
             parent_text = ["" if pd.isna(v) else str(v).strip() for v in parent_values]
         found = dict(tuple(_name_candidates(names, level).groupby("pos")))
         no_candidates = pd.DataFrame(columns=["pos", "tier", "adcode", "how", "note"])
+        by_adcode = units.set_index("adcode", drop=False)  # once, not per row
         for pos, label in enumerate(names.index):
             outcome = _decide(
                 found.get(pos, no_candidates),
                 units,
                 None if parents is None else parents[pos],
                 None if parent_text is None else parent_text[pos],
+                by_adcode=by_adcode,
             )
             if outcome["status"] == "unmatched":
                 name_reason = outcome["reason"]
@@ -528,6 +530,7 @@ def _decide(
     units: pd.DataFrame,
     parents: set[str] | None,
     parent_text: str | None = None,
+    by_adcode: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Match, ambiguity or miss for one name from its candidates.
 
@@ -536,7 +539,8 @@ def _decide(
     """
     if found.empty:
         return {"status": "unmatched", "reason": "name matches no unit"}
-    by_adcode = units.set_index("adcode", drop=False)
+    if by_adcode is None:
+        by_adcode = units.set_index("adcode", drop=False)
     outside: list[str] = []
     for _, tier in found.groupby("tier", sort=True):
         adcodes = list(dict.fromkeys(tier["adcode"]))
@@ -638,3 +642,24 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def match_counts(values: pd.Series, level: str, how: str) -> tuple[int, int]:
+    """``(rows, units)``: how many non-empty ``values`` may name a unit of ``level`` by
+    ``how`` (``"adcode"`` or ``"name"``; any name tier, ambiguity not resolved), and how many
+    distinct units they name (a table by county names its 13 prefectures many times over).
+
+    A cheap, vectorised estimate for choosing a level and a key column before the full
+    :func:`join_table` (which also resolves parents and ambiguity, row by row).
+    """
+    check_level(level)
+    text = values.astype("string").str.strip().fillna("")
+    filled = values[(text != "").to_numpy()].reset_index(drop=True)
+    if filled.empty:
+        return 0, 0
+    if how == "adcode":
+        codes = parse_adcodes(filled)
+        known = codes[codes.isin(regions(level)["adcode"]).fillna(False).astype(bool)]
+        return len(known), int(known.nunique())
+    found = _name_candidates(filled, level)
+    return int(found["pos"].nunique()), int(found["adcode"].nunique())

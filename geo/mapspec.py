@@ -1,8 +1,8 @@
 """What a map shows, decided without a web server (the web layer only renders it).
 
-A map is fully described by its query parameters (indicator, level, year, compare, change,
-scheme, k, palette, lang, basemap), so a page, its embed and its downloads share one
-description and a URL reproduces exactly what was seen.
+A map is fully described by its query parameters (indicator — or dataset, column and
+version — level, year, compare, change, scheme, k, palette, lang, basemap), so a page, its
+embed and its downloads share one description and a URL reproduces exactly what was seen.
 
 With ``compare=<year>`` a choropleth becomes a change view: the change of the indicator
 from ``compare`` to ``year`` (``change=percent`` or ``absolute``), classified around 0 with a
@@ -37,13 +37,13 @@ from .classify import (
 from .colour import missing_color
 from .errors import BadParameter
 from .i18n import DEFAULT_LANG, check_lang, text
-from .indicators import check_compare, indicator_change, indicator_values
 from .levels import LEVELS, check_level
 from .regions import regions
+from .sources import IndicatorSource, source_from_params
 from .zones import CorridorAnalysis, corridor_analysis, parse_band_km
 
 
-def format_value(value: float | None, indicator: Indicator, lang: str = "en") -> str:
+def format_value(value: float | None, indicator: IndicatorSource, lang: str = "en") -> str:
     """A value as shown to people: grouped digits, the catalog's decimals, or 'no data'."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return text("no_data", lang)
@@ -57,7 +57,9 @@ def format_value(value: float | None, indicator: Indicator, lang: str = "en") ->
 CHANGE_MODES = ("percent", "absolute")
 
 
-def format_change(value: float | None, mode: str, indicator: Indicator, lang: str = "en") -> str:
+def format_change(
+    value: float | None, mode: str, indicator: IndicatorSource, lang: str = "en"
+) -> str:
     """A signed change: ``+11.6%`` or ``+2,280,727``; 'no data' when missing."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return text("no_data", lang)
@@ -72,7 +74,7 @@ def change_label(year: int, compare: int, lang: str) -> str:
     return text("change_label", lang).format(start=compare, end=year)
 
 
-def default_level(indicator: Indicator) -> str:
+def default_level(indicator: IndicatorSource) -> str:
     """The finest level the indicator exists at."""
     return [lv for lv in LEVELS if lv in indicator.levels][-1]
 
@@ -103,7 +105,8 @@ class LegendEntry:
 
 @dataclass
 class ChoroplethSpec(_MapQuery):
-    indicator: Indicator
+    #: What the map shows: a bundled Indicator or a published DatasetColumn (one interface).
+    indicator: IndicatorSource
     level: str
     scheme: str
     k: int
@@ -123,7 +126,7 @@ class ChoroplethSpec(_MapQuery):
 
     def _query_params(self) -> dict[str, str]:
         params = {
-            "indicator": self.indicator.id,
+            **self.indicator.query_params(),
             "level": self.level,
             "scheme": self.scheme,
             "k": str(self.k),
@@ -177,9 +180,9 @@ class ChoroplethSpec(_MapQuery):
         """adcode → the value the map colours by: the year's values, or the change from
         ``compare`` (percent or absolute). Units without a value are absent."""
         if self.compare is None:
-            return indicator_values(self.indicator.id, self.level, self.year)["value"]
+            return self.indicator.values(self.level, self.year)["value"]
         column = "change_pct" if self.change == "percent" else "change"
-        changes = indicator_change(self.indicator.id, self.level, self.year, self.compare)
+        changes = self.indicator.change(self.level, self.year, self.compare)
         return changes[column].dropna()
 
     def format_map_value(self, value: float | None) -> str:
@@ -192,7 +195,7 @@ class ChoroplethSpec(_MapQuery):
 
     def data_query(self) -> dict[str, str]:
         """Query for the download endpoints serving this map's data."""
-        query = {"level": self.level, "indicators": self.indicator.id}
+        query = {"level": self.level, **self.indicator.data_params()}
         time = self._time_params()
         time.pop("change", None)
         query.update(time)
@@ -255,7 +258,9 @@ class ChoroplethSpec(_MapQuery):
         return options
 
 
-def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: int, fmt=None):
+def _legend(
+    c: Classification | None, indicator: IndicatorSource, lang: str, missing: int, fmt=None
+):
     fmt = fmt or (lambda value: format_value(value, indicator, lang))
     entries = []
     if c is not None:
@@ -274,17 +279,35 @@ def _legend(c: Classification | None, indicator: Indicator, lang: str, missing: 
     return entries
 
 
-def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) -> ChoroplethSpec:
+def choropleth_spec(
+    params: Mapping[str, str],
+    config: Mapping | None = None,
+    source: IndicatorSource | None = None,
+) -> ChoroplethSpec:
     """Validate map parameters and decide classes, colours and legend.
 
-    ``indicator`` is required; every other parameter has a default. Raises
-    :class:`~geo.errors.UnknownItem` (unknown indicator) or
-    :class:`~geo.errors.BadParameter` (anything else invalid), naming the valid values.
+    ``indicator`` (a bundled indicator) or ``dataset`` + ``column`` [+ ``v``] (a published
+    dataset, read from ``config["DATABASE_URL"]``) is required; every other parameter has a
+    default. Raises :class:`~geo.errors.UnknownItem` (unknown indicator or dataset),
+    :class:`~geo.errors.DatasetGone` (deleted dataset) or :class:`~geo.errors.BadParameter`
+    (anything else invalid), naming the valid values. ``source`` overrides what the
+    parameters name (the preview of an upload that is not published yet).
     """
     config = config or {}
-    if not params.get("indicator"):
-        raise BadParameter("indicator", "", "an indicator id (see /api/indicators)")
-    indicator, alias_year = resolve_indicator(params["indicator"])
+    alias_year = None
+    if source is not None:
+        indicator = source
+    elif params.get("dataset"):
+        indicator = source_from_params(params, config)
+    else:
+        if not params.get("indicator"):
+            raise BadParameter(
+                "indicator",
+                "",
+                "an indicator id (see /api/indicators), or dataset=ID&column=NAME "
+                "(see /api/datasets)",
+            )
+        indicator, alias_year = resolve_indicator(params["indicator"])
     level = check_level(params.get("level") or default_level(indicator))
     check_indicator_level(indicator, level)
     raw_year = params.get("year") or alias_year
@@ -292,7 +315,7 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
         raise BadParameter(
             "year", params["year"], [alias_year], reason=f"{params['indicator']} names one year"
         )
-    year, compare = check_compare(indicator.id, raw_year, params.get("compare"))
+    year, compare = indicator.check_years(raw_year, params.get("compare"))
     change = params.get("change") or CHANGE_MODES[0]
     if change not in CHANGE_MODES:
         raise BadParameter("change", change, CHANGE_MODES)
@@ -315,11 +338,11 @@ def choropleth_spec(params: Mapping[str, str], config: Mapping | None = None) ->
     units = regions(level, include_special=False)
     fmt = None
     if compare is None:
-        values = indicator_values(indicator.id, level, year)
+        values = indicator.values(level, year)
         regular = values[values.index.isin(units["adcode"])]["value"]
         classification = classify(regular.to_numpy(), scheme, k, palette)
     else:
-        changes = indicator_change(indicator.id, level, year, compare)
+        changes = indicator.change(level, year, compare)
         column = "change_pct" if change == "percent" else "change"
         regular = changes[changes.index.isin(units["adcode"])][column].dropna()
         classification = classify_diverging(regular.to_numpy(), scheme, k, palette)

@@ -60,7 +60,8 @@ def unregister_version_source(name: str) -> None:
 
 
 def data_version() -> str:
-    """The bundled hash plus ``name=version`` per registered source (``ab12…+datasets=7``)."""
+    """The bundled hash plus ``name=version`` per registered source (``ab12…+datasets=7``);
+    a source answering ``""`` (nothing of it is involved) adds nothing."""
     parts = [bundled_version()]
-    parts.extend(f"{name}={fn()}" for name, fn in sorted(_sources.items()))
+    parts.extend(f"{name}={value}" for name, fn in sorted(_sources.items()) if (value := fn()))
     return "+".join(parts)

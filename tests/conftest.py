@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -22,8 +23,50 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="session")
-def app():
-    return create_app({"TESTING": True})
+def store_dir(tmp_path_factory) -> Path:
+    """Where the session's SQLite dataset stores live (never the repository's instance/)."""
+    return tmp_path_factory.mktemp("stores")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL cluster from Debian's package (scripts/pg-cluster: initdb in a
+    temporary directory, a unix socket there, no TCP), removed at the end of the session.
+
+    Skips (with the reason, listed by ``-ra``) when no cluster can be started here.
+    """
+    directory = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
+    script = ["sh", str(ROOT / "scripts" / "pg-cluster")]
+    started = subprocess.run(
+        [*script, "start", str(directory)], capture_output=True, text=True, timeout=120
+    )
+    if started.returncode != 0:
+        subprocess.run([*script, "stop", str(directory)], capture_output=True, timeout=60)
+        pytest.skip(
+            "PostgreSQL unavailable (scripts/pg-cluster start failed: "
+            + (started.stderr.strip().splitlines() or ["no output"])[-1]
+            + "); install Debian's postgresql package to run these tests"
+        )
+    url = started.stdout.strip()
+    yield url
+    from geo.store.store import _stores
+
+    for key in [k for k in _stores if k.startswith("postgresql")]:
+        _stores.pop(key).dispose()
+    subprocess.run([*script, "stop", str(directory)], capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, store_dir) -> str:
+    """Each dataset-store test runs against SQLite and against PostgreSQL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{store_dir}/store.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def app(store_dir):
+    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{store_dir}/app.sqlite3"})
 
 
 @pytest.fixture()
@@ -51,10 +94,11 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server():
+def live_server(store_dir):
     """The app under gunicorn on a free loopback port, as `make run` serves it."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
     port = free_port()
+    env = {**os.environ, "JJJ_ATLAS_DATABASE_URL": f"sqlite:///{store_dir}/live.sqlite3"}
     process = subprocess.Popen(
         [
             str(gunicorn),
@@ -66,6 +110,7 @@ def live_server():
             "webmap:create_app()",
         ],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

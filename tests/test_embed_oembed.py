@@ -159,3 +159,44 @@ def test_corridor_pages_describe_the_map(client):
 def test_folium_viewport_does_not_disable_zoom(client):
     text = client.get("/maps/choropleth?indicator=gdp").get_data(as_text=True)
     assert "user-scalable=no" not in text
+
+
+def test_oembed_and_embeds_of_a_published_dataset(client):
+    from geo.regions import regions
+
+    units = regions("prefecture", include_special=False)["adcode"].tolist()
+    table = "adcode,beds\n" + "".join(f"{a},{100 + i * 7}\n" for i, a in enumerate(units))
+    created = client.post(
+        "/api/datasets",
+        data={
+            "file": (io.BytesIO(table.encode()), "beds.csv"),
+            "title_en": "Beds <b>per</b> city",
+            "title_zh": "床位",
+            "source": "A bureau's table",
+            "source_url": "https://example.org/beds",
+            "licence": "CC-BY-4.0",
+            "unit:beds": "beds",
+            "year:beds": "2023",
+        },
+        content_type="multipart/form-data",
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    dataset_id = created.get_json()["id"]
+    for url in (
+        f"http://localhost/datasets/{dataset_id}",
+        f"http://localhost/datasets/{dataset_id}/v/1",
+    ):
+        body = oembed(client, url).get_json()
+        assert body["type"] == "rich" and "Beds <b>per</b> city" in body["title"]
+        src = html.unescape(re.search(r'<iframe src="([^"]+)"', body["html"]).group(1))
+        assert f"dataset={dataset_id}" in src and "column=beds" in src
+        assert "<b>" not in body["html"]  # the title is escaped in the snippet
+        thumb = client.get(body["thumbnail_url"].removeprefix("http://localhost"))
+        assert thumb.status_code == 200 and thumb.mimetype == "image/png"
+    page = client.get(f"/datasets/{dataset_id}").get_data(as_text=True)
+    assert 'type="application/json+oembed"' in page
+    embed = client.get(f"/embed/choropleth?dataset={dataset_id}&column=beds&v=1")
+    text = embed.get_data(as_text=True)
+    assert f'href="/datasets/{dataset_id}/v/1"' in text  # the source line cites the version
+    assert 'id="map-table"' in text and "highest:" in text
+    assert oembed(client, "http://localhost/datasets/nosuchdataset").status_code == 404

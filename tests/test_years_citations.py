@@ -210,3 +210,9 @@ def test_static_export_and_data_table_follow_the_change_view():
     assert rows["130700"].display == "-5.2" and rows["130500"].value is None
     plain = choropleth_spec({"indicator": "population", "level": "prefecture", "year": "2010"})
     assert {r.adcode: r.value for r in choropleth_rows(plain)}["110100"] == 19_612_368
+
+
+def test_gallery_cards_state_the_coverage_of_the_map_they_link(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Coverage (Prefecture, 2020): 2 of 13 units have a value" in html  # health counts
+    assert "Coverage (Prefecture, 2021): 11 of 13 units have a value" in html  # GDP

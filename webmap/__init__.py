@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,12 +29,23 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.config.from_prefixed_env("JJJ_ATLAS")
     if config:
         app.config.update(config)
+    if not app.config.get("DATABASE_URL"):
+        # User datasets: a SQLite file in the instance folder unless JJJ_ATLAS_DATABASE_URL
+        # names another database (postgresql://... for a store shared by several servers).
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(
+            app.instance_path, "atlas.sqlite3"
+        )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+
+    from geo.store import store_for
+    from geo.version import register_version_source
 
     from . import (
         api,
         caching,
+        datasets,
         downloads,
         embed,
         errors,
@@ -45,10 +57,15 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         security,
     )
 
+    store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
+    register_version_source("dataset", datasets.requested_dataset_state)
+
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(datasets.bp)
+    app.register_blueprint(datasets.api_bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)

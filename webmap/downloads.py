@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from geo import exports, facilities, gis_exports, zones
+from geo.errors import BadParameter
+from geo.sources import regions_request
 
 from .caching import send_cached
 
@@ -17,21 +19,19 @@ GPKG = "application/geopackage+sqlite3"
 ZIP = "application/zip"
 
 
-def _indicator_ids() -> tuple[str, ...]:
-    raw = request.args.get("indicators", "")
-    return tuple(i.strip() for i in raw.split(",") if i.strip())
-
-
 def _regions(fmt: str, mimetype: str):
-    level = request.args.get("level", "prefecture")
-    year = request.args.get("year") or None
-    compare = request.args.get("compare") or None
-    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
+    """Bundled indicators (``indicators=``) or a published dataset (``dataset=[&v=]``); the
+    cache key holds the dataset version resolved for this request, never "latest"."""
+    req = regions_request(request.args, current_app.config)
+    latest = "dataset" in request.args and not request.args.get("v")
     return send_cached(
-        ("regions", fmt, level, ids) + ((year, compare) if (year or compare) else ()),
-        lambda: exports.regions_export(level, ids, fmt, year, compare),
+        ("regions", fmt, *req.cache_key),
+        lambda: exports.regions_export(
+            req.level, req.sources, fmt, req.year, req.compare, req.export_name(), req.metadata
+        ),
         mimetype,
-        exports.download_name("regions", level, ids, fmt, year, compare),
+        req.download_name(fmt),
+        **({"max_age": 0} if latest else {}),  # "latest" must be asked again each time
     )
 
 
@@ -106,7 +106,19 @@ def corridor_geojson():
     )
 
 
+def _indicator_ids() -> tuple[str, ...]:
+    raw = request.args.get("indicators", "")
+    return tuple(i.strip() for i in raw.split(",") if i.strip())
+
+
 def _regions_gis(kind: str, mimetype: str):
+    if request.args.get("dataset"):
+        raise BadParameter(
+            "dataset",
+            request.args["dataset"],
+            "regions.geojson, regions.csv or regions.topojson for a published dataset",
+            reason=f"regions.{kind} serves bundled indicators only",
+        )
     level = request.args.get("level", "prefecture")
     year = request.args.get("year") or None
     compare = request.args.get("compare") or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from geo.errors import BadParameter, UnknownItem
+from geo.errors import BadParameter, DatasetGone, Forbidden, TooLarge, Unauthorized, UnknownItem
 
 
 def _wants_json() -> bool:
@@ -44,9 +44,31 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(err: RequestEntityTooLarge):
-        limit = app.config["MAX_CONTENT_LENGTH"]
+        limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
         return error_response(
             413, f"upload larger than the {limit:,}-byte limit", "file", f"at most {limit:,} bytes"
+        )
+
+    @app.errorhandler(TooLarge)
+    def _over_limit(err: TooLarge):
+        return error_response(413, str(err), "file", f"at most {err.limit}")
+
+    @app.errorhandler(DatasetGone)
+    def _gone(err: DatasetGone):
+        response, status = error_response(410, str(err), "dataset", None)
+        return response, status
+
+    @app.errorhandler(Unauthorized)
+    def _unauthorized(err: Unauthorized):
+        response, status = error_response(
+            401, str(err), "Authorization", "Authorization: Bearer <edit_token>"
+        )
+        return response, status, {"WWW-Authenticate": 'Bearer realm="jjj-atlas datasets"'}
+
+    @app.errorhandler(Forbidden)
+    def _forbidden(err: Forbidden):
+        return error_response(
+            403, str(err), "Authorization", "the edit_token returned when it was published"
         )
 
     @app.errorhandler(HTTPException)

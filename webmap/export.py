@@ -24,14 +24,16 @@ def _key(kind: str, spec, options: render.ExportOptions) -> tuple:
     """The full normalised parameter set of one export (the zone included for corridors)."""
     zone = (spec.zone.id,) if kind == "corridor" else ()
     query = sorted(spec.query().items())
-    return ("export", kind, *zone, options.format, options.width, options.dpi, *query)
+    # A dataset map without v= shows the latest version: key by the version resolved now.
+    data = sorted(getattr(spec, "data_query", dict)().items())
+    return ("export", kind, *zone, options.format, options.width, options.dpi, *query, *data)
 
 
 def _file_name(kind: str, spec, options: render.ExportOptions) -> str:
     if kind == "corridor":
         name = f"corridor_{spec.zone.id}_{spec.analysis.band_km:g}km"
     else:
-        name = f"{spec.level}_{spec.indicator.id}"
+        name = f"{spec.level}_{spec.indicator.slug}"
     return f"jjj_{name}_{spec.lang}.{options.format}"
 
 

@@ -4,7 +4,8 @@ A map URL (page or embed) is resolved by the first resolver whose path pattern m
 another page type (e.g. ``/datasets/<id>``) becomes embeddable by registering one more
 resolver with :func:`resolver`. Answers ``type: rich`` with the responsive iframe snippet,
 the map's title and its PNG export as thumbnail; 404 for URLs that are not this service's
-maps, 501 for any format but JSON.
+maps, 501 for any format but JSON. Map pages, embeds and dataset pages carry the discovery
+``<link rel="alternate" type="application/json+oembed">`` (``views.template_globals``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from geo import render
-from geo.errors import BadParameter, UnknownItem
+from geo.errors import BadParameter, DatasetGone, UnknownItem
 from geo.i18n import text
 from geo.mapspec import choropleth_spec, corridor_spec
 
@@ -98,6 +99,28 @@ def _corridor(match: re.Match, params: Mapping[str, str]) -> Embeddable:
     )
 
 
+@resolver(r"/datasets/(?P<dataset_id>[A-Za-z0-9_-]+)(?:/v/(?P<version>[0-9]+))?")
+def _dataset(match: re.Match, params: Mapping[str, str]) -> Embeddable:
+    """A dataset page: its map (the column asked for, else the first; the version shown)."""
+    from geo.store import store_for
+
+    store = store_for(current_app.config["DATABASE_URL"])
+    version = int(match["version"]) if match["version"] else None
+    record = store.version(match["dataset_id"], version)
+    map_params = {
+        "dataset": match["dataset_id"],
+        "column": params.get("column") or next(iter(record.values)),
+        **({"v": str(version)} if version else {}),
+        **{k: v for k, v in params.items() if k in ("lang", "scheme", "k", "palette", "basemap")},
+    }
+    return _choropleth(match, map_params)
+
+
+def describes(path: str) -> bool:
+    """Whether oEmbed can describe pages at ``path`` (for the discovery link)."""
+    return any(pattern.match(path) for pattern, _ in RESOLVERS)
+
+
 def _positive(name: str) -> int | None:
     raw = request.args.get(name)
     if raw in (None, ""):
@@ -123,8 +146,8 @@ def resolve(url: str) -> Embeddable | None:
         if match:
             try:
                 return fn(match, params)
-            except (BadParameter, UnknownItem):
-                return None  # not a map this service draws
+            except (BadParameter, UnknownItem, DatasetGone):
+                return None  # not a map this service draws (or no longer)
     return None
 
 

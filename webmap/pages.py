@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from geo.basemaps import DEFAULT_BASEMAP, check_basemap
 from geo.catalog import aliases, indicators
 from geo.i18n import DEFAULT_LANG, check_lang, text
+from geo.indicators import coverage
 from geo.mapspec import choropleth_spec, corridor_spec, default_level
 from geo.zones import zones
 
@@ -40,6 +41,8 @@ def gallery():
             "url": url_for(
                 "pages.choropleth", indicator=ind.id, level=default_level(ind), lang=lang
             ),
+            # What the linked map shows: its level and year, how many units have a value.
+            "coverage": dict(zip(("with_value", "units"), coverage(ind.id, default_level(ind)))),
         }
         for ind in indicators()
     ]

@@ -33,7 +33,17 @@ def template_globals(lang: str) -> dict:
         "t": lambda key: text(key, lang),
         "lang_url": url_for(request.endpoint, **(request.view_args or {}), **args),
         "basemaps": [BASEMAPS[b] for b in available_basemaps(current_app.config)],
+        "oembed_url": _oembed_discovery(),
     }
+
+
+def _oembed_discovery() -> str | None:
+    """The oEmbed URL of this page, if it is a map oEmbed can describe (else None)."""
+    from .oembed import describes
+
+    if not describes(request.path):
+        return None
+    return url_for("oembed.oembed", url=request.url, format="json", _external=True)
 
 
 def responsive_snippet(
@@ -58,12 +68,16 @@ def embed_snippet(endpoint: str, title: str, **values) -> str:
 
 
 def embed_context(page_url: str) -> dict:
-    """What page and embed templates share about embedding: chrome flag, oEmbed discovery."""
-    return {
-        "chrome": request.args.get("chrome") != "0",
-        "page_url": page_url,
-        "oembed_url": url_for("oembed.oembed", url=page_url, format="json", _external=True),
-    }
+    """What a page and its embed share about embedding: the chrome flag, the page's URL."""
+    return {"chrome": request.args.get("chrome") != "0", "page_url": page_url}
+
+
+def source_url(spec: ChoroplethSpec) -> str:
+    """Where a map's values are cited one by one: the indicator API or the dataset version."""
+    if getattr(spec.indicator, "kind", "indicator") == "dataset":
+        info = spec.indicator.dataset_dict()
+        return url_for("datasets.version_page", dataset_id=info["id"], version=info["version"])
+    return url_for("api.indicator", indicator_id=spec.indicator.id)
 
 
 def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
@@ -80,7 +94,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         rows=rows,
         summary=choropleth_summary(spec, rows),
         subtitle=choropleth_subtitle(spec),
-        source_url=url_for("api.indicator", indicator_id=spec.indicator.id),
+        source_url=source_url(spec),
         fmap=maps.render(fmap),
         schemes=SCHEMES,
         k_range=K_RANGE,

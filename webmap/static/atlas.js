@@ -96,23 +96,29 @@
     box.addTo(map);
   }
 
-  /* Fit the map to its layer, and fit again when the container is resized (an embed whose
-   * frame height was just set, a rotated phone) until the reader zooms or pans. */
+  /* Fit the map to its layer. In an embed, fit again when the frame is resized (the
+   * embedding page just set its height, a phone was rotated) until the reader zooms or pans. */
   function fitKeepingFit(map, bounds) {
     var fitting = false, moved = false;
     function fit() {
+      var size = map.getSize();
+      if (!size.x || !size.y) { return; }  // not laid out (yet): nothing to fit into
       fitting = true;
       map.fitBounds(bounds, { padding: [8, 8], animate: false });
       fitting = false;
     }
+    fit();
+    if (!document.getElementById("embed")) { return; }
     map.on("zoomstart dragstart", function () { if (!fitting) { moved = true; } });
     map.on("resize", function () { if (!moved) { fit(); } });
-    fit();
   }
 
   /* A choropleth (or plain outline) layer of administrative units. */
   JJJAtlas.regions = function (map, o) {
     var hasValues = !!o.property;
+    /* o.values (adcode -> value) colours a plain layer without a data download: the
+     * preview of an upload that is not published yet. */
+    function valueOf(p) { return o.values ? o.values[p.adcode] : p[o.property]; }
     return fetchGeoJSON(o.url, o).then(function (geojson) {
       var regular = geojson.features.filter(function (f) { return !f.properties.special; });
       var special = geojson.features.filter(function (f) { return f.properties.special; });
@@ -122,7 +128,7 @@
           return { className: o.className + "-special", color: "#7a0177", weight: 2,
                    dashArray: "6 4", fill: false };
         }
-        var value = hasValues ? p[o.property] : null;
+        var value = hasValues ? valueOf(p) : null;
         var missing = hasValues && (value === null || value === undefined);
         return {
           className: o.className, color: missing ? "#969696" : "#ffffff",
@@ -135,7 +141,7 @@
         var p = feature.properties, html = nameHtml(p);
         if (p.special) { html += " <em>(" + escapeHtml(o.specialLabel) + ")</em>"; }
         if (hasValues) {
-          var shown = formatValue(p[o.property], o.decimals, o.lang, o.signed);
+          var shown = formatValue(valueOf(p), o.decimals, o.lang, o.signed);
           html += "<br>" + escapeHtml(o.valueLabel) + ": " +
             (shown === null ? "<em>" + escapeHtml(o.noData) + "</em>"
                             : escapeHtml(shown) + " " + escapeHtml(o.unit));

@@ -1,0 +1,651 @@
+"""User datasets: check an uploaded table, publish it, and map its columns like indicators.
+
+:func:`check_upload` reads a file (:mod:`geo.uploads`), finds the level and key column by
+match rate (:func:`geo.joins.join_table`), reads each value column as numbers
+(:mod:`geo.numbers`) and reports what did not match or parse. :func:`publish` and
+:func:`replace` write it to the store (:mod:`geo.store`) as one immutable version.
+:class:`DatasetColumn` is one column of one version, an
+:class:`~geo.sources.IndicatorSource` like a bundled indicator.
+
+User text (titles, column names, cells) is kept exactly as given and escaped where shown.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from .errors import BadParameter
+from .joins import (
+    JoinResult,
+    join_table,
+    match_counts,
+    normalise_name,
+    parse_adcodes,
+)
+from .levels import LEVELS, PROVINCE_ADCODES, check_level
+from .numbers import parse_column
+from .regions import regions
+from .store import NewVersion, Published, VersionRecord, store_for
+from .uploads import UploadedTable, read_upload
+
+#: Shown at most in a report (the counts are always complete).
+MAX_LISTED = 200
+#: Unmatched rows that get the closest units as suggestions (the first ones).
+MAX_SUGGESTED = 50
+PROVINCE_PREFIXES = [code[:2] for code in PROVINCE_ADCODES]
+#: Share of non-empty cells that must be numbers for a column to be a value column.
+NUMERIC_SHARE = 0.5
+#: Property names the regions downloads already use; a value column with one of these
+#: names is published under ``<name>_value``.
+RESERVED = frozenset(
+    {"adcode", "name_zh", "name_en", "level", "parent_adcode", "special", "area_km2",
+     "geometry", "id"}
+)  # fmt: skip
+MAX_TITLE = 200
+MAX_TEXT = 2000
+LICENCES = ("CC-BY-4.0", "CC0-1.0", "ODbL-1.0", "public-domain", "all-rights-reserved", "other")
+
+
+# --- checking an upload ----------------------------------------------------------------
+
+
+@dataclass
+class CheckedUpload:
+    """An upload joined to a level, with its value columns read as numbers."""
+
+    upload: UploadedTable
+    join: JoinResult
+    key_column: str
+    value_columns: list[str]
+    text_columns: list[str]
+    values: dict[str, dict[str, float | None]]
+    problems: list[dict[str, Any]]
+    detection: list[dict[str, Any]]
+    suggestions: dict[Any, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def level(self) -> str:
+        return self.join.level
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.upload.table
+
+    @cached_property
+    def join_report(self) -> dict[str, Any]:
+        """The full :meth:`JoinResult.report` (computed once)."""
+        return self.join.report()
+
+    def report(self) -> dict[str, Any]:
+        """JSON-ready: detection, the join report (unmatched rows with the closest units),
+        value columns, and every cell that did not parse (row, column, text)."""
+        report = copy.deepcopy(self.join_report)
+        for entry in report["unmatched"]:
+            entry["suggestions"] = self.suggestions.get(entry["row"], [])
+        report["unmatched"] = report["unmatched"][:MAX_LISTED]
+        report["ambiguous"] = report["ambiguous"][:MAX_LISTED]
+        report["units_without_data"] = report["units_without_data"][:MAX_LISTED]
+        return {
+            "file_format": self.upload.file_format,
+            "encoding": self.upload.encoding,
+            "rows": len(self.table),
+            "columns": list(self.table.columns),
+            "level": self.level,
+            "key_column": self.key_column,
+            "detection": self.detection,
+            "value_columns": self.value_columns,
+            "text_columns": self.text_columns,
+            "unparsed_cells": len(self.problems),
+            "problems": self.problems[:MAX_LISTED],
+            "join": report,
+        }
+
+
+def _key_kind(cells: pd.Series) -> str | None:
+    """'adcode' if most filled cells are codes, 'name' if most are not numbers, else None."""
+    filled = cells[cells.astype(str).str.strip() != ""]
+    if filled.empty:
+        return None
+    if parse_adcodes(filled).notna().mean() >= 0.5:
+        return "adcode"
+    return "name" if parse_column(filled).numeric_share < NUMERIC_SHARE else None
+
+
+def _join(table: pd.DataFrame, level: str, column: str, kind: str) -> JoinResult:
+    if kind == "adcode":
+        return join_table(table, level, adcode_column=column, name_column=None)
+    return join_table(table, level, name_column=column)
+
+
+def detect(
+    table: pd.DataFrame, level: str | None = None, key_column: str | None = None
+) -> tuple[JoinResult, str, list[dict[str, Any]]]:
+    """Choose the level and key column with the most rows matched (ties: coarser level,
+    leftmost column); either can be fixed by the caller.
+
+    Returns the join, the key column and every candidate tried with its match count.
+    """
+    if level is not None:
+        check_level(level)
+    if key_column is not None and key_column not in table.columns:
+        raise BadParameter("key_column", key_column, [str(c) for c in table.columns])
+    columns = [key_column] if key_column is not None else list(table.columns)
+    candidates = [(c, kind) for c in columns if (kind := _key_kind(table[c])) is not None]
+    if key_column is not None and not candidates:
+        candidates = [(key_column, "name")]
+    if not candidates:
+        raise BadParameter(
+            "key_column",
+            "",
+            [str(c) for c in table.columns],
+            reason="no column holds adcodes or unit names",
+        )
+    # Score every (column, level) with a vectorised estimate; join fully only the best.
+    tried = []
+    for column, kind in candidates:
+        for lv in [level] if level else LEVELS:
+            rows, units = match_counts(table[column], lv, kind)
+            tried.append({"level": lv, "key_column": column, "matched": rows, "units": units})
+    # Most distinct units first (a county table's parent column names 13 prefectures many
+    # times), then most rows; of equals the leftmost column and coarsest level.
+    best = max(tried, key=lambda t: (min(t["units"], t["matched"]), t["matched"]))
+    kind = dict(candidates)[best["key_column"]]
+    result = _join(table, best["level"], best["key_column"], kind)
+    tried.sort(key=lambda t: (-min(t["units"], t["matched"]), -t["matched"]))
+    return result, best["key_column"], tried
+
+
+@cache
+def _unit_names(level: str) -> tuple[list[str], dict[str, list[str]], dict[str, dict]]:
+    units = regions(level)
+    by_key: dict[str, list[str]] = {}
+    names: dict[str, dict] = {}
+    for row in units[["adcode", "name_zh", "name_en"]].itertuples(index=False):
+        names[row.adcode] = {"adcode": row.adcode, "name_zh": row.name_zh, "name_en": row.name_en}
+        for name in (row.name_zh, row.name_en):
+            by_key.setdefault(normalise_name(name), []).append(row.adcode)
+    return list(by_key), by_key, names
+
+
+def closest_units(text: object, level: str, n: int = 3) -> list[dict[str, str]]:
+    """Up to ``n`` units of ``level`` whose names are closest to ``text`` (for a person to
+    pick from; never applied automatically)."""
+    key = normalise_name(text)
+    if not key:
+        return []
+    keys, by_key, names = _unit_names(level)
+    found: list[str] = []
+    for match in difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.5):
+        for adcode in by_key[match]:
+            if adcode not in found:
+                found.append(adcode)
+    return [dict(names[a]) for a in found[:n]]
+
+
+def check_upload(
+    data: bytes,
+    filename: str = "",
+    *,
+    pasted: bool = False,
+    level: str | None = None,
+    key_column: str | None = None,
+    value_columns: list[str] | None = None,
+) -> CheckedUpload:
+    """Read, join and parse an upload; raises :class:`BadParameter` / :class:`TooLarge` for
+    a table that cannot be read at all. Problems with rows are reported, not raised."""
+    upload = read_upload(data, filename, pasted=pasted)
+    table = upload.table
+    join, key, detection = detect(table, level or None, key_column or None)
+    used = {c for c in join.columns.values() if c is not None} | {key}
+    parsed = {c: parse_column(table[c]) for c in table.columns if c not in used}
+    numeric = [c for c, p in parsed.items() if p.filled and p.numeric_share >= NUMERIC_SHARE]
+    if value_columns:
+        for column in value_columns:
+            if column not in parsed:
+                raise BadParameter("value_columns", column, list(parsed) or ["(none)"])
+            if column not in numeric:
+                p = parsed[column]
+                examples = ", ".join(repr(text) for _, text in p.bad[:3]) or "no values"
+                raise BadParameter(
+                    "value_columns",
+                    column,
+                    numeric or ["(no numeric column)"],
+                    reason=f"not numeric: {len(p.bad)} of {p.filled} filled cells are not "
+                    f"numbers ({examples}); numbers may be written 1,234 / 12.5% / 3.2万",
+                )
+        chosen = list(dict.fromkeys(value_columns))
+    else:
+        chosen = numeric
+    text_columns = [c for c in parsed if c not in chosen]
+
+    rows = list(table.index)
+    problems = [
+        {"row": rows[pos], "column": column, "text": text}
+        for column in chosen
+        for pos, text in parsed[column].bad
+    ]
+    problems.sort(key=lambda p: (p["row"], chosen.index(p["column"])))
+    row_of = dict(zip(join.matched["row"], join.matched["adcode"]))
+    duplicated = join.duplicated
+    dropped = set()
+    if len(duplicated):  # rows after the first for the same unit (a publish refuses them)
+        dropped = set(duplicated.loc[~duplicated["kept"].astype(bool), "row"])
+    values: dict[str, dict[str, float | None]] = {}
+    for column in chosen:
+        column_values = dict(zip(rows, parsed[column].values))
+        values[column] = {
+            adcode: column_values[row] for row, adcode in row_of.items() if row not in dropped
+        }
+    suggestions = {}
+    name_column = join.columns.get("name") or key
+    unmatched = join.unmatched
+    if join.columns.get("adcode"):
+        # A row whose code is of another province is not a misspelt unit of the atlas.
+        codes = parse_adcodes(unmatched[join.columns["adcode"]])
+        unmatched = unmatched[(codes.isna() | codes.str[:2].isin(PROVINCE_PREFIXES)).to_numpy()]
+    for row in list(unmatched.index)[:MAX_SUGGESTED]:
+        suggestions[row] = closest_units(unmatched.at[row, name_column], join.level)
+    return CheckedUpload(
+        upload=upload,
+        join=join,
+        key_column=key,
+        value_columns=chosen,
+        text_columns=text_columns,
+        values=values,
+        problems=problems,
+        detection=detection,
+        suggestions=suggestions,
+    )
+
+
+def check_publishable(checked: CheckedUpload) -> None:
+    """Raise :class:`BadParameter` naming what blocks a publish: no row matched, a unit
+    matched by several rows, or no numeric column to map."""
+    report = checked.join_report
+    counts = report["counts"]
+    if counts["matched"] == 0:
+        others = [d for d in checked.detection if d["matched"]]
+        hint = (
+            "; try " + ", ".join(f"level={d['level']} key_column={d['key_column']}" for d in others)
+            if others
+            else "; the key column must hold adcodes (e.g. 130100) or unit names (石家庄市)"
+        )
+        raise BadParameter(
+            "key_column",
+            checked.key_column,
+            [str(c) for c in checked.table.columns],
+            reason=f"0 of {counts['rows']} rows match a {checked.level} of the atlas{hint}",
+        )
+    if report["duplicated"]:
+        first = report["duplicated"][0]
+        raise BadParameter(
+            "file",
+            f"{len(report['duplicated'])} units matched by more than one row",
+            "one row per unit",
+            reason=f"e.g. {first['adcode']} {first['name_zh']} in rows "
+            + ", ".join(str(r) for r in first["rows"]),
+        )
+    if not checked.value_columns:
+        raise BadParameter(
+            "value_columns",
+            "",
+            "at least one column of numbers besides the key (1,234 / 12.5% / 3.2万 / -)",
+            reason="no numeric column: " + ", ".join(checked.text_columns or ["(none)"]),
+        )
+
+
+# --- metadata ---------------------------------------------------------------------------
+
+
+def _text(params: Mapping[str, str], name: str, limit: int = MAX_TEXT) -> str:
+    value = (params.get(name) or "").strip()
+    if len(value) > limit:
+        raise BadParameter(name, value[:40] + "…", f"at most {limit} characters")
+    return value
+
+
+def read_metadata(params: Mapping[str, str], value_columns: list[str]) -> dict[str, Any]:
+    """Titles, description, source, licence and per-column unit/year from form fields.
+
+    ``title`` (either language), ``title_zh``, ``title_en``, ``description``, ``source``,
+    ``source_url`` (http/https), ``licence``; per value column ``unit:<column>`` and
+    ``year:<column>`` (or ``unit``/``year`` for all columns).
+    """
+    title = _text(params, "title", MAX_TITLE)
+    title_zh = _text(params, "title_zh", MAX_TITLE)
+    title_en = _text(params, "title_en", MAX_TITLE)
+    if title and not (title_zh or title_en):
+        if re.search(r"[\u3400-\u9fff]", title):
+            title_zh = title
+        else:
+            title_en = title
+    if not (title_zh or title_en):
+        raise BadParameter("title", "", "a title in Chinese (title_zh) and/or English (title_en)")
+    source_url = _text(params, "source_url", 500)
+    if source_url and not re.match(r"^https?://[^\s<>\"']+$", source_url):
+        raise BadParameter("source_url", source_url, "an http:// or https:// address")
+    licence = _text(params, "licence", 100)
+    columns = {}
+    for column in value_columns:
+        unit = _text(params, f"unit:{column}", 50) or _text(params, "unit", 50)
+        year_text = _text(params, f"year:{column}", 4) or _text(params, "year", 4)
+        year = None
+        if year_text:
+            if not re.fullmatch(r"(19|20)\d\d", year_text):
+                raise BadParameter(f"year:{column}", year_text, "a year from 1900 to 2099")
+            year = int(year_text)
+        columns[column] = {"unit": unit, "year": year}
+    return {
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "description": _text(params, "description"),
+        "source": _text(params, "source", 500),
+        "source_url": source_url,
+        "licence": licence,
+        "columns": columns,
+    }
+
+
+def _new_version(
+    checked: CheckedUpload, data: bytes, filename: str, metadata: dict[str, Any]
+) -> NewVersion:
+    table = checked.table
+    adcode_of = dict(zip(checked.join.matched["row"], checked.join.matched["adcode"]))
+    return NewVersion(
+        title_zh=metadata["title_zh"],
+        title_en=metadata["title_en"],
+        level=checked.level,
+        key_column=checked.key_column,
+        filename=filename or f"pasted.{'txt' if checked.upload.file_format == 'paste' else 'csv'}",
+        file_format=checked.upload.file_format,
+        original=data,
+        metadata=metadata,
+        table={
+            "columns": list(table.columns),
+            "rows": table.to_numpy().tolist(),
+            "row_numbers": [int(r) for r in table.index],
+            "adcodes": [adcode_of.get(r) for r in table.index],
+        },
+        values=checked.values,
+        report=checked.report(),
+    )
+
+
+def publish(
+    database_url: str, checked: CheckedUpload, data: bytes, filename: str, params: Mapping
+) -> Published:
+    """Publish a checked upload as a new dataset (version 1), in one transaction."""
+    check_publishable(checked)
+    metadata = read_metadata(params, checked.value_columns)
+    return store_for(database_url).publish(_new_version(checked, data, filename, metadata))
+
+
+def replace(
+    database_url: str,
+    dataset_id: str,
+    token: str,
+    checked: CheckedUpload,
+    data: bytes,
+    filename: str,
+    params: Mapping,
+) -> Published:
+    """Publish a checked upload as the next version of a dataset (edit token required).
+
+    Metadata not given keeps its value from the latest version.
+    """
+    store = store_for(database_url)
+    store.check_token(dataset_id, token)
+    check_publishable(checked)
+    previous = store.version(dataset_id).metadata
+    merged = {k: v for k, v in previous.items() if k != "columns"}
+    for column, meta in previous.get("columns", {}).items():
+        merged.setdefault(f"unit:{column}", meta.get("unit") or "")
+        merged.setdefault(f"year:{column}", str(meta.get("year") or ""))
+    merged.update({k: v for k, v in params.items() if v})
+    metadata = read_metadata(merged, checked.value_columns)
+    return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
+
+
+# --- a published column as an indicator source ---------------------------------------------
+
+
+def _decimals(values: list[float | None]) -> int:
+    """Decimals to show: as many as the data has (at most 3)."""
+    most = 0
+    for value in values:
+        if value is None or float(value).is_integer():
+            continue
+        text = f"{value:.6f}".rstrip("0")
+        most = max(most, len(text.split(".")[1]))
+    return min(most, 3)
+
+
+def _parse_version(text: str | None) -> int | None:
+    if text in (None, ""):
+        return None
+    if not re.fullmatch(r"[1-9]\d{0,8}", str(text)):
+        raise BadParameter("v", text, "a version number (1, 2, …) or none for the latest")
+    return int(text)
+
+
+@dataclass(frozen=True, eq=False)
+class DatasetColumn:
+    """One value column of one published version: an :class:`~geo.sources.IndicatorSource`.
+
+    ``pinned`` says whether the URL named the version (then every link keeps it) or asked
+    for the latest (then map links keep asking for the latest; data links name the version
+    resolved now, so a page and its data always agree).
+    """
+
+    kind: ClassVar[str] = "dataset"
+    version_record: VersionRecord
+    column: str
+    pinned: bool = False
+
+    @property
+    def dataset_id(self) -> str:
+        return self.version_record.dataset_id
+
+    @property
+    def version(self) -> int:
+        return self.version_record.version
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.version_record.metadata
+
+    @property
+    def id(self) -> str:
+        return f"{self.column}_value" if self.column in RESERVED else self.column
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return (self.version_record.level,)
+
+    @property
+    def year(self) -> int | None:
+        return self.meta["columns"].get(self.column, {}).get("year")
+
+    @property
+    def decimals(self) -> int:
+        return _decimals(list(self.version_record.values[self.column].values()))
+
+    @property
+    def source(self) -> str:
+        parts = [self.meta.get("source") or "", self.meta.get("source_url") or ""]
+        return " — ".join(p for p in parts if p) or "uploaded by a user (no source given)"
+
+    @property
+    def description(self) -> str:
+        return self.meta.get("description", "")
+
+    higher_is_better = None
+
+    @property
+    def extra(self) -> dict:
+        """Catalog extras a bundled indicator may carry (coverage notes...): none here."""
+        return {}
+
+    def dataset_title(self, lang: str = "en") -> str:
+        first, second = (
+            (self.meta["title_zh"], self.meta["title_en"])
+            if lang == "zh"
+            else (self.meta["title_en"], self.meta["title_zh"])
+        )
+        return first or second
+
+    def title(self, lang: str = "en") -> str:
+        if len(self.version_record.values) == 1:
+            return self.dataset_title(lang)
+        return f"{self.dataset_title(lang)}: {self.column}"
+
+    def unit_label(self, lang: str = "en") -> str:
+        return self.meta["columns"].get(self.column, {}).get("unit", "")
+
+    @property
+    def all_years(self) -> tuple[int, ...]:
+        return (self.year,) if self.year is not None else ()
+
+    def description_text(self, lang: str = "en") -> str:
+        return self.description
+
+    def source_text(self, lang: str = "en") -> str:
+        return self.source
+
+    def derived_at(self, level: str) -> bool:
+        return False
+
+    @property
+    def citations(self) -> list:
+        """Catalog citations (a dataset's source is its own metadata, on the source line)."""
+        return []
+
+    def check_years(self, year, compare) -> tuple[int | None, None]:
+        """A column holds one year: ``year=`` may only name it, ``compare=`` is refused."""
+        if compare not in (None, ""):
+            raise BadParameter("compare", compare, "none", reason="a dataset column holds one year")
+        if year not in (None, "") and str(year) != str(self.year):
+            raise BadParameter("year", year, [self.year] if self.year else ["none"])
+        return self.year, None
+
+    def change(self, level: str, year, compare) -> pd.DataFrame:
+        self.check_years(year, compare)
+        raise BadParameter("compare", compare, "none", reason="a dataset column holds one year")
+
+    def values(self, level: str, year: int | None = None) -> pd.DataFrame:
+        if year not in (None, "") and str(year) != str(self.year):
+            raise BadParameter("year", year, [self.year] if self.year else ["none"])
+        if level != self.version_record.level:
+            reason = f"dataset {self.dataset_id} is by {self.levels[0]}"
+            raise BadParameter("level", level, self.levels, reason=reason)
+        column = self.version_record.values[self.column]
+        pairs = [(a, v) for a, v in column.items() if v is not None]
+        frame = pd.DataFrame(
+            {
+                "value": pd.Series([v for _, v in pairs], dtype=float),
+                "source": f"{self.dataset_title('en') or self.dataset_title('zh')} "
+                f"(dataset {self.dataset_id} v{self.version}); {self.source}",
+                "url": self.meta.get("source_url", ""),
+                "note": "",
+            },
+        )
+        frame.index = pd.Index([a for a, _ in pairs], name="adcode", dtype=object)
+        return frame
+
+    @property
+    def slug(self) -> str:
+        """ASCII, for file names: dataset, version and the column's position."""
+        position = list(self.version_record.values).index(self.column) + 1
+        return f"{self.dataset_id}_v{self.version}_c{position}"
+
+    def query_params(self) -> dict[str, str]:
+        params = {"dataset": self.dataset_id, "column": self.column}
+        if self.pinned:
+            params["v"] = str(self.version)
+        return params
+
+    def data_params(self) -> dict[str, str]:
+        return {"dataset": self.dataset_id, "v": str(self.version)}
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "column": self.column,
+            "title_zh": self.meta["title_zh"],
+            "title_en": self.meta["title_en"],
+            "unit": self.unit_label(),
+            "year": self.year,
+            "levels": list(self.levels),
+            "source": self.source,
+            "description": self.description,
+            "dataset": self.dataset_id,
+            "version": self.version,
+        }
+
+    def dataset_dict(self) -> dict:
+        return dataset_dict(self.version_record)
+
+
+def dataset_dict(version: VersionRecord) -> dict[str, Any]:
+    """The metadata of a version as JSON, for the API and the downloads."""
+    meta = version.metadata
+    return {
+        "id": version.dataset_id,
+        "version": version.version,
+        "published_at": version.created_at,
+        "title_zh": meta["title_zh"],
+        "title_en": meta["title_en"],
+        "description": meta["description"],
+        "source": meta["source"],
+        "source_url": meta["source_url"],
+        "licence": meta["licence"],
+        "level": version.level,
+        "key_column": version.key_column,
+        "columns": [
+            {"column": c, "unit": m.get("unit", ""), "year": m.get("year")}
+            for c, m in meta["columns"].items()
+        ],
+        "file": {
+            "name": version.filename,
+            "format": version.file_format,
+            "bytes": version.original_size,
+            "sha256": version.original_sha256,
+        },
+    }
+
+
+def dataset_column(
+    database_url: str, dataset_id: str, column: str | None, version: str | None = None
+) -> DatasetColumn:
+    """The source a map URL ``dataset=…&column=…[&v=…]`` names (latest version if no ``v``).
+
+    Raises UnknownItem (no such dataset or version), DatasetGone (deleted) or BadParameter
+    (no such column; the message lists the value columns).
+    """
+    number = _parse_version(version)
+    record = store_for(database_url).version(dataset_id, number)
+    columns = list(record.values)
+    if not column:
+        if len(columns) != 1:
+            raise BadParameter("column", "", columns)
+        column = columns[0]
+    if column not in record.values:
+        raise BadParameter("column", column, columns)
+    return DatasetColumn(record, column, pinned=number is not None)
+
+
+def dataset_sources(
+    database_url: str, dataset_id: str, version: str | None = None
+) -> tuple[VersionRecord, list[DatasetColumn]]:
+    """Every value column of a version (the latest if ``version`` is None)."""
+    number = _parse_version(version)
+    record = store_for(database_url).version(dataset_id, number)
+    return record, [DatasetColumn(record, c, pinned=number is not None) for c in record.values]

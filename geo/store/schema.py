@@ -1,0 +1,81 @@
+"""Tables of the dataset store (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Only portable types: text timestamps (ISO 8601, UTC), JSON as text written with sorted keys,
+bytes as ``LargeBinary`` (BLOB / BYTEA). What goes in comes out byte-identical on both.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+#: One row per migration applied (see :mod:`geo.store.migrations`).
+schema_version = Table(
+    "atlas_schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+#: A dataset: its permanent id, the current title, who may edit it, whether it was deleted.
+#: A deleted dataset keeps this row (a tombstone: its URLs answer 410 with the title) and
+#: loses its versions.
+datasets = Table(
+    "atlas_datasets",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title_zh", Text, nullable=False),
+    Column("title_en", Text, nullable=False),
+    Column("token_sha256", String(64), nullable=False),
+    Column("latest_version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("deleted_at", String(32), nullable=True),
+)
+
+#: One immutable row per published version: the upload as received and what was parsed
+#: from it. Never updated; deleted only with its dataset.
+dataset_versions = Table(
+    "atlas_dataset_versions",
+    metadata,
+    Column(
+        "dataset_id",
+        String(32),
+        ForeignKey("atlas_datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", String(32), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("key_column", Text, nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("file_format", String(16), nullable=False),
+    Column("original", LargeBinary, nullable=False),
+    Column("original_sha256", String(64), nullable=False),
+    Column("metadata_json", Text, nullable=False),
+    Column("table_json", Text, nullable=False),
+    Column("values_json", Text, nullable=False),
+    Column("report_json", Text, nullable=False),
+)
+
+#: Uploads checked in the browser but not yet published (the file input cannot be refilled
+#: after a round trip, so the page refers to the draft). Pruned after a day.
+drafts = Table(
+    "atlas_drafts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", String(32), nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)

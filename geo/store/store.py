@@ -1,0 +1,479 @@
+"""The dataset store: publish, replace, delete and read user datasets, on SQLite or PostgreSQL.
+
+Every write is one transaction: a dataset and its first version appear together or not at
+all, whatever happens to the process. Versions are immutable rows; the upload is kept as
+received (with its SHA-256) next to what was parsed from it, so every version is served
+byte-identical after a restart, from any app server sharing the database.
+
+Edit tokens are random, shown once, stored as their SHA-256 and compared with
+:func:`hmac.compare_digest`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import DatasetGone, Forbidden, UnknownItem
+from . import schema
+from .migrations import migrate
+
+#: Drafts (checked, unpublished uploads) older than this are removed.
+DRAFT_TTL = timedelta(days=1)
+#: Immutable versions kept parsed in memory per process (LRU).
+VERSION_CACHE_SIZE = 64
+
+
+def now() -> str:
+    """UTC now as stored: ISO 8601 to the microsecond, e.g. ``2026-11-26T02:05:00.123456Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def dumps(value: Any) -> str:
+    """JSON as stored: sorted keys, UTF-8 text, no NaN (so output bytes never vary)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_dataset_id() -> str:
+    """Eight characters of ``[a-z2-7]`` (40 random bits): short, permanent, unguessable enough
+    that ids do not reveal how many datasets exist."""
+    return base64.b32encode(secrets.token_bytes(5)).decode("ascii").lower()
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """What a publish or replace writes: the upload and what was parsed from it."""
+
+    title_zh: str
+    title_en: str
+    level: str
+    key_column: str
+    filename: str
+    file_format: str
+    original: bytes
+    metadata: dict
+    table: dict
+    values: dict
+    report: dict
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    id: str
+    title_zh: str
+    title_en: str
+    latest_version: int
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+
+    def title(self, lang: str = "en") -> str:
+        first, second = (
+            (self.title_zh, self.title_en)
+            if lang == "zh"
+            else (
+                self.title_en,
+                self.title_zh,
+            )
+        )
+        return first or second
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    dataset_id: str
+    version: int
+    created_at: str
+    level: str
+    key_column: str
+    filename: str
+    file_format: str
+    original_sha256: str
+    original_size: int
+    metadata: dict = field(hash=False)
+    table: dict = field(hash=False)
+    values: dict = field(hash=False)
+    report: dict = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Published:
+    dataset: DatasetRecord
+    version: VersionRecord
+    edit_token: str | None = None
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` URLs use psycopg 3; others are left alone."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):
+            # Let SQLAlchemy's "begin" event decide how transactions start (see below).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # Writers take the write lock up front, so two publishes never deadlock on a
+            # read-then-write upgrade; readers start a plain (snapshot) transaction.
+            write = conn.get_execution_options().get("atlas_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+class Store:
+    """Datasets in one database (a SQLAlchemy URL); migrated when opened."""
+
+    def __init__(self, url: str):
+        self.url = normalise_url(url)
+        self.engine = _make_engine(self.url)
+        migrate(self.engine)
+        self._versions: OrderedDict[tuple[str, int], VersionRecord] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    # --- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(atlas_write=True) as conn:
+            with conn.begin():
+                yield conn
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _dataset_row(self, conn: Connection, dataset_id: str, lock: bool = False):
+        query = select(schema.datasets).where(schema.datasets.c.id == dataset_id)
+        if lock and conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            raise UnknownItem("dataset", dataset_id, ["an id listed by /api/datasets"])
+        return row
+
+    @staticmethod
+    def _record(row) -> DatasetRecord:
+        return DatasetRecord(
+            id=row["id"],
+            title_zh=row["title_zh"],
+            title_en=row["title_en"],
+            latest_version=row["latest_version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            deleted_at=row["deleted_at"],
+        )
+
+    def dataset(self, dataset_id: str, allow_deleted: bool = False) -> DatasetRecord:
+        """The dataset's current record (one primary-key lookup: cheap per request).
+
+        Raises :class:`UnknownItem` (no such id) or :class:`DatasetGone` (deleted).
+        """
+        with self._read() as conn:
+            record = self._record(self._dataset_row(conn, dataset_id))
+        if record.deleted_at and not allow_deleted:
+            raise DatasetGone(record.id, record.title("en"), record.deleted_at)
+        return record
+
+    def version(self, dataset_id: str, version: int | None = None) -> VersionRecord:
+        """One version (the latest when ``version`` is None) of a live dataset.
+
+        The dataset row is read on every call, so a replace or delete made by any process
+        is seen at once; the immutable version itself is cached in memory.
+        """
+        record = self.dataset(dataset_id)
+        number = record.latest_version if version is None else version
+        key = (dataset_id, number)
+        with self._lock:
+            cached = self._versions.get(key)
+            if cached is not None:
+                self._versions.move_to_end(key)
+                return cached
+        with self._read() as conn:
+            row = (
+                conn.execute(
+                    select(schema.dataset_versions).where(
+                        schema.dataset_versions.c.dataset_id == dataset_id,
+                        schema.dataset_versions.c.version == number,
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise UnknownItem(
+                f"version of dataset {dataset_id}",
+                number,
+                [str(n) for n in range(1, record.latest_version + 1)],
+            )
+        loaded = VersionRecord(
+            dataset_id=row["dataset_id"],
+            version=row["version"],
+            created_at=row["created_at"],
+            level=row["level"],
+            key_column=row["key_column"],
+            filename=row["filename"],
+            file_format=row["file_format"],
+            original_sha256=row["original_sha256"],
+            original_size=len(row["original"]),
+            metadata=json.loads(row["metadata_json"]),
+            table=json.loads(row["table_json"]),
+            values=json.loads(row["values_json"]),
+            report=json.loads(row["report_json"]),
+        )
+        with self._lock:
+            self._versions[key] = loaded
+            while len(self._versions) > VERSION_CACHE_SIZE:
+                self._versions.popitem(last=False)
+        return loaded
+
+    def original(self, dataset_id: str, version: int) -> bytes:
+        """The file of one version exactly as it was uploaded."""
+        self.dataset(dataset_id)
+        with self._read() as conn:
+            data = conn.scalar(
+                select(schema.dataset_versions.c.original).where(
+                    schema.dataset_versions.c.dataset_id == dataset_id,
+                    schema.dataset_versions.c.version == version,
+                )
+            )
+        if data is None:
+            raise UnknownItem(f"version of dataset {dataset_id}", version, ["1 … latest"])
+        return bytes(data)
+
+    def versions(self, dataset_id: str) -> list[dict]:
+        """Every version of a live dataset: number, date, file name, size and checksum."""
+        self.dataset(dataset_id)
+        v = schema.dataset_versions.c
+        with self._read() as conn:
+            rows = conn.execute(
+                select(v.version, v.created_at, v.filename, v.original_sha256)
+                .where(v.dataset_id == dataset_id)
+                .order_by(v.version)
+            ).mappings()
+            return [dict(row) for row in rows]
+
+    def datasets(self) -> list[DatasetRecord]:
+        """Live datasets, most recently updated first."""
+        d = schema.datasets.c
+        with self._read() as conn:
+            rows = conn.execute(
+                select(schema.datasets)
+                .where(d.deleted_at.is_(None))
+                .order_by(d.updated_at.desc(), d.id)
+            ).mappings()
+            return [self._record(row) for row in rows]
+
+    # --- writing -------------------------------------------------------------------------
+
+    @staticmethod
+    def _version_values(dataset_id: str, number: int, new: NewVersion, when: str) -> dict:
+        return {
+            "dataset_id": dataset_id,
+            "version": number,
+            "created_at": when,
+            "level": new.level,
+            "key_column": new.key_column,
+            "filename": new.filename,
+            "file_format": new.file_format,
+            "original": new.original,
+            "original_sha256": hashlib.sha256(new.original).hexdigest(),
+            "metadata_json": dumps(new.metadata),
+            "table_json": dumps(new.table),
+            "values_json": dumps(new.values),
+            "report_json": dumps(new.report),
+        }
+
+    def publish(self, new: NewVersion) -> Published:
+        """A new dataset with version 1, in one transaction; returns it with its edit token."""
+        token = secrets.token_urlsafe(32)
+        for _attempt in range(5):
+            dataset_id = new_dataset_id()
+            when = now()
+            try:
+                with self._write() as conn:
+                    conn.execute(
+                        insert(schema.datasets).values(
+                            id=dataset_id,
+                            title_zh=new.title_zh,
+                            title_en=new.title_en,
+                            token_sha256=token_digest(token),
+                            latest_version=1,
+                            created_at=when,
+                            updated_at=when,
+                            deleted_at=None,
+                        )
+                    )
+                    conn.execute(
+                        insert(schema.dataset_versions).values(
+                            self._version_values(dataset_id, 1, new, when)
+                        )
+                    )
+            except IntegrityError:  # an id collision (40 random bits): draw another
+                continue
+            return Published(self.dataset(dataset_id), self.version(dataset_id, 1), token)
+        raise RuntimeError("could not draw an unused dataset id")
+
+    def check_token(self, dataset_id: str, token: str) -> DatasetRecord:
+        """The dataset if ``token`` is its edit token; :class:`Forbidden` otherwise."""
+        with self._read() as conn:
+            row = self._dataset_row(conn, dataset_id)
+        self._verify(row, token)
+        return self._record(row)
+
+    @staticmethod
+    def _verify(row, token: str) -> None:
+        if row["deleted_at"]:
+            title = row["title_en"] or row["title_zh"]
+            raise DatasetGone(row["id"], title, row["deleted_at"])
+        if not hmac.compare_digest(token_digest(token), row["token_sha256"]):
+            raise Forbidden("the edit token does not belong to this dataset")
+
+    def replace(self, dataset_id: str, token: str, new: NewVersion) -> Published:
+        """Add version n+1 (n = the latest) in one transaction; older versions stay as they are."""
+        with self._write() as conn:
+            row = self._dataset_row(conn, dataset_id, lock=True)
+            self._verify(row, token)
+            number = row["latest_version"] + 1
+            when = now()
+            conn.execute(
+                update(schema.datasets)
+                .where(schema.datasets.c.id == dataset_id)
+                .values(
+                    latest_version=number,
+                    title_zh=new.title_zh,
+                    title_en=new.title_en,
+                    updated_at=when,
+                )
+            )
+            conn.execute(
+                insert(schema.dataset_versions).values(
+                    self._version_values(dataset_id, number, new, when)
+                )
+            )
+        return Published(self.dataset(dataset_id), self.version(dataset_id, number))
+
+    def delete(self, dataset_id: str, token: str) -> DatasetRecord:
+        """Remove every version; keep the id and title so its URLs can answer 410."""
+        with self._write() as conn:
+            row = self._dataset_row(conn, dataset_id, lock=True)
+            self._verify(row, token)
+            conn.execute(
+                delete(schema.dataset_versions).where(
+                    schema.dataset_versions.c.dataset_id == dataset_id
+                )
+            )
+            conn.execute(
+                update(schema.datasets)
+                .where(schema.datasets.c.id == dataset_id)
+                .values(deleted_at=now())
+            )
+        with self._lock:
+            for key in [k for k in self._versions if k[0] == dataset_id]:
+                del self._versions[key]
+        return self.dataset(dataset_id, allow_deleted=True)
+
+    # --- drafts --------------------------------------------------------------------------
+
+    def save_draft(self, data: bytes, filename: str) -> str:
+        """Keep an upload for a later publish from the browser; returns the draft id."""
+        draft_id = secrets.token_urlsafe(24)
+        cutoff = (datetime.now(UTC) - DRAFT_TTL).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        with self._write() as conn:
+            conn.execute(delete(schema.drafts).where(schema.drafts.c.created_at < cutoff))
+            conn.execute(
+                insert(schema.drafts).values(
+                    id=draft_id, created_at=now(), filename=filename, data=data
+                )
+            )
+        return draft_id
+
+    def draft(self, draft_id: str) -> tuple[bytes, str] | None:
+        """(bytes, file name) of a draft, or None when it does not exist (any more)."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(schema.drafts.c.data, schema.drafts.c.filename).where(
+                    schema.drafts.c.id == draft_id
+                )
+            ).first()
+        return (bytes(row[0]), row[1]) if row else None
+
+    def discard_draft(self, draft_id: str) -> None:
+        with self._write() as conn:
+            conn.execute(delete(schema.drafts).where(schema.drafts.c.id == draft_id))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+_stores: dict[str, Store] = {}
+_stores_lock = threading.Lock()
+
+
+def store_for(url: str) -> Store:
+    """The process's :class:`Store` for a database URL (opened and migrated on first use)."""
+    key = normalise_url(url)
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            store = _stores[key] = Store(key)
+        return store
+
+
+def _after_fork_in_child() -> None:
+    # Connections opened before gunicorn forked its workers must not be shared with them.
+    for store in _stores.values():
+        store.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -1,0 +1,487 @@
+"""User datasets: upload → check → publish pages, dataset pages, and the JSON API.
+
+Thin: reading, joining, parsing and storing are :mod:`geo.datasets` and :mod:`geo.store`;
+this module maps requests to them. Uploads here may be up to 5 MB (the rest of the app,
+``/api/join`` included, keeps the app-wide ``MAX_CONTENT_LENGTH``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import urlparse
+
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+
+from geo import datasets as ds
+from geo.classify import K_RANGE, PALETTES, SCHEMES
+from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized, UnknownItem
+from geo.i18n import DEFAULT_LANG, check_lang
+from geo.levels import LEVELS
+from geo.mapspec import choropleth_spec
+from geo.store import VersionRecord, store_for
+from geo.uploads import MAX_BYTES, MAX_ROWS
+
+from . import maps, views
+from .caching import send_cached
+
+bp = Blueprint("datasets", __name__, url_prefix="/datasets")
+api_bp = Blueprint("datasets_api", __name__, url_prefix="/api/datasets")
+
+#: Room for the multipart envelope and the metadata fields around a 5 MB file.
+FORM_OVERHEAD = 256 * 1024
+CSRF_COOKIE = "atlas_csrf"
+#: Form fields that carry metadata (the per-column unit:/year: fields come on top).
+METADATA_FIELDS = ("title_zh", "title_en", "description", "source", "source_url", "licence")
+
+
+def requested_dataset_state() -> str:
+    """A version source for the response cache (:func:`geo.version.register_version_source`):
+    the current state of the dataset a request names — ``<id>:<latest version>:<live|deleted>``
+    — or ``""`` for requests that name none (they pay no database query).
+
+    Map pages and embeds are cached by URL; a URL without ``v=`` shows the latest version, so
+    its key must change with every publish, replace or delete, in every worker and server.
+    """
+    if not has_request_context():
+        return ""
+    dataset_id = request.args.get("dataset") or (request.view_args or {}).get("dataset_id")
+    if not dataset_id:
+        return ""
+    try:
+        record = _store().dataset(dataset_id, allow_deleted=True)
+    except UnknownItem:
+        return f"{dataset_id}:unknown"
+    return f"{record.id}:{record.latest_version}:{'deleted' if record.deleted_at else 'live'}"
+
+
+def _store():
+    return store_for(current_app.config["DATABASE_URL"])
+
+
+def _database_url() -> str:
+    return current_app.config["DATABASE_URL"]
+
+
+@bp.before_request
+@api_bp.before_request
+def _upload_limits():
+    request.max_content_length = MAX_BYTES + FORM_OVERHEAD
+    request.max_form_memory_size = MAX_BYTES + FORM_OVERHEAD  # pasted text is a form field
+
+
+def _lang() -> str:
+    return check_lang(request.values.get("lang") or DEFAULT_LANG)
+
+
+def _value_columns(values) -> list[str] | None:
+    chosen = [c for c in values.getlist("value_columns") if c]
+    if len(chosen) == 1 and "," in chosen[0] and chosen[0] not in request.values:
+        chosen = [c.strip() for c in chosen[0].split(",") if c.strip()]
+    return chosen or None
+
+
+def _upload_from_request() -> tuple[bytes, str, bool]:
+    """(bytes, file name, pasted?) from a multipart ``file``, a ``text`` field or a body."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        return upload.read(MAX_BYTES + 1), upload.filename, False
+    text = request.form.get("text", "")
+    if text.strip():
+        return text.encode("utf-8"), "", True
+    data = request.get_data(cache=False)[: MAX_BYTES + 1] if not request.form else b""
+    return data, "", False
+
+
+def _check(data: bytes, filename: str, pasted: bool, values) -> ds.CheckedUpload:
+    return ds.check_upload(
+        data,
+        filename,
+        pasted=pasted,
+        level=values.get("level") or None,
+        key_column=values.get("key_column") or None,
+        value_columns=_value_columns(values),
+    )
+
+
+def _links(dataset_id: str, version: int | None = None) -> dict[str, str]:
+    v = {"v": version} if version else {}
+    page = (
+        url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
+        if version
+        else url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True)
+    )
+    return {
+        "page": page,
+        "api": url_for("datasets_api.dataset", dataset_id=dataset_id, **v, _external=True),
+        "map": url_for("pages.choropleth", dataset=dataset_id, **v, _external=True),
+        "geojson": url_for("downloads.regions_geojson", dataset=dataset_id, **v, _external=True),
+        "csv": url_for("downloads.regions_csv", dataset=dataset_id, **v, _external=True),
+        "topojson": url_for("downloads.regions_topojson", dataset=dataset_id, **v, _external=True),
+    }
+
+
+# --- JSON API --------------------------------------------------------------------------
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("this change needs the header Authorization: Bearer <edit_token>")
+    return token.strip()
+
+
+@api_bp.post("")
+def create():
+    """Publish a table: multipart ``file`` (or ``text``), ``level``, ``key_column``,
+    ``title``/``title_zh``/``title_en`` and optional metadata → 201 with the edit token.
+    ``dry_run=1`` only checks (200 with the report)."""
+    data, filename, pasted = _upload_from_request()
+    checked = _check(data, filename, pasted, request.values)
+    if request.values.get("dry_run") in ("1", "true", "yes"):
+        return jsonify({"report": checked.report()})
+    published = ds.publish(_database_url(), checked, data, filename, request.values)
+    dataset_id, version = published.dataset.id, published.version.version
+    body = {
+        "id": dataset_id,
+        "version": version,
+        "url": url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True),
+        "version_url": url_for(
+            "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
+        ),
+        "edit_token": published.edit_token,
+        "report": published.version.report,
+        "links": _links(dataset_id, version),
+    }
+    headers = {"Location": body["url"], "Cache-Control": "no-store"}
+    return jsonify(body), 201, headers
+
+
+def _summary(record) -> dict:
+    version = _store().version(record.id, record.latest_version)
+    return {
+        "id": record.id,
+        "title_zh": record.title_zh,
+        "title_en": record.title_en,
+        "latest_version": record.latest_version,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "level": version.level,
+        "columns": list(version.values),
+        "links": _links(record.id),
+    }
+
+
+@api_bp.get("")
+def catalog():
+    return jsonify({"datasets": [_summary(r) for r in _store().datasets()]})
+
+
+@api_bp.get("/<dataset_id>")
+def dataset(dataset_id: str):
+    """A version (``?v=N``, default the latest): metadata, values by unit, report, links."""
+    version = _version(dataset_id, request.args.get("v"))
+    record = _store().dataset(dataset_id)
+    return jsonify(
+        {
+            **ds.dataset_dict(version),
+            "latest_version": record.latest_version,
+            "versions": _store().versions(dataset_id),
+            "values": version.values,
+            "report": version.report,
+            "links": _links(dataset_id, version.version),
+        }
+    )
+
+
+@api_bp.put("/<dataset_id>")
+def replace(dataset_id: str):
+    """A new file → the next version (``Authorization: Bearer <edit_token>``)."""
+    token = _bearer_token()
+    _store().check_token(dataset_id, token)  # 403 before reading the upload
+    data, filename, pasted = _upload_from_request()
+    checked = _check(data, filename, pasted, request.values)
+    published = ds.replace(
+        _database_url(), dataset_id, token, checked, data, filename, request.values
+    )
+    version = published.version.version
+    return jsonify(
+        {
+            "id": dataset_id,
+            "version": version,
+            "url": url_for(
+                "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
+            ),
+            "report": published.version.report,
+            "links": _links(dataset_id, version),
+        }
+    )
+
+
+@api_bp.delete("/<dataset_id>")
+def delete(dataset_id: str):
+    record = _store().delete(dataset_id, _bearer_token())
+    return jsonify(
+        {
+            "id": record.id,
+            "title_zh": record.title_zh,
+            "title_en": record.title_en,
+            "deleted_at": record.deleted_at,
+        }
+    )
+
+
+def _version(dataset_id: str, version: str | int | None) -> VersionRecord:
+    number = None
+    if version not in (None, ""):
+        if not str(version).isdigit() or int(version) < 1:
+            raise BadParameter("v", version, "a version number (1, 2, …)")
+        number = int(version)
+    return _store().version(dataset_id, number)
+
+
+# --- pages -----------------------------------------------------------------------------
+
+
+def _csrf_token() -> str:
+    token = request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = g.new_csrf = secrets.token_urlsafe(24)
+    return token
+
+
+@bp.after_request
+def _set_csrf_cookie(response):
+    if "new_csrf" in g:
+        response.set_cookie(
+            CSRF_COOKIE, g.new_csrf, httponly=True, samesite="Strict", path="/datasets"
+        )
+    return response
+
+
+def _check_csrf() -> None:
+    """Double-submit token (cookie + form field), and no cross-origin form posts."""
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and urlparse(origin).netloc != request.host:
+        raise Forbidden(f"form posted from another origin ({origin})")
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    field = request.form.get("csrf", "")
+    if not cookie or not hmac.compare_digest(cookie.encode(), field.encode()):
+        raise Forbidden("the form is stale or was not sent by this site: reload the page")
+
+
+@bp.get("")
+def index():
+    lang = _lang()
+    store = _store()
+    rows = []
+    for record in store.datasets():
+        version = store.version(record.id, record.latest_version)
+        rows.append({"record": record, "version": version, "columns": list(version.values)})
+    return render_template("datasets.html", rows=rows, **views.template_globals(lang))
+
+
+def _form_state(values) -> dict:
+    state = {name: values.get(name, "") for name in (*METADATA_FIELDS, "text", "draft")}
+    state["level"] = values.get("level", "")
+    state["key_column"] = values.get("key_column", "")
+    state["value_columns"] = values.getlist("value_columns")
+    state["preview_column"] = values.get("preview_column", "")
+    state["columns"] = {k: v for k, v in values.items() if k.startswith(("unit:", "year:"))}
+    return state
+
+
+def _render_new(lang: str, state: dict, status: int = 200, **context):
+    return (
+        render_template(
+            "dataset_new.html",
+            state=state,
+            levels=LEVELS,
+            csrf=_csrf_token(),
+            max_bytes=MAX_BYTES,
+            max_rows=MAX_ROWS,
+            licences=ds.LICENCES,
+            fmap=context["preview"]["fmap"] if context.get("preview") else None,
+            **context,
+            **views.template_globals(lang),
+        ),
+        status,
+    )
+
+
+@bp.get("/new")
+def new():
+    return _render_new(_lang(), _form_state(request.args))
+
+
+def _preview(checked: ds.CheckedUpload, state: dict, lang: str):
+    """The choropleth of one column of an unpublished upload (values sent inline)."""
+    if not checked.value_columns:
+        return None
+    column = state["preview_column"]
+    if column not in checked.value_columns:
+        column = checked.value_columns[0]
+    try:
+        metadata = ds.read_metadata(
+            {**state, **state["columns"], "title_en": state["title_en"] or "Preview"},
+            checked.value_columns,
+        )
+    except BadParameter:
+        metadata = ds.read_metadata({"title_en": "Preview"}, checked.value_columns)
+    record = VersionRecord(
+        dataset_id="preview",
+        version=0,
+        created_at="",
+        level=checked.level,
+        key_column=checked.key_column,
+        filename="",
+        file_format=checked.upload.file_format,
+        original_sha256="",
+        original_size=0,
+        metadata=metadata,
+        table={},
+        values={column: checked.values[column]},
+        report={},
+    )
+    source = ds.DatasetColumn(record, column)
+    spec = choropleth_spec({"lang": lang, "basemap": "none"}, current_app.config, source=source)
+    fmap = maps.base_map(spec.basemap)
+    options = spec.layer_options(url_for("downloads.regions_topojson", level=spec.level))
+    options["values"] = {a: v for a, v in checked.values[column].items() if v is not None}
+    maps.add_layer(fmap, "regions", options)
+    return {"spec": spec, "fmap": maps.render(fmap), "column": column}
+
+
+@bp.post("/new")
+def new_post():
+    """``action=check``: the report and a preview; ``action=publish``: publish it."""
+    lang = _lang()
+    state = _form_state(request.form)
+    try:
+        _check_csrf()
+    except Forbidden as err:
+        return _render_new(lang, state, 403, error=str(err))
+    checked = None
+    try:
+        upload = request.files.get("file")
+        if upload is not None and upload.filename:
+            data, filename, pasted = upload.read(MAX_BYTES + 1), upload.filename, False
+            if len(data) <= MAX_BYTES:
+                state["draft"] = _store().save_draft(data, filename)
+                state["text"] = ""
+        elif state["text"].strip():
+            data, filename, pasted = state["text"].encode("utf-8"), "", True
+            state["draft"] = ""
+        elif state["draft"] and (draft := _store().draft(state["draft"])) is not None:
+            data, filename = draft
+            pasted = False
+        else:
+            raise BadParameter("file", "none", "choose a file or paste a table")
+        state["filename"] = filename
+        checked = _check(data, filename, pasted, request.form)
+        if request.form.get("action") == "publish":
+            published = ds.publish(_database_url(), checked, data, filename, request.form)
+            if state["draft"]:
+                _store().discard_draft(state["draft"])
+            return render_template(
+                "dataset_published.html",
+                published=published,
+                links=_links(published.dataset.id, published.version.version),
+                **views.template_globals(lang),
+            ), 201
+    except TooLarge as err:
+        return _render_new(lang, state, 413, error=str(err))
+    except BadParameter as err:
+        context = {"error": str(err)}
+        if checked is not None:  # a check that passed, a publish that did not
+            context.update(report=checked.report(), preview=_preview(checked, state, lang))
+        return _render_new(lang, state, 400, **context)
+    return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
+
+
+def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
+    lang = _lang()
+    record = _store().dataset(dataset_id)
+    columns = list(version.values)
+    column = request.args.get("column") or columns[0]
+    params = {
+        "dataset": dataset_id,
+        "column": column,
+        "lang": lang,
+        "v": str(version.version),  # the map shows the version the table shows
+        **{k: v for k, v in request.args.items() if k in ("scheme", "k", "palette", "basemap")},
+    }
+    spec = choropleth_spec(params, current_app.config)
+    fmap = maps.base_map(spec.basemap)
+    maps.add_layer(
+        fmap,
+        "regions",
+        spec.layer_options(url_for("downloads.regions_topojson", **spec.data_query())),
+    )
+    v = {"v": version.version} if pinned else {}
+    return render_template(
+        "dataset.html",
+        record=record,
+        version=version,
+        info=ds.dataset_dict(version),
+        pinned=pinned,
+        column=column,
+        columns=columns,
+        spec=spec,
+        fmap=maps.render(fmap),
+        versions=_store().versions(dataset_id),
+        links=_links(dataset_id, version.version if pinned else None),
+        map_urls={
+            c: url_for("pages.choropleth", dataset=dataset_id, column=c, lang=lang, **v)
+            for c in columns
+        },
+        embed_snippet=views.embed_snippet(
+            "embed.choropleth", spec.title, dataset=dataset_id, column=column, **v
+        ),
+        schemes=SCHEMES,
+        k_range=K_RANGE,
+        palettes=PALETTES,
+        **views.template_globals(lang),
+    )
+
+
+@bp.get("/<dataset_id>")
+def dataset_page(dataset_id: str):
+    """The latest version; its URL never changes."""
+    return _dataset_page(dataset_id, _store().version(dataset_id), pinned=False)
+
+
+@bp.get("/<dataset_id>/v/<int:version>")
+def version_page(dataset_id: str, version: int):
+    """One version, the same forever (until the dataset is deleted: then 410)."""
+    return _dataset_page(dataset_id, _store().version(dataset_id, version), pinned=True)
+
+
+@bp.get("/<dataset_id>/v/<int:version>/original")
+def original(dataset_id: str, version: int):
+    """The file exactly as it was uploaded (same bytes, same SHA-256 as the page shows)."""
+    record = _store().version(dataset_id, version)
+    name = f"jjj_dataset_{dataset_id}_v{version}_{_ascii_name(record.filename)}"
+    return send_cached(
+        ("dataset-original", _database_url(), dataset_id, version),
+        lambda: _store().original(dataset_id, version),
+        "application/octet-stream",
+        name,
+    )
+
+
+def _ascii_name(filename: str) -> str:
+    """A file name safe in a Content-Disposition header (the extension is what matters)."""
+    stem, dot, ext = filename.rpartition(".")
+    ext = "".join(c for c in ext if c.isascii() and c.isalnum())[:8] or "txt"
+    return f"upload.{ext}" if dot else "upload.txt"
