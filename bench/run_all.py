@@ -26,6 +26,7 @@ import traceback
 from pathlib import Path
 
 import build_time
+import datasets as datasets_bench
 import downloads
 import export
 import latency
@@ -35,7 +36,7 @@ from server import RESULTS_DIR, Server, ensure_project_importable, loadavg
 
 # Order matters: latency first, so its "first request" really is the worker's first.
 SERVER_BENCHMARKS = ("latency", "page_weight", "downloads", "throughput", "export")
-ALL = ("build_time", *SERVER_BENCHMARKS)
+ALL = ("build_time", *SERVER_BENCHMARKS, "datasets")
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -157,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
             if crashed:
                 print("gunicorn log (tail):\n" + server.log_tail(), file=sys.stderr)
+
+    if "datasets" in args.only:  # starts its own server on a temporary dataset store
+        attempt("datasets", datasets_bench.run)
 
     rows = [row for result in report["results"].values() for row in result.get("summary", [])]
     failed = [f"{row['benchmark']}: {row['metric']}" for row in rows if row["status"] == "FAIL"]

@@ -551,8 +551,9 @@ class DatasetColumn:
         frame = pd.DataFrame(
             {
                 "value": pd.Series([v for _, v in pairs], dtype=float),
-                "source": f"{self.dataset_title('en') or self.dataset_title('zh')} "
-                f"(dataset {self.dataset_id} v{self.version}); {self.source}",
+                # Starts with our own words, so no user text opens a CSV cell (formulas).
+                "source": f"dataset {self.dataset_id} v{self.version}: "
+                f"{self.dataset_title('en') or self.dataset_title('zh')}; {self.source}",
                 "url": self.meta.get("source_url", ""),
                 "note": "",
             },

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import pandas as pd
+
 from .basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
 from .classify import MISSING_COLOR, Classification, classify
 from .geojson import dumps, feature_collection
@@ -54,6 +56,7 @@ TEXT = {
         "zh": "虚线边界：下限，部分合作只知落在所属市或省",
     },
     "source": {"en": "Source", "zh": "来源"},
+    "table": {"en": "Links shown", "zh": "地图上的合作关系"},
     "count": {"en": "Links shown", "zh": "显示的合作"},
     "source_line": {
         "en": "data/links/links.csv: every link cites a public document (title, publisher, "
@@ -125,6 +128,26 @@ class LinksSpec:
     def t(self, key: str) -> str:
         return text(key, self.lang)
 
+    def rows(self) -> list[dict]:
+        """The links shown, for the table under the map (names in the page's language)."""
+        name = "name_zh" if self.lang == "zh" else "name_en"
+        frame = filtered_links(self.link_filter)
+        return [
+            {
+                "id": r["id"],
+                "kind": KIND_LABELS[r["kind"]][self.lang],
+                "color": KIND_COLORS[r["kind"]],
+                "from": r[f"from_{name}"],
+                "to": r[f"to_{name}"],
+                "since": "" if pd.isna(r["since"]) else int(r["since"]),
+                "source_title": r["source_title"],
+                "source_publisher": r["source_publisher"],
+                "source_date": r["source_date"],
+                "source_url": r["source_url"],
+            }
+            for r in frame.to_dict("records")
+        ]
+
     def layer_options(self, links_url: str, regions_url: str) -> dict:
         """Options for the browser-side layer (static/atlas.js ``JJJAtlas.links``)."""
         c = self.shading
@@ -137,6 +160,18 @@ class LinksSpec:
             "missingColor": MISSING_COLOR,
             **link_style_options(self.lang, self.basemap, self.max_weight),
         }
+
+
+def zone_link_kinds(zone_id: str, lang: str) -> list[KindEntry]:
+    """Kinds of the links whose both ends lie in a zone's members, with counts (kinds
+    without such links left out): the corridor map's legend entries for its arcs."""
+    shown = filtered_links(LinkFilter(zone=zone_id))
+    per_kind = shown["kind"].value_counts()
+    return [
+        KindEntry(k, KIND_LABELS[k][lang], KIND_COLORS[k], int(per_kind[k]))
+        for k in KINDS
+        if per_kind.get(k, 0)
+    ]
 
 
 def link_style_options(lang: str, basemap: Basemap, max_weight: float | None = None) -> dict:

@@ -78,6 +78,8 @@ class Collection:
     attribution: str = ""
     #: Extra links (e.g. a dataset's versioned URL): dicts with href, rel, type, title.
     links: tuple[dict, ...] = ()
+    #: Changes when the features change without a new data version (a dataset's version).
+    version: str = ""
 
 
 _providers: dict[str, Callable[[], Iterable[Collection]]] = {}
@@ -187,6 +189,60 @@ def builtin_collections() -> list[Collection]:
     return found
 
 
+def dataset_collections(
+    database_url: str, version_url: Callable[[str, int], str] | None = None
+) -> list[Collection]:
+    """One collection per live published dataset (its latest version), ``dataset-<id>``.
+
+    Features: the units of the dataset's level with each value column (``<column>`` and
+    ``<column>_source``). ``version_url(dataset_id, version)`` gives the versioned page
+    linked from the collection (rel ``describedby``).
+    """
+    from .datasets import dataset_sources
+    from .indicators import regions_with_sources
+    from .store import store_for
+
+    found = []
+    for record in store_for(database_url).datasets():
+        version, sources = dataset_sources(database_url, record.id, str(record.latest_version))
+        meta = version.metadata
+
+        def load(level=version.level, sources=sources) -> gpd.GeoDataFrame:
+            return regions_with_sources(level, sources)
+
+        links = ()
+        if version_url is not None:
+            href = version_url(record.id, version.version)
+            links = (
+                {
+                    "href": href,
+                    "rel": "describedby",
+                    "type": HTML,
+                    "title": f"dataset {record.id}, version {version.version}",
+                },
+            )
+        found.append(
+            Collection(
+                id=f"dataset-{record.id}",
+                title=record.title("en"),
+                description=(
+                    f"Published dataset {record.id}, version {version.version} "
+                    f"({version.created_at}): {version.level}-level units with "
+                    f"{', '.join(version.values)}. {meta.get('description', '')}"
+                ).strip(),
+                load=load,
+                id_column="adcode",
+                keywords=("dataset", version.level),
+                attribution=" ".join(
+                    part for part in (meta.get("source", ""), meta.get("licence", "")) if part
+                ),
+                links=links,
+                version=str(version.version),
+            )
+        )
+    return found
+
+
 def collections() -> list[Collection]:
     """Built-in collections, then those of every registered provider."""
     found = builtin_collections()
@@ -196,6 +252,9 @@ def collections() -> list[Collection]:
 
 
 def get_collection(collection_id: str) -> Collection:
+    for collection in builtin_collections():  # no provider (database) call for these
+        if collection.id == collection_id:
+            return collection
     listed = collections()
     for collection in listed:
         if collection.id == collection_id:
@@ -203,12 +262,12 @@ def get_collection(collection_id: str) -> Collection:
     raise UnknownItem("collection", collection_id, [c.id for c in listed])
 
 
-_frames: dict[tuple[str, str], gpd.GeoDataFrame] = {}
+_frames: dict[tuple[str, str, str], gpd.GeoDataFrame] = {}
 
 
 def features(collection: Collection) -> gpd.GeoDataFrame:
     """The collection's features (EPSG:4326), loaded once per data version."""
-    key = (collection.id, data_version())
+    key = (collection.id, data_version(), collection.version)
     frame = _frames.get(key)
     if frame is None:
         frame = collection.load()
@@ -227,13 +286,13 @@ def features(collection: Collection) -> gpd.GeoDataFrame:
 
 def queryables(collection: Collection) -> list[str]:
     """Properties usable as ``?name=value`` filters: ``name`` and the short text columns."""
-    key = (collection.id, data_version())
+    key = (collection.id, data_version(), collection.version)
     if key not in _queryables:
         _queryables[key] = _text_columns(features(collection))
     return list(_queryables[key])
 
 
-_queryables: dict[tuple[str, str], list[str]] = {}
+_queryables: dict[tuple[str, str, str], list[str]] = {}
 
 
 def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
@@ -242,7 +301,7 @@ def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
         for c in frame.columns
         if c != frame.geometry.name
         and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
-        and not c.endswith(("source", "note", "url"))
+        and not c.endswith(("source", "note", "url", "_lon", "_lat"))
         and not c.startswith("description")
     ]
     names = ["name"] if {"name_zh", "name_en"} <= set(frame.columns) else []

@@ -96,3 +96,29 @@ def test_pages_rendered_per_request_also_get_script_hashes():
     html = gzip.decompress(response.data).decode()
     hashes = security.script_hashes(html)
     assert hashes and all(h in response.headers["Content-Security-Policy"] for h in hashes)
+
+
+def test_fast_path_repeats_the_apps_answer_exactly():
+    from webmap import create_app
+
+    app = create_app({"TESTING": True})
+    fast = app.wsgi_app
+    assert isinstance(fast, caching.FastPath)
+    client = app.test_client()
+    url = "/ogc/collections/zones/items?limit=3"
+    headers = {"Accept-Encoding": "gzip", "Accept": "text/html"}
+    caching.invalidate("data")
+    first = client.get(url, headers=headers)  # through Flask
+    before = fast.hits
+    second = client.get(url, headers=headers)  # from the fast path
+    assert fast.hits == before + 1
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
+    assert second.data == first.data and second.mimetype == "text/html"
+    drop = {"X-Cache", "Date"}
+    assert {k: v for k, v in first.headers if k not in drop} == {
+        k: v for k, v in second.headers if k not in drop
+    }
+    as_json = client.get(url, headers={"Accept-Encoding": "gzip"})  # another Accept: not it
+    assert as_json.mimetype == "application/geo+json"
+    caching.invalidate("data")  # the fast copy goes with its cache entry
+    assert client.get(url, headers=headers).headers["X-Cache"] == "MISS"

@@ -433,6 +433,24 @@ def test_bad_uploads_get_a_4xx_naming_the_problem(ds_client, data, fields, statu
     assert match in response.get_json()["error"]
 
 
+def test_xlsx_publishes_and_a_zip_bomb_is_a_400(ds_client):
+    rows = [["区划代码", "beds", "formula"], [130100, "1,200", "=B2*2"], [130200, 900, 1]]
+    data = xlsx_bytes(rows)
+    created = publish_csv(ds_client, data, filename="beds.xlsx", title_en="xlsx")
+    assert created.status_code == 201, created.get_data(as_text=True)
+    body = created.get_json()
+    assert body["report"]["file_format"] == "xlsx" and body["report"]["level"] == "prefecture"
+    values = ds_client.get(f"/api/datasets/{body['id']}").get_json()["values"]
+    assert values["beds"] == {"130100": 1200.0, "130200": 900.0}
+    assert values["formula"] == {"130100": None, "130200": 1.0}  # never the formula text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    bomb = publish_csv(ds_client, buffer.getvalue(), filename="bomb.xlsx", title_en="b")
+    assert bomb.status_code == 400 and "ZIP-bomb" in bomb.get_json()["error"]
+
+
 def test_upload_limits_5mb_for_datasets_2mb_for_join(ds_client):
     just_over = b"adcode,v\n" + b"130100,1\n" * (570 * 1024)  # 5.0 MiB + a little
     response = publish_csv(ds_client, just_over, title_en="big")

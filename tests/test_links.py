@@ -181,6 +181,9 @@ def test_links_page_and_embed(client):
     html = page.data.decode()
     assert "/download/links.geojson?kind=hospital-partnership" in html
     assert "/embed/links?" in html and "医院合作共建" in html
+    assert html.count('<tr id="link-') == sum(
+        r["kind"] == "hospital-partnership" for r in raw_rows()
+    )
     embed = client.get("/embed/links")
     assert embed.status_code == 200
     assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
@@ -225,6 +228,8 @@ def test_corridor_map_draws_the_links_inside_its_members(page, live_server, arti
     assert drawn == len(inside["features"])
     assert page.locator("path.jjj-link").count() == drawn
     assert page.locator("path.jjj-corridor-line").count() == 1
+    legend = page.locator("#legend").inner_text()
+    assert "Hospital partnership" in legend and "Jointly built park" in legend
     page.screenshot(path=artifacts / "corridor_links_jing_bao_shi.png")
     assert page.js_errors == []
 
@@ -252,3 +257,15 @@ def test_static_export_draws_every_link(client, fmt, mimetype):
         assert sorted(re.findall(r'id="jjj-(link-\d+)"', svg)) == sorted(expected)
     assert client.get("/export/links.gif").status_code == 400
     assert client.get("/export/links.png?kind=nope").status_code == 400
+
+
+def test_ogc_collection_serves_one_feature_per_link(client):
+    rows = raw_rows()
+    ids = [c["id"] for c in client.get("/ogc/collections?f=json").get_json()["collections"]]
+    assert "links" in ids
+    items = client.get(f"/ogc/collections/links/items?f=json&limit={len(rows) + 10}").get_json()
+    assert items["numberMatched"] == len(rows)
+    assert [f["id"] for f in items["features"]] == [r["id"] for r in rows]
+    assert {f["geometry"]["type"] for f in items["features"]} == {"LineString"}
+    in_2015 = client.get("/ogc/collections/links/items?f=json&datetime=2015").get_json()
+    assert in_2015["numberMatched"] == sum(r["since"] == "2015" for r in rows)

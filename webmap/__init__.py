@@ -33,9 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         # User datasets: a SQLite file in the instance folder unless JJJ_ATLAS_DATABASE_URL
         # names another database (postgresql://... for a store shared by several servers).
         os.makedirs(app.instance_path, exist_ok=True)
-        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(
-            app.instance_path, "atlas.sqlite3"
-        )
+        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "atlas.sqlite3")
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
@@ -59,6 +57,10 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
 
     store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
     register_version_source("dataset", datasets.requested_dataset_state)
+    register_version_source("ogc-datasets", ogc.datasets_state)
+    from geo.ogc import register_collections
+
+    register_collections("datasets", ogc.dataset_collections)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
@@ -74,6 +76,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     security.register(app)
     app.after_request(caching.compress_response)
     caching.register_static_versioning(app)
+    app.after_request(caching.remember_cache_key)
+    if app.config.get("FAST_PATH", True):
+        app.wsgi_app = caching.FastPath(app, app.wsgi_app, caching.cache)
     if warm:
         _warm(app)
     return app

@@ -27,8 +27,10 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 from threading import Lock
+from urllib.parse import parse_qsl
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
+from werkzeug.http import parse_accept_header
 
 from geo.version import data_version
 
@@ -71,6 +73,8 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         self.evictions = 0
+        #: Called with each key that leaves the cache (eviction, invalidation, clear).
+        self.on_drop: list[Callable[[Hashable], None]] = []
 
     def get(self, key: Hashable) -> CachedBody | None:
         with self._lock:
@@ -85,16 +89,28 @@ class ResponseCache:
     def put(self, key: Hashable, entry: CachedBody) -> None:
         if entry.size > self.budget_bytes:
             return  # larger than the whole budget: serve it, do not keep it
+        dropped = []
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
                 self._bytes -= old.size
+                dropped.append(key)
             self._entries[key] = entry
             self._bytes += entry.size
             while self._bytes > self.budget_bytes:
-                _, evicted = self._entries.popitem(last=False)
+                evicted_key, evicted = self._entries.popitem(last=False)
                 self._bytes -= evicted.size
                 self.evictions += 1
+                dropped.append(evicted_key)
+        self._dropped(dropped)
+
+    def _dropped(self, keys: list[Hashable]) -> None:
+        for key in keys:
+            for listener in self.on_drop:
+                listener(key)
+
+    def contains(self, key: Hashable) -> bool:
+        return key in self._entries
 
     def invalidate(self, tag: str) -> int:
         """Drop every entry tagged ``tag``; return how many were dropped."""
@@ -102,12 +118,15 @@ class ResponseCache:
             doomed = [k for k, e in self._entries.items() if tag in e.tags]
             for key in doomed:
                 self._bytes -= self._entries.pop(key).size
-            return len(doomed)
+        self._dropped(doomed)
+        return len(doomed)
 
     def clear(self) -> None:
         with self._lock:
+            keys = list(self._entries)
             self._entries.clear()
             self._bytes = 0
+        self._dropped(keys)
 
     def keys(self) -> list[Hashable]:
         with self._lock:
@@ -161,6 +180,7 @@ def lookup(
 ) -> tuple[CachedBody, bool]:
     """The entry for ``key`` under the current data version, and whether it was a hit."""
     full_key = (data_version(), key)
+    g.response_cache_key = full_key  # lets the fast path (below) link its copy to it
     entry = cache.get(full_key)
     if entry is not None:
         return entry, True
@@ -339,4 +359,106 @@ def compress_response(response: Response) -> Response:
     response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
+    return response
+
+
+class FastPath:
+    """WSGI middleware: repeat a cached GET's final answer without entering Flask.
+
+    The first time a cacheable response (one with ``X-Cache``) leaves the app, its final
+    status, headers (security headers included) and body are kept under the raw request:
+    path, sorted query, host, scheme, whether gzip is accepted, the ``Accept`` header for
+    ``/ogc`` (whose format follows it), and the data version. Later identical requests are
+    answered here — a dictionary lookup instead of Flask's routing, request and response
+    objects — as long as the response cache still holds the entry it came from (each hit
+    is counted there); evicting or invalidating that entry drops the copy too. The body
+    bytes are the cache entry's own, so nothing is stored twice.
+    """
+
+    MAX_KEYS = 20_000
+
+    def __init__(self, flask_app, wsgi_app, response_cache: ResponseCache):
+        self.flask_app = flask_app
+        self.app = wsgi_app
+        self.cache = response_cache
+        self._answers: dict[tuple, tuple] = {}
+        self._by_entry: dict[Hashable, set[tuple]] = {}
+        self.hits = 0
+        response_cache.on_drop.append(self._forget)
+
+    def _forget(self, full_key: Hashable) -> None:
+        for key in self._by_entry.pop(full_key, ()):
+            self._answers.pop(key, None)
+
+    def request_key(self, environ) -> tuple | None:
+        if environ.get("REQUEST_METHOD") != "GET" or "HTTP_RANGE" in environ:
+            return None
+        # Version sources may depend on the request (a dataset named in the query): give
+        # them one, as the app would.
+        with self.flask_app.request_context(environ):
+            version = data_version()
+        path = environ.get("PATH_INFO", "")
+        query = tuple(sorted(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)))
+        gzip_ok = bool(parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING", ""))["gzip"])
+        accept = environ.get("HTTP_ACCEPT", "") if path.startswith("/ogc") else ""
+        host = environ.get("HTTP_HOST", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        return (version, path, query, host, scheme, gzip_ok, accept)
+
+    def __call__(self, environ, start_response):
+        key = self.request_key(environ)
+        if key is not None:
+            answer = self._answers.get(key)
+            if answer is not None and self.cache.get(answer[0]) is not None:
+                _, status, headers, body, etag = answer
+                self.hits += 1
+                if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+                    kept = [
+                        (k, v)
+                        for k, v in headers
+                        if k not in ("Content-Length", "Content-Encoding", "Content-Type")
+                    ]
+                    start_response("304 NOT MODIFIED", kept)
+                    return [b""]
+                start_response(status, headers)
+                return [body]
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        environ["jjj_atlas.fast_path"] = captured
+        result = self.app(environ, capture)
+        full_key = captured.get("cache_key")
+        headers = captured.get("headers") or []
+        if (
+            key is None
+            or full_key is None
+            or not captured.get("status", "").startswith("200")
+            or not any(k == "X-Cache" for k, _ in headers)
+        ):
+            return result
+        try:  # an in-memory body: joining one bytes object returns that object
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        stored = [(k, "HIT" if k == "X-Cache" else v) for k, v in headers]
+        etag = next((v for k, v in headers if k == "ETag"), "")
+        if len(self._answers) >= self.MAX_KEYS:
+            self._answers.clear()
+            self._by_entry.clear()
+        if self.cache.contains(full_key):
+            self._answers[key] = (full_key, captured["status"], stored, body, etag)
+            self._by_entry.setdefault(full_key, set()).add(key)
+        return [body]
+
+
+def remember_cache_key(response: Response) -> Response:
+    """Tell :class:`FastPath` which cache entry this response came from (after_request)."""
+    captured = request.environ.get("jjj_atlas.fast_path")
+    key = g.get("response_cache_key")
+    if captured is not None and key is not None and response.status_code == 200:
+        captured["cache_key"] = key
     return response

@@ -24,7 +24,7 @@ from flask import (
 
 from geo import datasets as ds
 from geo.classify import K_RANGE, PALETTES, SCHEMES
-from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized, UnknownItem
+from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
 from geo.mapspec import choropleth_spec
@@ -57,11 +57,11 @@ def requested_dataset_state() -> str:
     dataset_id = request.args.get("dataset") or (request.view_args or {}).get("dataset_id")
     if not dataset_id:
         return ""
-    try:
-        record = _store().dataset(dataset_id, allow_deleted=True)
-    except UnknownItem:
+    state = _store().state(dataset_id)
+    if state is None:
         return f"{dataset_id}:unknown"
-    return f"{record.id}:{record.latest_version}:{'deleted' if record.deleted_at else 'live'}"
+    latest, deleted_at = state
+    return f"{dataset_id}:{latest}:{'deleted' if deleted_at else 'live'}"
 
 
 def _store():

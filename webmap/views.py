@@ -15,7 +15,7 @@ from geo.describe import (
     corridor_summary,
 )
 from geo.i18n import text
-from geo.linkmap import link_style_options
+from geo.linkmap import link_style_options, zone_link_kinds
 from geo.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
 
 from . import maps
@@ -130,6 +130,8 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
         fmap=maps.render(fmap),
         downloads={"geojson": url_for("downloads.corridor_geojson", **data)},
         exports=export_links("export.corridor", zone_id=spec.zone.id, **spec.query()),
+        zone_links=zone_link_kinds(spec.zone.id, spec.lang),
+        zone_links_url=url_for("links.page", zone=spec.zone.id, lang=spec.lang),
         embed_snippet=embed_snippet(
             "embed.corridor", spec.zone.name(spec.lang), zone_id=spec.zone.id, **spec.query()
         ),

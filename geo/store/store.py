@@ -157,11 +157,15 @@ def _make_engine(url: str) -> Engine:
         def _sqlite_begin(conn):
             # Writers take the write lock up front, so two publishes never deadlock on a
             # read-then-write upgrade; readers start a plain (snapshot) transaction.
-            write = conn.get_execution_options().get("atlas_write", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            options = conn.get_execution_options()
+            if options.get("isolation_level") == "AUTOCOMMIT":
+                return  # a single-statement read (see Store.state)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("atlas_write") else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # No pre-ping (a round trip on every checkout): connections are recycled instead, and one
+    # the server dropped fails one request and is then replaced by the pool.
+    return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=300)
 
 
 class Store:
@@ -173,6 +177,7 @@ class Store:
         migrate(self.engine)
         self._versions: OrderedDict[tuple[str, int], VersionRecord] = OrderedDict()
         self._lock = threading.Lock()
+        self._local = threading.local()  # per-thread driver connection for state()
 
     @property
     def backend(self) -> str:
@@ -182,6 +187,12 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        if self.engine.dialect.name == "postgresql":
+            # One round trip per lookup (no BEGIN/COMMIT): these reads are single statements
+            # on immutable rows or one primary key, made on every request naming a dataset.
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                yield conn
+            return
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -224,6 +235,46 @@ class Store:
         if record.deleted_at and not allow_deleted:
             raise DatasetGone(record.id, record.title("en"), record.deleted_at)
         return record
+
+    def state(self, dataset_id: str) -> tuple[int, str | None] | None:
+        """``(latest version, deleted_at)`` of a dataset, None if there is none.
+
+        This lookup is made on every cached request that names a dataset (a cache hit costs
+        little more), so it is one plain statement in autocommit mode on a driver connection
+        kept per thread, outside the pool.
+        """
+        sql = "SELECT latest_version, deleted_at FROM atlas_datasets WHERE id = "
+        sql += "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        for attempt in range(2):
+            conn = self._state_connection()
+            try:
+                cursor = conn.cursor()
+                cursor.execute(sql, (dataset_id,))
+                row = cursor.fetchone()
+                cursor.close()
+                break
+            except Exception:
+                self._local.__dict__.pop("conn", None)  # dropped by the server: reconnect once
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - already broken
+                    pass
+                if attempt:
+                    raise
+        return None if row is None else (row[0], row[1])
+
+    def _state_connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            dialect = self.engine.dialect
+            cargs, cparams = dialect.create_connect_args(self.engine.url)
+            conn = dialect.loaded_dbapi.connect(*cargs, **cparams)
+            if dialect.name == "sqlite":
+                conn.isolation_level = None  # autocommit: each SELECT sees the latest commit
+            else:
+                conn.autocommit = True
+            self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
 
     def version(self, dataset_id: str, version: int | None = None) -> VersionRecord:
         """One version (the latest when ``version`` is None) of a live dataset.
@@ -453,6 +504,9 @@ class Store:
             conn.execute(delete(schema.drafts).where(schema.drafts.c.id == draft_id))
 
     def dispose(self) -> None:
+        conn = self._local.__dict__.pop("conn", None)
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
         self.engine.dispose()
 
 

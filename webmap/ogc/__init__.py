@@ -8,7 +8,7 @@ format, the host (links are absolute) and the data version.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
 
 from geo import ogc
 from geo.errors import BadParameter
@@ -19,6 +19,30 @@ from ..caching import MAX_AGE, Rendered, lookup, request_key, respond
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
 _OFFERED = ("application/json", "application/geo+json", ogc.OPENAPI, "text/html")
+
+
+def dataset_collections() -> list[ogc.Collection]:
+    """Published datasets as collections (registered with :func:`geo.ogc.register_collections`)."""
+    if not has_request_context():
+        return []
+
+    def version_url(dataset_id: str, version: int) -> str:
+        return url_for(
+            "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
+        )
+
+    return ogc.dataset_collections(current_app.config["DATABASE_URL"], version_url)
+
+
+def datasets_state() -> str:
+    """A version source for the response cache: under ``/ogc``, the live datasets and their
+    latest versions (a publish, replace or delete changes every OGC key); elsewhere ``""``."""
+    if not has_request_context() or not request.path.startswith("/ogc"):
+        return ""
+    from geo.store import store_for
+
+    records = store_for(current_app.config["DATABASE_URL"]).datasets()
+    return ",".join(f"{r.id}:{r.latest_version}" for r in sorted(records, key=lambda r: r.id))
 
 
 def response_format() -> str:
