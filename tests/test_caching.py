@@ -137,3 +137,28 @@ def test_gunicorn_config_serves_threads_preloaded_and_warm(monkeypatch):
     import os
 
     assert os.environ["JJJ_ATLAS_WARM_HOST"] == conf.bind
+
+
+def test_fast_path_never_replays_a_cookie():
+    from flask import after_this_request
+
+    from webmap import create_app
+
+    app = create_app({"TESTING": True})
+
+    @app.get("/probe-cookie")
+    @caching.cached_view("api")
+    def probe():
+        @after_this_request
+        def _cookie(response):
+            response.set_cookie("who", "first-client")
+            return response
+
+        return {"ok": True}
+
+    client = app.test_client()
+    client.get("/probe-cookie")
+    before = app.wsgi_app.hits
+    second = client.get("/probe-cookie")
+    assert app.wsgi_app.hits == before  # answered by Flask again, not replayed
+    assert second.headers["X-Cache"] == "HIT"  # the body still came from the cache
