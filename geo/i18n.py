@@ -185,6 +185,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "facility_unit": {"en": "facilities", "zh": "个"},
     "export_map": {"en": "Map image", "zh": "地图图片"},
+    "data_table": {"en": "Data table", "zh": "数据表"},
+    "unit_name": {"en": "Unit", "zh": "行政单位"},
+    "adcode": {"en": "Code", "zh": "区划代码"},
+    "class": {"en": "Class", "zh": "分级"},
+    "get_data": {"en": "Get the data", "zh": "获取数据"},
+    "embed_code": {"en": "Embed code", "zh": "嵌入代码"},
+    "facility": {"en": "Facility", "zh": "设施"},
     "links": {"en": "Cooperation links", "zh": "合作网络"},
     "links_help": {
         "en": "Who works with whom: hospital partnerships, medical alliances, paired assistance, "

@@ -511,3 +511,30 @@ def test_browser_form_keeps_input_and_needs_its_csrf_token(ds_client):
     )
     assert published.status_code == 201
     assert 'id="edit-token"' in published.get_data(as_text=True)
+
+
+def test_datasets_as_ogc_collections_and_gis_files_follow_replace_and_delete(ds_client):
+    created = publish_csv(ds_client, b"adcode,beds\n130100,1\n130200,2\n", title_en="ogc")
+    dataset_id, token = created.get_json()["id"], created.get_json()["edit_token"]
+    listed = ds_client.get("/ogc/collections?f=json").get_json()["collections"]
+    assert f"dataset-{dataset_id}" in {c["id"] for c in listed}
+    items_url = f"/ogc/collections/dataset-{dataset_id}/items?f=json&limit=20"
+
+    def beds():
+        features = json.loads(body_of(ds_client.get(items_url)))["features"]
+        return {f["id"]: f["properties"]["beds"] for f in features if f["properties"]["beds"]}
+
+    assert beds() == {"130100": 1.0, "130200": 2.0}
+    gpkg = ds_client.get(f"/download/regions.gpkg?dataset={dataset_id}&v=1")
+    assert gpkg.status_code == 200 and gpkg.data[:16] == b"SQLite format 3\x00"
+    shp = ds_client.get(f"/download/regions.shp.zip?dataset={dataset_id}")
+    assert (
+        shp.status_code == 200
+        and "beds" in zipfile.ZipFile(io.BytesIO(shp.data)).read("fields.csv").decode()
+    )
+    auth = {"Authorization": f"Bearer {token}"}
+    new = {"file": (io.BytesIO(b"adcode,beds\n130100,10\n"), "b.csv")}
+    assert ds_client.put(f"/api/datasets/{dataset_id}", data=new, headers=auth).status_code == 200
+    assert beds() == {"130100": 10.0}  # cached per worker, keyed on the datasets' state
+    assert ds_client.delete(f"/api/datasets/{dataset_id}", headers=auth).status_code == 200
+    assert ds_client.get(items_url).status_code == 404

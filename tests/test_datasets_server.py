@@ -48,8 +48,12 @@ def gunicorn(database_url: str, port: int, workers: int = 2):
     try:
         yield base, process
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        process.terminate()  # graceful: workers finish their requests
+        try:
+            process.wait(timeout=45)
+        except subprocess.TimeoutExpired:  # a slow shutdown is not what is tested here
+            process.kill()
+            process.wait(timeout=10)
 
 
 def workers_of(master: subprocess.Popen) -> list[int]:

@@ -150,6 +150,16 @@ def test_exports_are_cached_with_an_etag(client):
     assert other.headers["ETag"] != etag
 
 
+def test_corridor_exports_of_different_zones_are_different(client):
+    from geo.zones import zones
+
+    first, second = (z.id for z in zones()[:2])
+    a = client.get(f"/export/corridor/{first}.png?width=400")
+    b = client.get(f"/export/corridor/{second}.png?width=400")
+    assert a.status_code == b.status_code == 200
+    assert a.headers["ETag"] != b.headers["ETag"]
+
+
 def test_map_pages_offer_png_svg_pdf_buttons(client):
     page = client.get("/maps/choropleth?indicator=area_km2&level=county&palette=Reds")
     html = page.get_data(as_text=True)

@@ -201,7 +201,8 @@ def test_gis_downloads_take_the_year_and_are_one_multipolygon_layer(client, tmp_
 
 def test_static_export_and_data_table_follow_the_change_view():
     from geo.describe import choropleth_rows
-    from geo.render.choropleth import legend_title, subtitle
+    from geo.describe import choropleth_subtitle as subtitle
+    from geo.render.choropleth import legend_title
 
     spec = choropleth_spec({"indicator": "population", "level": "prefecture", "compare": "2010"})
     assert "change 2010→2020" in subtitle(spec) and "change 2010→2020" in legend_title(spec)

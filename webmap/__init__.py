@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         errors,
         export,
         links,
+        oembed,
         ogc,
         pages,
         security,
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(datasets.bp)
     app.register_blueprint(datasets.api_bp)
     app.register_blueprint(export.bp)
+    app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)
     app.register_blueprint(ogc.bp)
     errors.register(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from geo import exports, facilities, gis_exports, zones
-from geo.errors import BadParameter
 from geo.sources import regions_request
 
 from .caching import send_cached
@@ -113,11 +112,13 @@ def _indicator_ids() -> tuple[str, ...]:
 
 def _regions_gis(kind: str, mimetype: str):
     if request.args.get("dataset"):
-        raise BadParameter(
-            "dataset",
-            request.args["dataset"],
-            "regions.geojson, regions.csv or regions.topojson for a published dataset",
-            reason=f"regions.{kind} serves bundled indicators only",
+        req = regions_request(request.args, current_app.config)
+        return send_cached(
+            ("regions", kind, *req.cache_key),
+            lambda: gis_exports.sources_file(req.level, req.sources, req.export_name(), kind)[1],
+            mimetype,
+            req.download_name(kind),
+            **({} if request.args.get("v") else {"max_age": 0}),
         )
     level = request.args.get("level", "prefecture")
     year = request.args.get("year") or None

@@ -15,7 +15,7 @@ def _wants_json() -> bool:
             return False
         offered = ("application/json", "text/html")
         return request.accept_mimetypes.best_match(offered, "application/json") != "text/html"
-    return request.path.startswith(("/api/", "/download/"))
+    return request.path.startswith(("/api/", "/download/", "/oembed"))
 
 
 def error_response(status: int, message: str, parameter: str | None = None, valid=None):

@@ -6,6 +6,7 @@ pages work offline and under a strict CSP; only basemap tiles come from elsewher
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import folium
@@ -52,6 +53,7 @@ def base_map(basemap: Basemap) -> folium.Map:
         control_scale=True,
         width="100%",
         height="100%",
+        zoom_snap=0.25,  # fit small frames (embeds, phones) closely, not at whole zoom levels
     )
     # Per-instance resource lists: only what the atlas needs, from this origin.
     fmap.default_js = [
@@ -84,8 +86,10 @@ def render(fmap: folium.Map) -> RenderedMap:
     root = fmap.get_root()
     root.render()
     # No nonce: pages are cached, so the CSP lists the hashes of their inline scripts.
+    # folium's viewport meta forbids zooming (WCAG 1.4.4); base.html has its own.
+    header = re.sub(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>', "", root.header.render())
     return RenderedMap(
-        header=Markup(root.header.render()),
+        header=Markup(header),
         html=Markup(root.html.render()),
         script=Markup(root.script.render()),
     )

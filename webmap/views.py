@@ -7,6 +7,13 @@ from markupsafe import escape
 
 from geo.basemaps import BASEMAPS, available_basemaps
 from geo.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
+from geo.describe import (
+    choropleth_rows,
+    choropleth_subtitle,
+    choropleth_summary,
+    corridor_subtitle,
+    corridor_summary,
+)
 from geo.i18n import text
 from geo.linkmap import link_style_options, zone_link_kinds
 from geo.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
@@ -26,15 +33,51 @@ def template_globals(lang: str) -> dict:
         "t": lambda key: text(key, lang),
         "lang_url": url_for(request.endpoint, **(request.view_args or {}), **args),
         "basemaps": [BASEMAPS[b] for b in available_basemaps(current_app.config)],
+        "oembed_url": _oembed_discovery(),
     }
 
 
-def embed_snippet(endpoint: str, title: str, **values) -> str:
-    src = url_for(endpoint, _external=True, **values)
+def _oembed_discovery() -> str | None:
+    """The oEmbed URL of this page, if it is a map oEmbed can describe (else None)."""
+    from .oembed import describes
+
+    if not describes(request.path):
+        return None
+    return url_for("oembed.oembed", url=request.url, format="json", _external=True)
+
+
+def responsive_snippet(
+    src: str, title: str, width: int | None = None, height: int = EMBED_HEIGHT
+) -> str:
+    """An iframe plus the sizing script (static/embed.js) from this origin.
+
+    The script sets the iframe's height from the embed's ``postMessage``; without it the
+    iframe keeps ``height`` and the embed fills it.
+    """
+    script = url_for("static", filename="embed.js", _external=True)
+    style = "border:0;width:100%" + (f";max-width:{width}px" if width else "")
     return (
-        f'<iframe src="{src}" width="100%" height="{EMBED_HEIGHT}" style="border:0" '
-        f'loading="lazy" title="{escape(title)}"></iframe>'
+        f'<iframe src="{escape(src)}" title="{escape(title)}" width="{width or "100%"}" '
+        f'height="{height}" style="{style}" loading="lazy" data-jjj-atlas></iframe>'
+        f'<script src="{escape(script)}" async></script>'
     )
+
+
+def embed_snippet(endpoint: str, title: str, **values) -> str:
+    return responsive_snippet(url_for(endpoint, _external=True, **values), title)
+
+
+def embed_context(page_url: str) -> dict:
+    """What a page and its embed share about embedding: the chrome flag, the page's URL."""
+    return {"chrome": request.args.get("chrome") != "0", "page_url": page_url}
+
+
+def source_url(spec: ChoroplethSpec) -> str:
+    """Where a map's values are cited one by one: the indicator API or the dataset version."""
+    if getattr(spec.indicator, "kind", "indicator") == "dataset":
+        info = spec.indicator.dataset_dict()
+        return url_for("datasets.version_page", dataset_id=info["id"], version=info["version"])
+    return url_for("api.indicator", indicator_id=spec.indicator.id)
 
 
 def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
@@ -43,10 +86,15 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
     maps.add_layer(
         fmap, "regions", spec.layer_options(url_for("downloads.regions_topojson", **data))
     )
+    rows = choropleth_rows(spec)
     return render_template(
         "choropleth.html",
         spec=spec,
         embed=embed,
+        rows=rows,
+        summary=choropleth_summary(spec, rows),
+        subtitle=choropleth_subtitle(spec),
+        source_url=source_url(spec),
         fmap=maps.render(fmap),
         schemes=SCHEMES,
         k_range=K_RANGE,
@@ -59,6 +107,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         },
         embed_snippet=embed_snippet("embed.choropleth", spec.title, **spec.query()),
         exports=export_links("export.choropleth", **spec.query()),
+        **embed_context(url_for("pages.choropleth", _external=True, **spec.query())),
         **template_globals(spec.lang),
     )
 
@@ -76,6 +125,8 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
         "corridor.html",
         spec=spec,
         embed=embed,
+        summary=corridor_summary(spec),
+        subtitle=corridor_subtitle(spec),
         fmap=maps.render(fmap),
         downloads={"geojson": url_for("downloads.corridor_geojson", **data)},
         exports=export_links("export.corridor", zone_id=spec.zone.id, **spec.query()),
@@ -83,6 +134,9 @@ def render_corridor(spec: CorridorSpec, embed: bool) -> str:
         zone_links_url=url_for("links.page", zone=spec.zone.id, lang=spec.lang),
         embed_snippet=embed_snippet(
             "embed.corridor", spec.zone.name(spec.lang), zone_id=spec.zone.id, **spec.query()
+        ),
+        **embed_context(
+            url_for("pages.corridor", zone_id=spec.zone.id, _external=True, **spec.query())
         ),
         **template_globals(spec.lang),
     )

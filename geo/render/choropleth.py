@@ -8,7 +8,7 @@ import geopandas as gpd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..describe import choropleth_rows, spec_year
+from ..describe import choropleth_rows, choropleth_subtitle, spec_year
 from ..i18n import text
 from ..levels import LEVELS
 from ..mapspec import ChoroplethSpec, change_label
@@ -38,19 +38,6 @@ def region_extent() -> tuple[float, float, float, float]:
     return (xmin - dx, ymin - dy, xmax + dx, ymax + dy)
 
 
-def subtitle(spec: ChoroplethSpec) -> str:
-    """One line: level · unit · year · how many units have a value."""
-    lang = spec.lang
-    parts = [text(spec.level, lang), f"{text('unit', lang)}: {spec.unit}"]
-    year = spec_year(spec)
-    if getattr(spec, "compare", None) is not None:
-        parts.append(change_label(spec.year, spec.compare, lang))
-    elif year:
-        parts.append(f"{text('year', lang)}: {year}")
-    parts.append(f"{spec.units_with_value}/{spec.units_total}")
-    return " · ".join(parts)
-
-
 def legend_title(spec: ChoroplethSpec) -> str:
     if getattr(spec, "compare", None) is not None:
         return f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
@@ -76,7 +63,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
             options,
             region_extent(),
             spec.title,
-            subtitle(spec),
+            choropleth_subtitle(spec),
             spec.indicator.source_text(spec.lang),
             spec.lang,
         )

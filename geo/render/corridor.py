@@ -6,6 +6,7 @@ import geopandas as gpd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..describe import corridor_subtitle
 from ..i18n import text
 from ..mapspec import CorridorSpec
 from ..measure import ALBERS_JJJ
@@ -41,15 +42,6 @@ def _extent(bounds) -> tuple[float, float, float, float]:
     return (xmin, ymin, xmax, ymax)
 
 
-def subtitle(spec: CorridorSpec) -> str:
-    lang = spec.lang
-    analysis = spec.analysis
-    return (
-        f"{text('band', lang)}: {analysis.band_km:g} km · "
-        f"{text('facilities_in_band', lang)}: {len(analysis.facilities)}"
-    )
-
-
 def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
     """The corridor ``spec`` as PNG, SVG or PDF bytes (``options.format``)."""
     lang = spec.lang
@@ -63,9 +55,9 @@ def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
     extent = _extent(
         (min(bounds[0], mb[0]), min(bounds[1], mb[1]), max(bounds[2], mb[2]), max(bounds[3], mb[3]))
     )
-    source = spec.zone.source
+    source = spec.zone.source_text(lang)
     with drawing():
-        sheet = Sheet(options, extent, spec.zone.name(lang), subtitle(spec), source, lang)
+        sheet = Sheet(options, extent, spec.zone.name(lang), corridor_subtitle(spec), source, lang)
         ax = sheet.ax
         pt = sheet.pt
         context = projected_units("prefecture")

@@ -464,10 +464,11 @@ class Store:
                     schema.dataset_versions.c.dataset_id == dataset_id
                 )
             )
+            when = now()
             conn.execute(
                 update(schema.datasets)
                 .where(schema.datasets.c.id == dataset_id)
-                .values(deleted_at=now())
+                .values(deleted_at=when, updated_at=when)
             )
         with self._lock:
             for key in [k for k in self._versions if k[0] == dataset_id]:

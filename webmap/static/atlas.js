@@ -96,6 +96,23 @@
     box.addTo(map);
   }
 
+  /* Fit the map to its layer. In an embed, fit again when the frame is resized (the
+   * embedding page just set its height, a phone was rotated) until the reader zooms or pans. */
+  function fitKeepingFit(map, bounds) {
+    var fitting = false, moved = false;
+    function fit() {
+      var size = map.getSize();
+      if (!size.x || !size.y) { return; }  // not laid out (yet): nothing to fit into
+      fitting = true;
+      map.fitBounds(bounds, { padding: [8, 8], animate: false });
+      fitting = false;
+    }
+    fit();
+    if (!document.getElementById("embed")) { return; }
+    map.on("zoomstart dragstart", function () { if (!fitting) { moved = true; } });
+    map.on("resize", function () { if (!moved) { fit(); } });
+  }
+
   /* A choropleth (or plain outline) layer of administrative units. */
   JJJAtlas.regions = function (map, o) {
     var hasValues = !!o.property;
@@ -139,6 +156,8 @@
       }
       function bind(feature, layer) {
         layer.bindTooltip(tooltip(feature), { sticky: true, className: "jjj-tooltip" });
+        // Touch screens have no hover: a tap opens the same text as a popup.
+        layer.bindPopup(tooltip(feature), { className: "jjj-tap", maxWidth: 260 });
         layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#333" }); });
         layer.on("mouseout", function () { group.resetStyle(layer); });
       }
@@ -146,9 +165,7 @@
                             { style: style, onEachFeature: bind }).addTo(map);
       var overlay = L.geoJSON({ type: "FeatureCollection", features: special },
                               { style: style, onEachFeature: bind }).addTo(map);
-      if (o.fit !== false && group.getBounds().isValid()) {
-        map.fitBounds(group.getBounds(), { padding: [8, 8], animate: false });
-      }
+      if (o.fit !== false && group.getBounds().isValid()) { fitKeepingFit(map, group.getBounds()); }
       JJJAtlas.layers.push(group, overlay);
       markLoaded(map, "regions-drawn", regular.length);
       return group;
@@ -231,7 +248,7 @@
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
+      if (bounds.isValid()) { fitKeepingFit(map, bounds); }
       function drawn() {
         // Site markers on top: an approximate ring (or a link end) at the same place must
         // not hide a located facility; the rings stay clickable around them.
@@ -372,6 +389,57 @@
     }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
   };
 
+  /* Data tables: header buttons sort the rows by each cell's data-value. */
+  JJJAtlas.sortable = function (table) {
+    var headers = table.querySelectorAll("thead th");
+    Array.prototype.forEach.call(headers, function (th, column) {
+      var button = th.querySelector("button[data-sort]");
+      if (!button) { return; }
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var numeric = button.getAttribute("data-sort") === "number";
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column].getAttribute("data-value");
+          var y = b.cells[column].getAttribute("data-value");
+          if (numeric) {
+            if (x === "" || y === "") { return (x === "") - (y === ""); }  // no data last
+            return ascending ? x - y : y - x;
+          }
+          return ascending ? x.localeCompare(y) : y.localeCompare(x);
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  };
+
+  /* Inside an iframe, tell the embedding page (static/embed.js) the height this embed
+   * needs: everything but the map at its natural size, plus the map at 3:4 of the width. */
+  JJJAtlas.reportHeight = function () {
+    var embed = document.getElementById("embed");
+    if (!embed || global.parent === global) { return; }
+    var last = 0;
+    function post() {
+      var map = embed.querySelector(".folium-map");
+      var natural = Math.max(240, Math.min(620, Math.round(embed.clientWidth * 0.75)));
+      var height = Math.ceil(embed.scrollHeight - (map ? map.offsetHeight : 0) + natural);
+      if (Math.abs(height - last) < 2) { return; }
+      last = height;
+      global.parent.postMessage({ type: "jjj-atlas:height", height: height }, "*");
+    }
+    post();
+    global.addEventListener("resize", post);
+    embed.addEventListener("toggle", post, true);
+    if (global.ResizeObserver) { new global.ResizeObserver(post).observe(embed); }
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), JJJAtlas.sortable);
+    JJJAtlas.reportHeight();
+  });
   /* Year and compare selectors: a change runs from an earlier year to the year shown, so
    * picking a year offers only earlier compare years (and drops one that is no longer). */
   function linkYearSelectors() {
