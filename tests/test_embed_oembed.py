@@ -200,3 +200,18 @@ def test_oembed_and_embeds_of_a_published_dataset(client):
     assert f'href="/datasets/{dataset_id}/v/1"' in text  # the source line cites the version
     assert 'id="map-table"' in text and "highest:" in text
     assert oembed(client, "http://localhost/datasets/nosuchdataset").status_code == 404
+
+
+def test_oembed_describes_the_links_map(client):
+    body = oembed(client, "http://localhost/maps/links?kind=hospital-partnership&lang=zh")
+    assert body.status_code == 200, body.get_data(as_text=True)
+    data = body.get_json()
+    src = html.unescape(re.search(r'<iframe src="([^"]+)"', data["html"]).group(1))
+    assert src.startswith("http://localhost/embed/links?") and "lang=zh" in src
+    thumb = client.get(data["thumbnail_url"].removeprefix("http://localhost"))
+    assert thumb.status_code == 200 and thumb.mimetype == "image/png"
+    image = Image.open(io.BytesIO(thumb.data))
+    assert (image.width, image.height) == (data["thumbnail_width"], data["thumbnail_height"])
+    page = client.get("/maps/links").get_data(as_text=True)
+    assert 'type="application/json+oembed"' in page
+    assert oembed(client, "http://localhost/maps/links?kind=nope").status_code == 404

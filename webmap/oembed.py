@@ -116,6 +116,32 @@ def _dataset(match: re.Match, params: Mapping[str, str]) -> Embeddable:
     return _choropleth(match, map_params)
 
 
+@resolver(r"/(?:maps|embed)/links")
+def _links(match: re.Match, params: Mapping[str, str]) -> Embeddable:
+    """The cooperation-links map (its static export is /export/links.png)."""
+    from geo import linkmap
+    from geo.render.links import render_links
+
+    from .caching import cached_body
+
+    spec = linkmap.links_spec(params, current_app.config)
+    query = spec.query()
+
+    def thumbnail(width: int) -> bytes:
+        options = render.export_options({"width": str(width), "dpi": "100"}, "png")
+        key = ("oembed-thumbnail", "links", width, *sorted(query.items()))
+        return cached_body(key, lambda: render_links(spec, options)).body
+
+    return Embeddable(
+        title=spec.title,
+        embed_url=url_for("links.embed", _external=True, **query),
+        thumbnail=thumbnail,
+        thumbnail_url=lambda w: url_for(
+            "links.export", fmt="png", _external=True, **query, width=w, dpi=100
+        ),
+    )
+
+
 def describes(path: str) -> bool:
     """Whether oEmbed can describe pages at ``path`` (for the discovery link)."""
     return any(pattern.match(path) for pattern, _ in RESOLVERS)
