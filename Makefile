@@ -37,7 +37,7 @@ build: install
 
 # The exported map the README shows (static PNG, drawn by geo/render without a browser).
 docs-image: install
-	$(BIN)/jjj-atlas export --format png --level prefecture --indicators gdp_2021 \
+	$(BIN)/jjj-atlas export --format png --level prefecture --indicators gdp \
 		--width 900 --dpi 120 --output docs/export-prefecture-gdp-2021.png
 
 bench: install

@@ -20,7 +20,7 @@ COLD_BUDGET_MS = 1500.0
 CACHED_BUDGET_MS = 20.0
 MAPS = (
     "/export/choropleth.png?indicator=area_km2&level=county",
-    "/export/choropleth.png?indicator=gdp_2021&level=prefecture&lang=zh",
+    "/export/choropleth.png?indicator=gdp&level=prefecture&lang=zh",
     "/export/choropleth.png?indicator=population_density_2020&level=prefecture&k=7",
     "/export/corridor/jing-bao-shi.png?band_km=30",
     "/export/choropleth.png?indicator=top_hospitals&level=county&width=2400&dpi=300",

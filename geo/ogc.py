@@ -699,7 +699,41 @@ def item_document(collection: Collection, feature_id: str, base: str, fmt: str =
 
 # ---------------------------------------------------------------------------- OpenAPI
 
-_SCHEMAS = "https://schemas.opengis.net/ogcapi/features/part1/1.0/openapi"
+
+def _schemas() -> dict:
+    """The GeoJSON response schemas, inline (self-contained: no remote references to fetch),
+    after the OGC API Features Part 1 featureGeoJSON / featureCollectionGeoJSON schemas."""
+    link = {
+        "type": "object",
+        "required": ["href"],
+        "properties": {k: {"type": "string"} for k in ("href", "rel", "type", "title")},
+    }
+    feature = {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            "geometry": {"type": "object", "nullable": True},
+            "properties": {"type": "object", "nullable": True},
+            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
+        },
+    }
+    collection = {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/featureGeoJSON"},
+            },
+            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
+            "numberMatched": {"type": "integer", "minimum": 0},
+            "numberReturned": {"type": "integer", "minimum": 0},
+        },
+    }
+    return {"link": link, "featureGeoJSON": feature, "featureCollectionGeoJSON": collection}
 
 
 def _parameter(name: str, where: str, schema: dict, description: str, **extra) -> dict:
@@ -810,9 +844,7 @@ def openapi_document(base: str) -> dict:
                         "description": "a page of features",
                         "content": {
                             GEOJSON: {
-                                "schema": {
-                                    "$ref": f"{_SCHEMAS}/schemas/featureCollectionGeoJSON.yaml"
-                                }
+                                "schema": {"$ref": "#/components/schemas/featureCollectionGeoJSON"}
                             },
                             HTML: {"schema": {"type": "string"}},
                         },
@@ -831,9 +863,7 @@ def openapi_document(base: str) -> dict:
                     "200": {
                         "description": "the feature",
                         "content": {
-                            GEOJSON: {
-                                "schema": {"$ref": f"{_SCHEMAS}/schemas/featureGeoJSON.yaml"}
-                            },
+                            GEOJSON: {"schema": {"$ref": "#/components/schemas/featureGeoJSON"}},
                             HTML: {"schema": {"type": "string"}},
                         },
                     },
@@ -853,6 +883,7 @@ def openapi_document(base: str) -> dict:
         "tags": [{"name": "Capabilities"}, *({"name": c.id} for c in collections())],
         "paths": paths,
         "components": {
+            "schemas": _schemas(),
             "parameters": {
                 "f": _parameter(
                     "f",
@@ -910,6 +941,6 @@ def openapi_document(base: str) -> dict:
                 "featureId": _parameter(
                     "featureId", "path", {"type": "string"}, "the feature's id"
                 ),
-            }
+            },
         },
     }

@@ -122,3 +122,43 @@ def test_fast_path_repeats_the_apps_answer_exactly():
     assert as_json.mimetype == "application/geo+json"
     caching.invalidate("data")  # the fast copy goes with its cache entry
     assert client.get(url, headers=headers).headers["X-Cache"] == "MISS"
+
+
+def test_gunicorn_config_serves_threads_preloaded_and_warm(monkeypatch):
+    import importlib
+
+    monkeypatch.delenv("JJJ_ATLAS_WARM_HOST", raising=False)
+    monkeypatch.setenv("JJJ_ATLAS_THREADS", "3")
+    import webmap.gunicorn_conf as conf
+
+    conf = importlib.reload(conf)
+    assert conf.worker_class == "gthread" and conf.threads == 3 and conf.keepalive > 0
+    assert conf.preload_app and conf.wsgi_app == "webmap:create_app(warm=True)"
+    import os
+
+    assert os.environ["JJJ_ATLAS_WARM_HOST"] == conf.bind
+
+
+def test_fast_path_never_replays_a_cookie():
+    from flask import after_this_request
+
+    from webmap import create_app
+
+    app = create_app({"TESTING": True})
+
+    @app.get("/probe-cookie")
+    @caching.cached_view("api")
+    def probe():
+        @after_this_request
+        def _cookie(response):
+            response.set_cookie("who", "first-client")
+            return response
+
+        return {"ok": True}
+
+    client = app.test_client()
+    client.get("/probe-cookie")
+    before = app.wsgi_app.hits
+    second = client.get("/probe-cookie")
+    assert app.wsgi_app.hits == before  # answered by Flask again, not replayed
+    assert second.headers["X-Cache"] == "HIT"  # the body still came from the cache

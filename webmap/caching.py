@@ -437,6 +437,9 @@ class FastPath:
             or full_key is None
             or not captured.get("status", "").startswith("200")
             or not any(k == "X-Cache" for k, _ in headers)
+            # never replay anything addressed to one client
+            or any(k.lower() == "set-cookie" for k, _ in headers)
+            or any(k.lower() == "vary" and "cookie" in v.lower() for k, v in headers)
         ):
             return result
         try:  # an in-memory body: joining one bytes object returns that object

@@ -10,10 +10,12 @@ under 50 concurrent keep-alive connections is the sync worker closing the connec
 after each response and holding a whole process per slow client. gthread keeps
 connections alive (``keepalive``) and serves them from a thread pool per process; the
 GIL is released while sending bytes. Measured with ``bench/load.py`` (19-path mix,
-50 connections, 60 s, 2 shared cores, 2026-11-26; bench/README.md): gthread 2 workers × 8
-threads 5,807 req/s, p99 63 ms, 0 errors; sync 4 workers 5,030 req/s, p99 63 ms; the
-previous setup (2 sync workers, no response cache) 44 req/s, p99 2,381 ms. gthread wins on
-keep-alive and slow clients at equal speed; 2 × 4 threads was slower (4,692 req/s).
+50 connections, 60 s, 2 cores shared with other busy sessions, 2026-11-26;
+bench/README.md): gthread 2 workers × 8 threads 5,807 / 3,048 req/s, p99 63 / 259 ms in
+two runs, 0 errors; sync 4 workers 5,030 / 3,612 req/s, p99 63 / 98 ms; the previous
+setup (2 sync workers, no response cache) 44 / 68 req/s, p99 2,381 / 1,516 ms. No worker
+configuration won consistently on that noisy machine (bench/README.md has the shorter
+comparisons), so gthread is kept for keep-alive and slow clients.
 """
 
 from __future__ import annotations
