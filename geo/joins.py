@@ -265,14 +265,12 @@ def _parent_sets(values: pd.Series, level: str) -> list[set[str] | None]:
     return [found or None for found in sets]
 
 
-def _within(units: pd.DataFrame, parents: set[str]) -> pd.Series:
-    """Whether each unit lies in one of the ``parents`` (prefecture, province or special)."""
-    province = units["adcode"].str[:2] + "0000"
-    inside = units["parent_adcode"].isin(parents) | province.isin(parents)
-    for special in SPECIAL_UNITS:
-        if special.adcode in parents:
-            inside |= units["adcode"].isin(special.members)
-    return inside
+def _within_one(by_adcode: pd.DataFrame, adcode: str, parents: set[str]) -> bool:
+    """Whether a unit lies in one of the ``parents`` (prefecture, province or special);
+    ``by_adcode``: the level's units indexed by adcode."""
+    if by_adcode.at[adcode, "parent_adcode"] in parents or adcode[:2] + "0000" in parents:
+        return True
+    return any(s.adcode in parents and adcode in s.members for s in SPECIAL_UNITS)
 
 
 # --- the join --------------------------------------------------------------------------
@@ -542,16 +540,18 @@ def _decide(
     if by_adcode is None:
         by_adcode = units.set_index("adcode", drop=False)
     outside: list[str] = []
-    for _, tier in found.groupby("tier", sort=True):
-        adcodes = list(dict.fromkeys(tier["adcode"]))
+    # Plain Python over the few candidate rows: this runs once per input row.
+    records = found[["tier", "adcode", "how", "note"]].to_dict("records")
+    for tier_value in sorted({r["tier"] for r in records}):
+        tier = [r for r in records if r["tier"] == tier_value]
+        adcodes = list(dict.fromkeys(r["adcode"] for r in tier))
         if parents is not None:
-            inside = _within(by_adcode.loc[adcodes], parents).to_numpy()
+            inside = [_within_one(by_adcode, a, parents) for a in adcodes]
             outside += [a for a, ok in zip(adcodes, inside, strict=True) if not ok]
             adcodes = [a for a, ok in zip(adcodes, inside, strict=True) if ok]
         if len(adcodes) == 1:
-            rows = tier[tier["adcode"] == adcodes[0]]
-            by_name = rows[rows["how"] == "name"]
-            chosen = (by_name if not by_name.empty else rows).iloc[0]
+            rows = [r for r in tier if r["adcode"] == adcodes[0]]
+            chosen = ([r for r in rows if r["how"] == "name"] or rows)[0]
             return {
                 "status": "matched",
                 "adcode": adcodes[0],
@@ -559,7 +559,7 @@ def _decide(
                 "note": chosen["note"],
             }
         if len(adcodes) > 1:
-            former = set(tier.loc[tier["how"] == "alias", "adcode"])
+            former = {r["adcode"] for r in tier if r["how"] == "alias"}
             fits = ", ".join(_label(by_adcode, a, a in former) for a in adcodes)
             if parents is not None:
                 hint = f"; all within {parent_text!r}"
