@@ -11,9 +11,10 @@ after each response and holding a whole process per slow client. gthread keeps
 connections alive (``keepalive``) and serves them from a thread pool per process; the
 GIL is released while sending bytes. Measured with ``bench/load.py`` (19-path mix,
 50 connections, 60 s, 2 cores shared with other busy sessions, 2026-11-26;
-bench/README.md): gthread 2 workers × 8 threads 5,807 / 3,048 req/s, p99 63 / 259 ms in
-two runs, 0 errors; sync 4 workers 5,030 / 3,612 req/s, p99 63 / 98 ms; the previous
-setup (2 sync workers, no response cache) 44 / 68 req/s, p99 2,381 / 1,516 ms. No worker
+bench/README.md): gthread 2 workers × 8 threads 4,486 / 5,807 / 3,048 req/s, p99
+57 / 63 / 259 ms in three runs, 0 errors; sync 4 workers 3,781 / 5,030 / 3,612 req/s, p99
+98 / 63 / 98 ms; the previous setup (2 sync workers, no response cache) 217 / 44 / 68
+req/s, p99 336 / 2,381 / 1,516 ms. No worker
 configuration won consistently on that noisy machine (bench/README.md has the shorter
 comparisons), so gthread is kept for keep-alive and slow clients.
 """
