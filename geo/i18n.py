@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import BadParameter
+from geo.errors import BadParameter
 
 LANGS = ("en", "zh")
 DEFAULT_LANG = "en"

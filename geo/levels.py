@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import BadParameter
+from geo.errors import BadParameter
 
 #: Levels in order from coarse to fine.
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")

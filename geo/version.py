@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Callable
 from functools import cache
 
-from .paths import DATA_DIR
+from geo.paths import DATA_DIR
 
 _sources: dict[str, Callable[[], str]] = {}
 

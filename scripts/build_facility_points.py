@@ -27,9 +27,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.datum_check import check_point  # noqa: E402
+from geo.analysis.datum_check import check_point  # noqa: E402
 from geo.paths import FACILITIES_DIR  # noqa: E402
-from geo.regions import regions  # noqa: E402
+from geo.sources.regions import regions  # noqa: E402
 
 WIKIDATA_REPO = "fititnt/sdm-test-data"
 WIKIDATA_PATH = "d/hospital.001.wikidata.tsv"

@@ -19,7 +19,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.datum_check import MAX_REFERENCE_DISTANCE_M, recheck  # noqa: E402
+from geo.analysis.datum_check import MAX_REFERENCE_DISTANCE_M, recheck  # noqa: E402
 from geo.paths import FACILITIES_DIR  # noqa: E402
 
 

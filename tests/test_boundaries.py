@@ -7,10 +7,10 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo import boundaries
 from geo.levels import LEVELS, XIONGAN
 from geo.measure import geodesic_area_km2
-from geo.regions import regions
+from geo.sources import boundaries
+from geo.sources.regions import regions
 
 EXPECTED_COUNTS = {"province": 3, "prefecture": 13, "county": 199}
 

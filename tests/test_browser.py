@@ -89,8 +89,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def test_embed_renders_inside_an_iframe_from_another_origin(page, live_server, artifacts, tmp_path):
     embed = (
-        live_server
-        + "/embed/choropleth?indicator=population_density&level=prefecture&basemap=none"
+        live_server + "/embed/choropleth?indicator=population_density&level=prefecture&basemap=none"
     )
     (tmp_path / "report.html").write_text(
         f"<!DOCTYPE html><html><body><h1>A planning report</h1>"

@@ -14,12 +14,12 @@ import zipfile
 import openpyxl
 import pytest
 
-from geo.datasets import check_upload, closest_units
 from geo.errors import BadParameter, Forbidden, TooLarge
-from geo.numbers import NotANumber, parse_number
-from geo.regions import regions
+from geo.sources.datasets import check_upload, closest_units
+from geo.sources.numbers import NotANumber, parse_number
+from geo.sources.regions import regions
+from geo.sources.uploads import MAX_ROWS, read_upload
 from geo.store import NewVersion, store_for
-from geo.uploads import MAX_ROWS, read_upload
 from webmap import create_app
 
 # --- numbers as people type them -----------------------------------------------------------

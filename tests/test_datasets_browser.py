@@ -5,7 +5,7 @@ Screenshots: tests/artifacts/dataset_check.png, dataset_page.png (look at them).
 
 import pytest
 
-from geo.regions import regions
+from geo.sources.regions import regions
 
 pytestmark = pytest.mark.browser
 DRAWN = "body[data-regions-drawn]"

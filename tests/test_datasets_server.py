@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.regions import regions
+from geo.sources.regions import regions
 from tests.conftest import ROOT, free_port, wait_for
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from PIL import Image
 
-from geo.describe import choropleth_rows, choropleth_subtitle, choropleth_summary
-from geo.mapspec import choropleth_spec
+from geo.maps.describe import choropleth_rows, choropleth_subtitle, choropleth_summary
+from geo.maps.mapspec import choropleth_spec
 
 GDP_PAGE = "http://localhost/maps/choropleth?indicator=gdp&level=prefecture"
 REQUIRED = {"type", "version", "html", "width", "height"}
@@ -162,7 +162,7 @@ def test_folium_viewport_does_not_disable_zoom(client):
 
 
 def test_oembed_and_embeds_of_a_published_dataset(client):
-    from geo.regions import regions
+    from geo.sources.regions import regions
 
     units = regions("prefecture", include_special=False)["adcode"].tolist()
     table = "adcode,beds\n" + "".join(f"{a},{100 + i * 7}\n" for i, a in enumerate(units))

@@ -13,11 +13,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo import render
-from geo.classify import K_RANGE, PALETTES, palette_colors
-from geo.colour import lightness, min_lightness_gap, missing_color
-from geo.describe import choropleth_rows, choropleth_summary, corridor_summary
+from geo.analysis.classify import K_RANGE, PALETTES, palette_colors
+from geo.analysis.colour import lightness, min_lightness_gap, missing_color
 from geo.errors import BadParameter
-from geo.mapspec import choropleth_spec, corridor_spec
+from geo.maps.describe import choropleth_rows, choropleth_summary, corridor_summary
+from geo.maps.mapspec import choropleth_spec, corridor_spec
 from webmap import cli
 
 GDP = "/export/choropleth.{fmt}?indicator=gdp_2021&level=prefecture"
@@ -151,7 +151,7 @@ def test_exports_are_cached_with_an_etag(client):
 
 
 def test_corridor_exports_of_different_zones_are_different(client):
-    from geo.zones import zones
+    from geo.sources.zones import zones
 
     first, second = (z.id for z in zones()[:2])
     a = client.get(f"/export/corridor/{first}.png?width=400")
@@ -273,7 +273,7 @@ def test_cli_exports_one_map_and_a_batch(tmp_path, capsys):
         == 0
     )
     made = sorted(p.name for p in folder.iterdir())
-    from geo.catalog import indicators
+    from geo.sources.catalog import indicators
 
     expected = sorted(f"jjj_province_{i.id}_en.png" for i in indicators() if "province" in i.levels)
     assert made == expected

@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import crs, facilities
+from geo import crs
 from geo.errors import BadParameter, UnknownItem
 from geo.paths import FACILITIES_DIR
-from geo.regions import regions
-from geo.zones import corridor_analysis, corridors_frame, get_zone, zones, zones_frame
+from geo.sources import facilities
+from geo.sources.regions import regions
+from geo.sources.zones import corridor_analysis, corridors_frame, get_zone, zones, zones_frame
 
 
 def test_every_facility_has_a_source_and_known_category():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo import facilities
+from geo.sources import facilities
 
 pytestmark = pytest.mark.browser
 DRAWN = "body[data-corridor-drawn]"

@@ -7,14 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import datum_check, facilities
-from geo.catalog import get_indicator
+from geo.analysis import datum_check
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
-from geo.indicators import COMPUTED, indicator_values
 from geo.measure import geodesic_distance_km
 from geo.paths import FACILITIES_DIR
-from geo.regions import regions
-from geo.zones import corridor_analysis, zones
+from geo.sources import facilities
+from geo.sources.catalog import get_indicator
+from geo.sources.indicators import COMPUTED, indicator_values
+from geo.sources.regions import regions
+from geo.sources.zones import corridor_analysis, zones
 
 CITED_FIELDS = ("source", "coord_source", "note", "grade_source", "ref_source")
 

@@ -10,8 +10,8 @@ import zipfile
 import pyogrio
 import pytest
 
-from geo.catalog import indicators
-from geo.facilities import facilities
+from geo.sources.catalog import indicators
+from geo.sources.facilities import facilities
 
 GZIP = {"Accept-Encoding": "gzip"}
 
@@ -82,7 +82,7 @@ def test_shapefile_zip_has_cpg_prj_and_a_field_map(client, tmp_path):
     "url", ["/download/regions.gpkg?level=county", "/download/facilities.shp.zip"]
 )
 def test_gis_files_are_deterministic_and_cached(client, url):
-    from geo import gis_exports
+    from geo.formats import gis_exports
     from webmap import caching
 
     first = client.get(url, headers=GZIP)

@@ -11,8 +11,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.catalog import indicators
-from geo.zones import zones
+from geo.sources.catalog import indicators
+from geo.sources.zones import zones
 
 GZIP = {"Accept-Encoding": "gzip"}
 

@@ -3,12 +3,12 @@
 import pandas as pd
 import pytest
 
-from geo.catalog import get_indicator, indicators
 from geo.errors import BadParameter, UnknownItem
-from geo.facilities import top_hospitals
-from geo.indicators import coverage, indicator_values, regions_with_indicators
 from geo.measure import ALBERS_JJJ
-from geo.regions import regions
+from geo.sources.catalog import get_indicator, indicators
+from geo.sources.facilities import top_hospitals
+from geo.sources.indicators import coverage, indicator_values, regions_with_indicators
+from geo.sources.regions import regions
 
 REQUIRED = {
     "top100_hospitals_2020",

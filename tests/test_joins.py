@@ -5,11 +5,11 @@ import json
 import pandas as pd
 import pytest
 
+from geo.analysis.joins import aliases, join_table, normalise_name, parse_adcodes
 from geo.errors import BadParameter
-from geo.joins import aliases, join_table, normalise_name, parse_adcodes
 from geo.levels import LEVELS
 from geo.paths import BOUNDARIES_DIR
-from geo.regions import regions
+from geo.sources.regions import regions
 
 
 def names(values, **columns) -> pd.DataFrame:

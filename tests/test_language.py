@@ -20,9 +20,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from geo.catalog import indicators
 from geo.i18n import FACILITY_CATEGORIES, LANGS, text
-from geo.zones import zones
+from geo.sources.catalog import indicators
+from geo.sources.zones import zones
 
 SKIP_TAGS = {"script", "style", "textarea"}
 VOID = {"br", "img", "input", "meta", "link", "hr", "area", "base", "col", "source", "wbr"}

@@ -9,11 +9,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo import links
-from geo.facilities import facilities
-from geo.indicators import indicator_values
-from geo.links import KINDS, LINKS_DIR, LinkDataError, read_links_file
-from geo.regions import regions
+from geo.sources import links
+from geo.sources.facilities import facilities
+from geo.sources.indicators import indicator_values
+from geo.sources.links import KINDS, LINKS_DIR, LinkDataError, read_links_file
+from geo.sources.regions import regions
 
 RAW = LINKS_DIR / "links.csv"
 
@@ -68,7 +68,7 @@ def test_loader_rejects_bad_rows(tmp_path, changes, message):
 
 
 def _raw_unit_of(ref: str) -> str:
-    """The smallest unit of an end, read from the raw CSV files (not from geo.links)."""
+    """The smallest unit of an end, read from the raw CSV files (not from geo.sources.links)."""
     if ref.isdigit():
         return ref
     manifest = json.loads((links.FACILITIES_DIR / "manifest.json").read_text(encoding="utf-8"))

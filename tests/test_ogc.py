@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
-from geo import ogc
-from geo.catalog import indicators
+from geo.formats import ogc
+from geo.sources.catalog import indicators
 
 CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 
@@ -63,7 +63,7 @@ def test_collections_come_from_the_catalog(client):
     ids = [c["id"] for c in body["collections"]]
     builtin = ["province", "prefecture", "county", "facilities", "zones", "corridors"]
     assert ids[: len(builtin)] == builtin
-    assert "links" in ids[len(builtin) :]  # registered by geo.links after the built-ins
+    assert "links" in ids[len(builtin) :]  # registered by geo.sources.links after the built-ins
     county = next(c for c in body["collections"] if c["id"] == "county")
     county_indicators = [i.id for i in indicators() if "county" in i.levels]
     for indicator_id in county_indicators:
@@ -270,7 +270,7 @@ def test_ogr2ogr_copies_facilities_into_a_geopackage(live_server, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     copied = pyogrio.read_dataframe(target, layer="facilities")
-    from geo.facilities import facilities
+    from geo.sources.facilities import facilities
 
     expected = facilities(located_only=False)
     assert len(copied) == len(expected)

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from geo.catalog import aliases, get_indicator, indicators, resolve_indicator
-from geo.classify import classify_diverging
+from geo.analysis.classify import classify_diverging
 from geo.errors import BadParameter
-from geo.indicators import coverage, indicator_change, indicator_values
-from geo.mapspec import choropleth_spec
+from geo.maps.mapspec import choropleth_spec
 from geo.paths import INDICATORS_DIR, ZONES_DIR
-from geo.zones import zones
+from geo.sources.catalog import aliases, get_indicator, indicators, resolve_indicator
+from geo.sources.indicators import coverage, indicator_change, indicator_values
+from geo.sources.zones import zones
 
 
 def test_population_has_both_censuses_and_old_ids_resolve():
@@ -200,8 +200,8 @@ def test_gis_downloads_take_the_year_and_are_one_multipolygon_layer(client, tmp_
 
 
 def test_static_export_and_data_table_follow_the_change_view():
-    from geo.describe import choropleth_rows
-    from geo.describe import choropleth_subtitle as subtitle
+    from geo.maps.describe import choropleth_rows
+    from geo.maps.describe import choropleth_subtitle as subtitle
     from geo.render.choropleth import legend_title
 
     spec = choropleth_spec({"indicator": "population", "level": "prefecture", "compare": "2010"})

@@ -58,7 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
     register_version_source("dataset", datasets.requested_dataset_state)
     register_version_source("ogc-datasets", ogc.datasets_state)
-    from geo.ogc import register_collections
+    from geo.formats.ogc import register_collections
 
     register_collections("datasets", ogc.dataset_collections)
 
@@ -86,11 +86,11 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
 
 def warm_urls() -> list[str]:
     """The common set: what the gallery links to, their embeds and data, API and OGC."""
-    from geo import ogc
-    from geo.catalog import indicators
+    from geo.formats import ogc
     from geo.levels import LEVELS
-    from geo.mapspec import default_level
-    from geo.zones import zones
+    from geo.maps.mapspec import default_level
+    from geo.sources.catalog import indicators
+    from geo.sources.zones import zones
 
     urls = ["/", "/?lang=zh", "/api/indicators", "/api/zones", "/maps/links"]
     for level in LEVELS:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from geo import geojson
-from geo.catalog import aliases, check_year, indicators, resolve_indicator
+from geo.analysis.joins import join_table
 from geo.errors import BadParameter
-from geo.indicators import coverage, indicator_values
-from geo.joins import join_table
+from geo.formats import geojson
 from geo.levels import LEVELS, check_level
-from geo.tables import read_csv_bytes
-from geo.zones import get_zone, zones
+from geo.sources.catalog import aliases, check_year, indicators, resolve_indicator
+from geo.sources.indicators import coverage, indicator_values
+from geo.sources.tables import read_csv_bytes
+from geo.sources.zones import get_zone, zones
 
 from .caching import cached_view
 

@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from geo.boundaries import SIMPLIFY_TOLERANCE_DEG, build, layer_path
+    from geo.sources.boundaries import SIMPLIFY_TOLERANCE_DEG, build, layer_path
 
     started = time.perf_counter()
     sizes = build(tolerance=args.tolerance or SIMPLIFY_TOLERANCE_DEG)
@@ -75,8 +75,8 @@ def _progress(done: int, total: int, label: str) -> None:
 
 def _export_image(args: argparse.Namespace) -> int:
     from geo import render
-    from geo.catalog import indicators
-    from geo.mapspec import choropleth_spec, corridor_spec
+    from geo.maps.mapspec import choropleth_spec, corridor_spec
+    from geo.sources.catalog import indicators
 
     indicator_ids = [i for i in (args.indicators or "").split(",") if i]
     output = Path(args.output)
@@ -119,7 +119,7 @@ def _export_image(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     if args.format in IMAGE_FORMATS:
         return _export_image(args)
-    from geo import exports
+    from geo.formats import exports
 
     indicators = [i for i in (args.indicators or "").split(",") if i]
     data = exports.regions_export(args.level or "prefecture", indicators, args.format)

@@ -1,6 +1,6 @@
 """User datasets: upload → check → publish pages, dataset pages, and the JSON API.
 
-Thin: reading, joining, parsing and storing are :mod:`geo.datasets` and :mod:`geo.store`;
+Thin: reading, joining, parsing and storing are :mod:`geo.sources.datasets` and :mod:`geo.store`;
 this module maps requests to them. Uploads here may be up to 5 MB (the rest of the app,
 ``/api/join`` included, keeps the app-wide ``MAX_CONTENT_LENGTH``).
 """
@@ -22,14 +22,14 @@ from flask import (
     url_for,
 )
 
-from geo import datasets as ds
-from geo.classify import K_RANGE, PALETTES, SCHEMES
+from geo.analysis.classify import K_RANGE, PALETTES, SCHEMES
 from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
-from geo.mapspec import choropleth_spec
+from geo.maps.mapspec import choropleth_spec
+from geo.sources import datasets as ds
+from geo.sources.uploads import MAX_BYTES, MAX_ROWS
 from geo.store import VersionRecord, store_for
-from geo.uploads import MAX_BYTES, MAX_ROWS
 
 from . import maps, views
 from .caching import send_cached

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from geo import exports, facilities, gis_exports, zones
-from geo.sources import regions_request
+from geo.formats import exports, gis_exports
+from geo.sources import facilities, zones
+from geo.sources.indicator_sources import regions_request
 
 from .caching import send_cached
 

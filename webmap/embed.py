@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from geo.mapspec import choropleth_spec, corridor_spec
+from geo.maps.mapspec import choropleth_spec, corridor_spec
 
 from . import views
 from .caching import cached_view

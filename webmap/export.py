@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 
 from geo import render
-from geo.mapspec import choropleth_spec, corridor_spec
+from geo.maps.mapspec import choropleth_spec, corridor_spec
 
 from .caching import MAX_AGE, CachedBody, Rendered, lookup, respond
 from .errors import error_response

@@ -1,18 +1,19 @@
 """Cooperation links: the map, its embed, its downloads and its API (one blueprint).
 
-Thin: :mod:`geo.links` validates and resolves the links, :mod:`geo.linkmap` decides what
-the map shows; this module maps URLs to those calls.
+Thin: :mod:`geo.sources.links` validates and resolves the links, :mod:`geo.maps.linkmap`
+decides what the map shows; this module maps URLs to those calls.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from geo import linkmap, render
-from geo import links as geo_links
+from geo import render
 from geo.errors import BadParameter
 from geo.levels import check_level
+from geo.maps import linkmap
 from geo.render.links import render_links as draw_static_links
+from geo.sources import links as geo_links
 
 from . import maps, views
 from .caching import cached_view, send_cached

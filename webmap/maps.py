@@ -15,7 +15,7 @@ from flask import current_app, url_for
 from jinja2 import Template
 from markupsafe import Markup
 
-from geo.basemaps import Basemap
+from geo.maps.basemaps import Basemap
 
 #: Initial view: the centre of Beijing–Tianjin–Hebei (layers then fit their bounds).
 JJJ_CENTER = (39.3, 116.4)

@@ -21,7 +21,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from geo import render
 from geo.errors import BadParameter, DatasetGone, UnknownItem
 from geo.i18n import text
-from geo.mapspec import choropleth_spec, corridor_spec
+from geo.maps.mapspec import choropleth_spec, corridor_spec
 
 from . import views
 from .errors import error_response
@@ -119,7 +119,7 @@ def _dataset(match: re.Match, params: Mapping[str, str]) -> Embeddable:
 @resolver(r"/(?:maps|embed)/links")
 def _links(match: re.Match, params: Mapping[str, str]) -> Embeddable:
     """The cooperation-links map (its static export is /export/links.png)."""
-    from geo import linkmap
+    from geo.maps import linkmap
     from geo.render.links import render_links
 
     from .caching import cached_body

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from geo.basemaps import DEFAULT_BASEMAP, check_basemap
-from geo.catalog import aliases, indicators
 from geo.i18n import DEFAULT_LANG, check_lang, text
-from geo.indicators import coverage
-from geo.mapspec import choropleth_spec, corridor_spec, default_level
-from geo.zones import zones
+from geo.maps.basemaps import DEFAULT_BASEMAP, check_basemap
+from geo.maps.mapspec import choropleth_spec, corridor_spec, default_level
+from geo.sources.catalog import aliases, indicators
+from geo.sources.indicators import coverage
+from geo.sources.zones import zones
 
 from . import maps, views
 from .caching import cached_view

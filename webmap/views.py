@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 from markupsafe import escape
 
-from geo.basemaps import BASEMAPS, available_basemaps
-from geo.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
-from geo.describe import (
+from geo.analysis.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
+from geo.i18n import text
+from geo.maps.basemaps import BASEMAPS, available_basemaps
+from geo.maps.describe import (
     choropleth_rows,
     choropleth_subtitle,
     choropleth_summary,
     corridor_subtitle,
     corridor_summary,
 )
-from geo.i18n import text
-from geo.linkmap import link_style_options, zone_link_kinds
-from geo.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
+from geo.maps.linkmap import link_style_options, zone_link_kinds
+from geo.maps.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
 
 from . import maps
 from .export import export_links

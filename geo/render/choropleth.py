@@ -8,15 +8,15 @@ import geopandas as gpd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..describe import choropleth_rows, choropleth_subtitle, spec_year
-from ..i18n import text
-from ..levels import LEVELS
-from ..mapspec import ChoroplethSpec, change_label
-from ..measure import ALBERS_JJJ
-from ..regions import regions
-from .fonts import cjk_font
-from .layout import INK, Sheet, drawing
-from .options import ExportOptions
+from geo.i18n import text
+from geo.levels import LEVELS
+from geo.maps.describe import choropleth_rows, choropleth_subtitle, spec_year
+from geo.maps.mapspec import ChoroplethSpec, change_label
+from geo.measure import ALBERS_JJJ
+from geo.render.fonts import cjk_font
+from geo.render.layout import INK, Sheet, drawing
+from geo.render.options import ExportOptions
+from geo.sources.regions import regions
 
 SPECIAL_COLOR = "#7a0177"  # the web map's outline colour for special units (Xiong'an)
 MISSING_HATCH = "////"

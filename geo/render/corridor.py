@@ -6,15 +6,15 @@ import geopandas as gpd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..describe import corridor_subtitle
-from ..i18n import text
-from ..mapspec import CorridorSpec
-from ..measure import ALBERS_JJJ
-from ..zones import zone_members
-from .choropleth import projected_units
-from .fonts import cjk_font
-from .layout import Sheet, drawing
-from .options import ExportOptions
+from geo.i18n import text
+from geo.maps.describe import corridor_subtitle
+from geo.maps.mapspec import CorridorSpec
+from geo.measure import ALBERS_JJJ
+from geo.render.choropleth import projected_units
+from geo.render.fonts import cjk_font
+from geo.render.layout import Sheet, drawing
+from geo.render.options import ExportOptions
+from geo.sources.zones import zone_members
 
 # The web map's colours (static/atlas.js), so print and screen agree.
 MEMBER_EDGE, MEMBER_FILL = "#54278f", "#9e9ac8"

@@ -19,9 +19,9 @@ matplotlib.use("Agg")  # no display, no GUI toolkit: safe inside gunicorn worker
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
 
-from ..i18n import text  # noqa: E402
-from .fonts import cjk_font  # noqa: E402
-from .options import ExportOptions  # noqa: E402
+from geo.i18n import text  # noqa: E402
+from geo.render.fonts import cjk_font  # noqa: E402
+from geo.render.options import ExportOptions  # noqa: E402
 
 INK = "#1b1b1b"
 MUTED = "#5f6368"

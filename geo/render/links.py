@@ -7,14 +7,14 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..i18n import text
-from ..linkmap import LinksSpec
-from ..links import KIND_COLORS, endpoints_frame, link_counts, links_frame
-from ..measure import ALBERS_JJJ
-from .choropleth import projected_units, region_extent
-from .fonts import cjk_font
-from .layout import INK, Sheet, drawing
-from .options import ExportOptions
+from geo.i18n import text
+from geo.maps.linkmap import LinksSpec
+from geo.measure import ALBERS_JJJ
+from geo.render.choropleth import projected_units, region_extent
+from geo.render.fonts import cjk_font
+from geo.render.layout import INK, Sheet, drawing
+from geo.render.options import ExportOptions
+from geo.sources.links import KIND_COLORS, endpoints_frame, link_counts, links_frame
 
 END_COLOR = "#252525"
 EXACT_PRECISIONS = ("site", "area")
@@ -37,7 +37,7 @@ def _shade_colors(spec: LinksSpec, adcodes) -> list[str]:
 def render_links(spec: LinksSpec, options: ExportOptions) -> bytes:
     """The links map ``spec`` as PNG, SVG or PDF bytes (``options.format``).
 
-    Same filter, classes, colours and kinds as the web map (:mod:`geo.linkmap`).
+    Same filter, classes, colours and kinds as the web map (:mod:`geo.maps.linkmap`).
     """
     lang = spec.lang
     units = projected_units(spec.level)

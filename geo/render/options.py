@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import BadParameter
+from geo.errors import BadParameter
 
 FORMATS = ("png", "svg", "pdf")
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}

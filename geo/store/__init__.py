@@ -4,7 +4,7 @@ The web layer never writes SQL: it calls :func:`store_for` with the configured d
 and uses :class:`Store`. Schema changes are versioned migrations (:mod:`.migrations`).
 """
 
-from .store import (
+from geo.store.store import (
     DatasetRecord,
     NewVersion,
     Published,

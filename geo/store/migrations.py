@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from . import schema
+from geo.store import schema
 
 #: Arbitrary constant naming the migration lock (PostgreSQL advisory locks take a bigint).
 PG_LOCK_ID = 7_262_001_909

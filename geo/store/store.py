@@ -37,9 +37,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import DatasetGone, Forbidden, UnknownItem
-from . import schema
-from .migrations import migrate
+from geo.errors import DatasetGone, Forbidden, UnknownItem
+from geo.store import schema
+from geo.store.migrations import migrate
 
 #: Drafts (checked, unpublished uploads) older than this are removed.
 DRAFT_TTL = timedelta(days=1)

@@ -1,6 +1,6 @@
 """OGC API – Features (Part 1) under ``/ogc``: routing and format negotiation only.
 
-The documents come from :mod:`geo.ogc`; this blueprint picks JSON or HTML (``f=json|html``,
+The documents come from :mod:`geo.formats.ogc`; this blueprint picks JSON or HTML (``f=json|html``,
 else the ``Accept`` header), renders HTML with the ``ogc/`` templates, and serves every
 answer through the response cache (``webmap.caching``), keyed by the normalised query, the
 format, the host (links are absolute) and the data version.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
 
-from geo import ogc
 from geo.errors import BadParameter
+from geo.formats import ogc
 
 from .. import security
 from ..caching import MAX_AGE, Rendered, lookup, request_key, respond
@@ -22,7 +22,10 @@ _OFFERED = ("application/json", "application/geo+json", ogc.OPENAPI, "text/html"
 
 
 def dataset_collections() -> list[ogc.Collection]:
-    """Published datasets as collections (registered with :func:`geo.ogc.register_collections`)."""
+    """Published datasets as collections.
+
+    Registered with :func:`geo.formats.ogc.register_collections`.
+    """
     if not has_request_context():
         return []
 

@@ -15,19 +15,25 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .catalog import Indicator, check_indicator_level, check_year, get_indicator, resolve_indicator
-from .errors import BadParameter
-from .facilities import (
+from geo.errors import BadParameter
+from geo.levels import XIONGAN, check_level
+from geo.measure import ALBERS_JJJ, area_centroids, geodesic_distance_km
+from geo.paths import INDICATORS_DIR
+from geo.sources.catalog import (
+    Indicator,
+    check_indicator_level,
+    check_year,
+    get_indicator,
+    resolve_indicator,
+)
+from geo.sources.facilities import (
     GRADE3A_TIER,
     grade3a_hospitals,
     grade3a_listed_provinces,
     tier_coverage,
     top_hospitals,
 )
-from .levels import XIONGAN, check_level
-from .measure import ALBERS_JJJ, area_centroids, geodesic_distance_km
-from .paths import INDICATORS_DIR
-from .regions import regions
+from geo.sources.regions import regions
 
 VALUE_COLUMNS = ("value", "source", "url", "note")
 #: A value file: one row per level × unit × year (``year`` may be absent for a one-year
@@ -281,10 +287,10 @@ def _nearest_grade3a(level: str) -> pd.DataFrame:
 
 
 def _link_count(direction: str, kinds: tuple[str, ...] | None = None):
-    """Links per unit from data/links (see :func:`geo.links.link_counts`)."""
+    """Links per unit from data/links (see :func:`geo.sources.links.link_counts`)."""
 
     def compute(level: str) -> pd.DataFrame:
-        from .links import link_counts
+        from geo.sources.links import link_counts
 
         counts = link_counts(level, direction, kinds)
         units = regions(level)
@@ -463,8 +469,9 @@ def coverage(indicator_id: str, level: str, year: int | str | None = None) -> tu
 def regions_with_sources(
     level: str, sources: Sequence, include_special: bool = True
 ) -> gpd.GeoDataFrame:
-    """Like :func:`regions_with_indicators`, for :class:`geo.sources.IndicatorSource` objects
-    (a published dataset's columns; each at its own single year)."""
+    """Like :func:`regions_with_indicators`, for
+    :class:`~geo.sources.indicator_sources.IndicatorSource` objects (a published dataset's
+    columns; each at its own single year)."""
     frame = regions(level, include_special=include_special)
     for source in sources:
         values = source.values(level)

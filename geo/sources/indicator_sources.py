@@ -1,7 +1,7 @@
 """Indicator sources: what a choropleth, a download or an export can show.
 
-A bundled indicator (:class:`geo.catalog.Indicator`) and a column of a published dataset
-(:class:`geo.datasets.DatasetColumn`) both satisfy :class:`IndicatorSource`, so the map
+A bundled indicator (:class:`geo.sources.catalog.Indicator`) and a column of a published dataset
+(:class:`geo.sources.datasets.DatasetColumn`) both satisfy :class:`IndicatorSource`, so the map
 spec, the classification, the exports and the downloads take either through one interface.
 :func:`source_from_params` and :func:`regions_request` read which one a URL names.
 """
@@ -14,9 +14,9 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from .catalog import check_indicator_level, get_indicator
-from .errors import BadParameter
-from .levels import LEVELS, check_level
+from geo.errors import BadParameter
+from geo.levels import LEVELS, check_level
+from geo.sources.catalog import check_indicator_level, get_indicator
 
 
 @runtime_checkable
@@ -77,7 +77,7 @@ class IndicatorSource(Protocol):
 def source_from_params(params: Mapping[str, str], config: Mapping | None = None):
     """The source a map URL names: ``indicator=ID``, or ``dataset=ID&column=C[&v=N]``."""
     if params.get("dataset"):
-        from .datasets import dataset_column
+        from geo.sources.datasets import dataset_column
 
         return dataset_column(
             database_url(config), params["dataset"], params.get("column"), params.get("v")
@@ -117,7 +117,7 @@ class RegionsRequest:
     def download_name(self, fmt: str) -> str:
         if self.dataset_name:
             return f"{self.dataset_name}.{fmt}"
-        from .exports import download_name
+        from geo.formats.exports import download_name
 
         return download_name("regions", self.level, self.sources, fmt, self.year, self.compare)
 
@@ -134,7 +134,7 @@ def regions_request(params: Mapping[str, str], config: Mapping | None = None) ->
     :attr:`RegionsRequest.cache_key` never serves an older version after a replace.
     """
     if params.get("dataset"):
-        from .datasets import dataset_sources
+        from geo.sources.datasets import dataset_sources
 
         version, sources = dataset_sources(database_url(config), params["dataset"], params.get("v"))
         level = params.get("level") or version.level
@@ -157,7 +157,7 @@ def regions_request(params: Mapping[str, str], config: Mapping | None = None) ->
             metadata={"dataset": sources[0].dataset_dict()},
             dataset_name=f"jjj_{level}_{version.dataset_id}_v{version.version}",
         )
-    from .exports import check_regions_request
+    from geo.formats.exports import check_regions_request
 
     level = params.get("level", "prefecture")
     year = params.get("year") or None

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .crs import gcj02_to_wgs84
-from .measure import geodesic_distance_km
+from geo.crs import gcj02_to_wgs84
+from geo.measure import geodesic_distance_km
 
 OUTCOMES = ("agrees-wgs84", "gcj-copy-converted", "unchecked")
 #: How far a checked point may lie from the converted reference (two independent sources

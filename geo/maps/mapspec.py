@@ -17,9 +17,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
-from .catalog import Indicator, check_indicator_level, get_indicator, resolve_indicator
-from .classify import (
+from geo.analysis.classify import (
     DEFAULT_DIVERGING_PALETTE,
     DEFAULT_K,
     DEFAULT_PALETTE,
@@ -34,13 +32,15 @@ from .classify import (
     classify,
     classify_diverging,
 )
-from .colour import missing_color
-from .errors import BadParameter
-from .i18n import DEFAULT_LANG, check_lang, text
-from .levels import LEVELS, check_level
-from .regions import regions
-from .sources import IndicatorSource, source_from_params
-from .zones import CorridorAnalysis, corridor_analysis, parse_band_km
+from geo.analysis.colour import missing_color
+from geo.errors import BadParameter
+from geo.i18n import DEFAULT_LANG, check_lang, text
+from geo.levels import LEVELS, check_level
+from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
+from geo.sources.catalog import Indicator, check_indicator_level, get_indicator, resolve_indicator
+from geo.sources.indicator_sources import IndicatorSource, source_from_params
+from geo.sources.regions import regions
+from geo.sources.zones import CorridorAnalysis, corridor_analysis, parse_band_km
 
 
 def format_value(value: float | None, indicator: IndicatorSource, lang: str = "en") -> str:
@@ -173,7 +173,7 @@ class ChoroplethSpec(_MapQuery):
 
     @property
     def missing_color(self) -> str:
-        """The "no data" grey, differing in lightness from every class (geo.colour)."""
+        """The "no data" grey, differing in lightness from every class (geo.analysis.colour)."""
         return missing_color(self.classification.colors if self.classification else [])
 
     def map_values(self):

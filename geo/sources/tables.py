@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from .errors import BadParameter
+from geo.errors import BadParameter
 
 MAX_ROWS = 10_000
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312

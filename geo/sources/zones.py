@@ -17,15 +17,15 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
-from .boundaries import as_multipolygon
-from .catalog import get_indicator, indicators
-from .errors import BadParameter, UnknownItem
-from .facilities import facilities, site_points
-from .indicators import indicator_values
-from .levels import LEVELS
-from .measure import area_centroids
-from .paths import ZONES_DIR
-from .regions import regions
+from geo.errors import BadParameter, UnknownItem
+from geo.levels import LEVELS
+from geo.measure import area_centroids
+from geo.paths import ZONES_DIR
+from geo.sources.boundaries import as_multipolygon
+from geo.sources.catalog import get_indicator, indicators
+from geo.sources.facilities import facilities, site_points
+from geo.sources.indicators import indicator_values
+from geo.sources.regions import regions
 
 DEFAULT_BAND_KM = 30.0
 MAX_BAND_KM = 200.0

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .i18n import text
-from .mapspec import ChoroplethSpec, CorridorSpec, change_label
-from .regions import regions
+from geo.i18n import text
+from geo.maps.mapspec import ChoroplethSpec, CorridorSpec, change_label
+from geo.sources.regions import regions
 
 
 @dataclass(frozen=True)

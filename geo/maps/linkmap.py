@@ -13,12 +13,12 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from .basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
-from .classify import MISSING_COLOR, Classification, classify
-from .geojson import dumps, feature_collection
-from .i18n import DEFAULT_LANG, check_lang
-from .levels import check_level
-from .links import (
+from geo.analysis.classify import MISSING_COLOR, Classification, classify
+from geo.formats.geojson import dumps, feature_collection
+from geo.i18n import DEFAULT_LANG, check_lang
+from geo.levels import check_level
+from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
+from geo.sources.links import (
     KIND_COLORS,
     KIND_LABELS,
     KINDS,
@@ -29,7 +29,7 @@ from .links import (
     links_frame,
     parse_filter,
 )
-from .regions import regions
+from geo.sources.regions import regions
 
 DEFAULT_LEVEL = "prefecture"
 #: Shading of units by incoming links: small integer counts, one class per count up to 5.

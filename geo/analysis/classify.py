@@ -13,7 +13,7 @@ import mapclassify
 import numpy as np
 from branca.utilities import color_brewer
 
-from .errors import BadParameter
+from geo.errors import BadParameter
 
 #: Public scheme names → mapclassify classes. Fisher–Jenks is the deterministic optimal
 #: "natural breaks" (mapclassify.NaturalBreaks is k-means with random starts).

@@ -53,7 +53,7 @@ def missing_color(class_colors: Sequence[str]) -> str:
     The lightest grey with L* in :data:`MISSING_L_RANGE` that differs by at least
     :data:`MISSING_L_GAP` from every class colour; when the classes leave no such gap,
     the grey whose smallest difference is largest. Over every ColorBrewer palette in
-    :mod:`geo.classify` with 3–9 classes the smallest difference is at least 4.5 L*
+    :mod:`geo.analysis.classify` with 3–9 classes the smallest difference is at least 4.5 L*
     (tests/test_render.py checks every combination).
     """
     if not class_colors:

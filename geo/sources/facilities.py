@@ -24,9 +24,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .crs import to_wgs84
-from .errors import BadParameter
-from .paths import FACILITIES_DIR
+from geo.crs import to_wgs84
+from geo.errors import BadParameter
+from geo.paths import FACILITIES_DIR
 
 COLUMNS = (
     "id",
@@ -95,7 +95,7 @@ def read_facility_file(path, crs: str) -> pd.DataFrame:
 
 def _place_district_points(frame: pd.DataFrame) -> None:
     """Give ``district`` rows the representative point of their county (in place)."""
-    from .regions import regions
+    from geo.sources.regions import regions
 
     precision = frame["location_precision"]
     bad = sorted(set(precision) - set(PRECISIONS) - {""})

@@ -1,11 +1,11 @@
 """User datasets: check an uploaded table, publish it, and map its columns like indicators.
 
-:func:`check_upload` reads a file (:mod:`geo.uploads`), finds the level and key column by
-match rate (:func:`geo.joins.join_table`), reads each value column as numbers
-(:mod:`geo.numbers`) and reports what did not match or parse. :func:`publish` and
+:func:`check_upload` reads a file (:mod:`geo.sources.uploads`), finds the level and key column by
+match rate (:func:`geo.analysis.joins.join_table`), reads each value column as numbers
+(:mod:`geo.sources.numbers`) and reports what did not match or parse. :func:`publish` and
 :func:`replace` write it to the store (:mod:`geo.store`) as one immutable version.
 :class:`DatasetColumn` is one column of one version, an
-:class:`~geo.sources.IndicatorSource` like a bundled indicator.
+:class:`~geo.sources.indicator_sources.IndicatorSource` like a bundled indicator.
 
 User text (titles, column names, cells) is kept exactly as given and escaped where shown.
 """
@@ -22,19 +22,13 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from .errors import BadParameter
-from .joins import (
-    JoinResult,
-    join_table,
-    match_counts,
-    normalise_name,
-    parse_adcodes,
-)
-from .levels import LEVELS, PROVINCE_ADCODES, check_level
-from .numbers import parse_column
-from .regions import regions
-from .store import NewVersion, Published, VersionRecord, store_for
-from .uploads import UploadedTable, read_upload
+from geo.analysis.joins import JoinResult, join_table, match_counts, normalise_name, parse_adcodes
+from geo.errors import BadParameter
+from geo.levels import LEVELS, PROVINCE_ADCODES, check_level
+from geo.sources.numbers import parse_column
+from geo.sources.regions import regions
+from geo.sources.uploads import UploadedTable, read_upload
+from geo.store import NewVersion, Published, VersionRecord, store_for
 
 #: Shown at most in a report (the counts are always complete).
 MAX_LISTED = 200
@@ -438,7 +432,9 @@ def _parse_version(text: str | None) -> int | None:
 
 @dataclass(frozen=True, eq=False)
 class DatasetColumn:
-    """One value column of one published version: an :class:`~geo.sources.IndicatorSource`.
+    """One value column of one published version.
+
+    An :class:`~geo.sources.indicator_sources.IndicatorSource`.
 
     ``pinned`` says whether the URL named the version (then every link keeps it) or asked
     for the latest (then map links keep asking for the latest; data links name the version

@@ -29,10 +29,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .errors import BadParameter
-from .levels import LEVELS, SPECIAL_UNITS, check_level
-from .paths import BOUNDARIES_DIR
-from .regions import regions
+from geo.errors import BadParameter
+from geo.levels import LEVELS, SPECIAL_UNITS, check_level
+from geo.paths import BOUNDARIES_DIR
+from geo.sources.regions import regions
 
 ALIASES_PATH = BOUNDARIES_DIR / "aliases.csv"
 
@@ -284,8 +284,9 @@ class JoinResult:
     ----------
     level : str
     frame : GeoDataFrame
-        The level's units (EPSG:4326, as :func:`geo.regions.regions` returns them) left-joined
-        with the table's columns: one row per unit, table columns empty where no row matched.
+        The level's units (EPSG:4326, as :func:`geo.sources.regions.regions` returns them)
+        left-joined with the table's columns: one row per unit, table columns empty where no row
+        matched.
         Table columns whose names clash with the units' get the suffix ``_input``.
     matched : DataFrame
         One row per matched input row: ``row`` (the table's index label), ``adcode``,

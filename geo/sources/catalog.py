@@ -2,7 +2,7 @@
 
 Read from ``data/indicators/catalog.json``. Table indicators have a value file
 ``data/indicators/<id>.csv`` (one row per level × unit × year); computed ones
-(``"computed": true``) are derived by :mod:`geo.indicators` from boundaries, tables and
+(``"computed": true``) are derived by :mod:`geo.sources.indicators` from boundaries, tables and
 facilities; ``"derived"`` levels are ratios of two other indicators (formula in the entry).
 
 An indicator may carry several years (``"years"``); ``year`` is the latest. Old ids that
@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import ClassVar
 
-from .errors import BadParameter, UnknownItem
-from .levels import LEVELS
-from .paths import INDICATORS_DIR
+from geo.errors import BadParameter, UnknownItem
+from geo.levels import LEVELS
+from geo.paths import INDICATORS_DIR
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """A bundled indicator; satisfies :class:`geo.sources.IndicatorSource`."""
+    """A bundled indicator; satisfies :class:`~geo.sources.indicator_sources.IndicatorSource`."""
 
     kind: ClassVar[str] = "indicator"
     id: str
@@ -45,7 +45,7 @@ class Indicator:
     source_zh: str = ""
     #: Public documents behind the values: dicts with title, publisher, date, url (+ section).
     citations: tuple = field(default=(), compare=False, hash=False, repr=False)
-    #: Levels computed as numerator / denominator × scale (see :mod:`geo.indicators`).
+    #: Levels computed as numerator / denominator × scale (see :mod:`geo.sources.indicators`).
     derived: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     def title(self, lang: str = "en") -> str:
@@ -72,20 +72,20 @@ class Indicator:
 
     def values(self, level: str, year: int | None = None):
         """Sourced values at ``level`` for ``year`` (default the latest; see
-        :func:`geo.indicators.indicator_values`)."""
-        from .indicators import indicator_values
+        :func:`geo.sources.indicators.indicator_values`)."""
+        from geo.sources.indicators import indicator_values
 
         return indicator_values(self.id, level, year)
 
     def change(self, level: str, year, compare):
-        """Change between two years (see :func:`geo.indicators.indicator_change`)."""
-        from .indicators import indicator_change
+        """Change between two years (see :func:`geo.sources.indicators.indicator_change`)."""
+        from geo.sources.indicators import indicator_change
 
         return indicator_change(self.id, level, year, compare)
 
     def check_years(self, year, compare) -> tuple[int | None, int | None]:
         """(year, compare year) of a map; BadParameter naming the valid years."""
-        from .indicators import check_compare
+        from geo.sources.indicators import check_compare
 
         return check_compare(self.id, year, compare)
 
