@@ -257,9 +257,10 @@ def test_citations_name_public_documents_only():
     # Every site point names its Wikidata item, or the Wikipedia article whose infobox it is.
     wiki = r"https://www\.wikidata\.org/wiki/Q\d+|https://en\.wikipedia\.org/wiki/\S+"
     assert site["coord_source"].str.contains(wiki).all()
-    assert site["category"].ne("hospital").sum() == site["coord_source"].str.contains(
-        "wikipedia.org"
-    ).sum()
+    assert (
+        site["category"].ne("hospital").sum()
+        == site["coord_source"].str.contains("wikipedia.org").sum()
+    )
 
 
 def test_static_corridor_export_draws_approximate_points_in_the_legend(client):
