@@ -31,6 +31,7 @@ def configured_workers() -> int:
     """The worker count ``webmap/gunicorn_conf.py`` chooses (one per core unless set)."""
     return int(os.environ.get("JJJ_ATLAS_WORKERS") or os.cpu_count() or 1)
 
+
 HOST = "127.0.0.1"
 #: Answered by the app (not just gunicorn) once a worker has booted.
 READY_PATH = "/api/zones"
