@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from geo.analysis.classify import MISSING_COLOR, Classification, classify
+from geo.formats.csvsafe import to_csv_bytes
 from geo.formats.geojson import dumps, feature_collection
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import check_level
@@ -236,8 +237,7 @@ def links_export(link_filter: LinkFilter, level: str, fmt: str) -> bytes:
     per unit of ``level`` as a foreign member) or CSV (one row per link, no geometry)."""
     frame = links_frame(link_filter)
     if fmt == "csv":
-        table = frame.drop(columns=frame.geometry.name)
-        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return to_csv_bytes(frame.drop(columns=frame.geometry.name))
     counts = link_counts(level, "incoming", link_filter=link_filter)
     ends = endpoints_frame(link_filter)
     features = [
