@@ -1,9 +1,9 @@
 """User datasets: publishing a 2,000-row county table end to end, and a dataset's choropleth
 page against a bundled indicator's, requests/s in the same run.
 
-Runs its own gunicorn (2 workers, --preload) on a temporary SQLite store, or on the database
-named by ``--database-url`` / ``JJJ_ATLAS_BENCH_DATABASE_URL`` (e.g. the URL printed by
-``scripts/pg-cluster start DIR``).
+Runs its own gunicorn (the deployed settings, ``webmap/gunicorn_conf.py``) on a temporary
+SQLite store, or on the database named by ``--database-url`` /
+``JJJ_ATLAS_BENCH_DATABASE_URL`` (e.g. the URL printed by ``scripts/pg-cluster start DIR``).
 
 The table is synthetic benchmark input shaped like a national yearbook table by county: the
 199 county-level units of the atlas by adcode and name, plus 1,801 rows with county codes of

@@ -48,7 +48,7 @@ def in_process(repeats: int) -> dict:
 
 
 def over_http(server: Server, repeats: int) -> dict:
-    # Two sync workers, each with its own cache: a fresh parameter set is cold on both.
+    # Every worker has its own cache: a fresh parameter set is cold on both.
     path = MAPS[1] + "&width=1000"
     cold = fetch(server.port, path).elapsed_ms
     times = [fetch(server.port, path).elapsed_ms for _ in range(repeats)]

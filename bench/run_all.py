@@ -4,10 +4,11 @@ Usage (from the repository root; ``make bench`` does this)::
 
     python bench/run_all.py [--only latency,throughput] [--duration 10] [--strict]
 
-The boundary build runs in-process first; then one gunicorn (2 sync workers, --preload) is
-started on a free loopback port for the HTTP benchmarks and stopped at the end. Every ratio
-is against a baseline measured in the same run. Results are also written as JSON to
-``bench/results/latest.json``.
+The boundary build runs in-process first; then one gunicorn with the deployed settings
+(``--config python:webmap.gunicorn_conf``, as ``jjj-atlas serve``: gthread workers, one per
+core, keep-alive, preloaded and warmed) is started on a free loopback port for the HTTP
+benchmarks and stopped at the end. Every ratio is against a baseline measured in the same run.
+Results are also written as JSON to ``bench/results/latest.json``.
 
 Exit status: 0 when every benchmark ran (budgets may still FAIL: see the summary), 1 when a
 benchmark raised, or with ``--strict`` when a budget failed.

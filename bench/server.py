@@ -1,9 +1,10 @@
 """The app under gunicorn for the benchmarks, plus the small HTTP and /proc helpers they share.
 
-The server is started the way production runs it (``gunicorn --workers 2 --preload
-'webmap:create_app()'``, sync workers, the gunicorn next to ``sys.executable``) on a free
-loopback port, and stopped by its own pid. Only the standard library is used: ``requests`` is
-not a project dependency.
+The server is started the way ``jjj-atlas serve`` runs it (``gunicorn --config
+python:webmap.gunicorn_conf``: gthread workers, keep-alive, the app preloaded with its
+response cache warmed, the gunicorn next to ``sys.executable``) on a free loopback port, so
+the benchmarks measure what is deployed; it is stopped by its own pid. Only the standard
+library is used: ``requests`` is not a project dependency.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
-APP = "webmap:create_app()"
-WORKERS = 2
+#: The deployed settings (``jjj-atlas serve`` and ``make run`` use the same file).
+CONFIG = "python:webmap.gunicorn_conf"
+
+
+def configured_workers() -> int:
+    """The worker count ``webmap/gunicorn_conf.py`` chooses (one per core unless set)."""
+    return int(os.environ.get("JJJ_ATLAS_WORKERS") or os.cpu_count() or 1)
+
+
 HOST = "127.0.0.1"
 #: Answered by the app (not just gunicorn) once a worker has booted.
 READY_PATH = "/api/zones"
@@ -141,19 +149,20 @@ def loadavg() -> list[float]:
 class Server:
     """gunicorn serving the app on a free loopback port; use as a context manager."""
 
-    def __init__(self, workers: int = WORKERS):
-        self.workers = workers
+    def __init__(self, workers: int | None = None, extra_args: tuple[str, ...] = ()):
+        self.workers = workers or configured_workers()
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile()
         self.argv = [
             str(gunicorn_executable()),
+            "--config",
+            CONFIG,
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
-            str(workers),
-            "--preload",
-            APP,
+            str(self.workers),
+            *extra_args,
         ]
 
     @property
@@ -164,9 +173,11 @@ class Server:
         self._log.seek(0)
         return self._log.read().decode("utf-8", "replace")[-limit:]
 
-    def start(self, timeout: float = 60) -> Server:
+    def start(self, timeout: float = 180) -> Server:  # the warm-up runs before the fork
+        # As `jjj-atlas serve`: the warm-up renders pages for the address clients use.
+        env = {**os.environ, "JJJ_ATLAS_WARM_HOST": f"{HOST}:{self.port}"}
         self.process = subprocess.Popen(
-            self.argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._log
+            self.argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._log, env=env
         )
         deadline = time.monotonic() + timeout
         while True:

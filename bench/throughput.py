@@ -6,7 +6,8 @@ workers, so the CPU seconds of both sides are reported: rps is a figure for "ser
 client on the same 2 cores", a lower bound for the server alone.
 
 Connections ask for keep-alive; gunicorn's default sync workers close after every response,
-so each request then pays a TCP connect (reported as ``server_closed``).
+so each request then pays a TCP connect (reported as ``server_closed``); the deployed gthread
+workers keep them open.
 
 Baselines measured the same way in the same run: a static file (``/static/atlas.css``) and a
 small uncached JSON endpoint (``/api/zones``).

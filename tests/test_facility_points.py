@@ -102,10 +102,13 @@ def test_located_counts_per_category_and_tier():
     ours = pd.read_csv(FACILITIES_DIR / "facilities_wgs84.csv", dtype=str)["id"]
     parks_bases = frame["category"].isin(["park", "base"]) & frame["id"].isin(ours)
     assert parks_bases.sum() == 11  # 7 national high-tech zones, 3 cooperation parks, 1 base
-    # Parks and bases: a district point wherever the district is sourced, never silently.
+    # Parks and bases: a sourced site point, else a district point wherever the district is
+    # sourced, never silently. Only the Yanjiao zone has a sourced point (Wikipedia, town).
     with_county = parks_bases & frame["county_adcode"].ne("")
-    assert (frame.loc[with_county, "location_precision"] == "district").all()
+    assert frame.loc[with_county, "location_precision"].isin(["site", "district"]).all()
+    assert set(frame.loc[parks_bases & site, "id"]) == {"park-yj-hitech"}
     assert frame.loc[parks_bases & ~with_county].geometry.isna().all()
+    assert site[frame["id"].isin(ours)].sum() == 27  # of 38: 26 hospitals + the Yanjiao zone
 
 
 def test_district_points_are_computed_representative_points():
@@ -251,7 +254,13 @@ def test_citations_name_public_documents_only():
     # One park is named only in a paper with no public copy; its source says so explicitly.
     assert stored["source"].str.contains(r"https?://|no public URL found").all()
     site = stored[stored["location_precision"] == "site"]
-    assert site["coord_source"].str.contains(r"https://www\.wikidata\.org/wiki/Q\d+").all()
+    # Every site point names its Wikidata item, or the Wikipedia article whose infobox it is.
+    wiki = r"https://www\.wikidata\.org/wiki/Q\d+|https://en\.wikipedia\.org/wiki/\S+"
+    assert site["coord_source"].str.contains(wiki).all()
+    assert (
+        site["category"].ne("hospital").sum()
+        == site["coord_source"].str.contains("wikipedia.org").sum()
+    )
 
 
 def test_static_corridor_export_draws_approximate_points_in_the_legend(client):

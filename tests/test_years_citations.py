@@ -137,9 +137,9 @@ def test_old_ids_redirect_and_still_download(client):
 
 
 def test_choropleth_page_has_year_and_compare_selectors_and_coverage(client):
-    html = client.get("/maps/choropleth?indicator=population&compare=2010&lang=zh").get_data(
-        as_text=True
-    )
+    html = client.get(
+        "/maps/choropleth?indicator=population&level=prefecture&compare=2010&lang=zh"
+    ).get_data(as_text=True)
     assert 'id="year-select"' in html and 'id="compare-select"' in html
     assert "2010→2020年变化" in html and 'data-with-value="10"' in html
     assert "13个单位中10个有数据" in html

@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     from . import (
         api,
         caching,
+        dataset_cache,
         datasets,
         downloads,
         embed,
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     errors.register(app)
     security.register(app)
     app.after_request(caching.compress_response)
+    dataset_cache.register(app)
     caching.register_static_versioning(app)
     app.after_request(caching.remember_cache_key)
     if app.config.get("FAST_PATH", True):

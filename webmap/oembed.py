@@ -14,7 +14,7 @@ import re
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
@@ -171,10 +171,22 @@ def resolve(url: str) -> Embeddable | None:
         match = pattern.match(parts.path)
         if match:
             try:
-                return fn(match, params)
+                target = fn(match, params)
             except (BadParameter, UnknownItem, DatasetGone):
                 return None  # not a map this service draws (or no longer)
+            return _with_chrome(target, params.get("chrome"))
     return None
+
+
+def _with_chrome(target: Embeddable, chrome: str | None) -> Embeddable:
+    """Carry ``chrome=0`` (the bare map) from the given URL into the embed URL."""
+    if chrome != "0":
+        return target
+    parts = urlsplit(target.embed_url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "chrome"]
+    query.append(("chrome", "0"))
+    target.embed_url = urlunsplit(parts._replace(query=urlencode(query)))
+    return target
 
 
 @bp.get("/oembed")

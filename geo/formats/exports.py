@@ -6,12 +6,12 @@ deterministic for the same request, so they can be cached and ETagged.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 
 from geo.errors import BadParameter
 from geo.formats import geojson
+from geo.formats.csvsafe import to_csv_bytes
 from geo.levels import check_level
 from geo.sources.catalog import check_indicator_level, check_year, get_indicator, resolve_indicator
 from geo.sources.indicators import check_compare, regions_with_indicators, regions_with_sources
@@ -87,11 +87,7 @@ def regions_export(
     if fmt not in FORMATS:
         raise BadParameter("format", fmt, FORMATS)
     if fmt == "csv":
-        table = frame.drop(columns=frame.geometry.name)
-        table.columns = [_csv_safe(str(c)) for c in table.columns]
-        buffer = io.StringIO()
-        table.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue().encode("utf-8")
+        return to_csv_bytes(frame.drop(columns=frame.geometry.name))
     metadata = {
         "name": name or download_name("regions", level, ids, fmt, year, compare).rsplit(".", 1)[0],
         "indicators": [s.as_dict() for s in sources],
@@ -104,11 +100,6 @@ def regions_export(
     if fmt == "topojson":
         return _topojson(frame, metadata)
     return geojson.dumps(geojson.frame_to_feature_collection(frame, metadata=metadata)).encode()
-
-
-def _csv_safe(header: str) -> str:
-    """A user-given column name that a spreadsheet would run as a formula is quoted."""
-    return "'" + header if header[:1] in ("=", "+", "-", "@") else header
 
 
 def _topojson(frame, metadata: dict) -> bytes:
@@ -190,9 +181,7 @@ def frame_export(frame, name: str, fmt: str) -> bytes:
         if (frame.geom_type == "Point").all():
             table["lon"] = frame.geometry.x.round(6)
             table["lat"] = frame.geometry.y.round(6)
-        buffer = io.StringIO()
-        table.to_csv(buffer, index=False, lineterminator="\n")
-        return buffer.getvalue().encode("utf-8")
+        return to_csv_bytes(table)
     return geojson.dumps(
         geojson.frame_to_feature_collection(frame, metadata={"name": name})
     ).encode()

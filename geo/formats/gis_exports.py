@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.formats.csvsafe import safe_text
 from geo.formats.exports import check_regions_request, download_name
 from geo.sources.catalog import get_indicator
 from geo.sources.facilities import facilities
@@ -184,7 +185,7 @@ def _shapefile_zip(
             if column in truncated
             else ""
         )
-        writer.writerow([names[column], column, note])
+        writer.writerow([safe_text(names[column]), safe_text(column), note])
     readme = "\n".join(f"{key}: {value}" for key, value in rows) + (
         "\n\nfields.csv maps the DBF field names (at most 10 characters) to the full names "
         "used by the GeoJSON and GeoPackage downloads. DBF text fields are cut at "

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from geo.analysis.classify import MISSING_COLOR, Classification, classify
+from geo.formats.csvsafe import to_csv_bytes
 from geo.formats.geojson import dumps, feature_collection
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import check_level
@@ -321,8 +322,7 @@ def links_export(link_filter: LinkFilter, level: str, fmt: str) -> bytes:
     if dataset is not None:
         frame["note"] = f"licence: {dataset['licence'] or 'not stated'}"
     if fmt == "csv":
-        table = frame.drop(columns=frame.geometry.name)
-        return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        return to_csv_bytes(frame.drop(columns=frame.geometry.name))
     counts = link_counts(level, "incoming", link_filter=link_filter)
     ends = endpoints_frame(link_filter)
     features = [
