@@ -220,6 +220,9 @@ class ChoroplethSpec(_MapQuery):
             "shiftToGcj02": self.basemap.datum == "GCJ02",
             "className": "jjj-region",
             "specialLabel": text("special_area", self.lang),
+            # Keyboard focus announces the class as the legend and data table name it.
+            "classWord": text("class", self.lang),
+            "classLabels": [e.label for e in self.legend if not e.missing],
         }
         if self.compare is not None:
             ind = self.indicator
@@ -425,6 +428,7 @@ class CorridorSpec(_MapQuery):
                     "cooperation-park",
                     "national-base",
                     "三级甲等",
+                    "members",
                 )
             },
         }
