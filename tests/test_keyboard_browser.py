@@ -99,3 +99,16 @@ def test_corridor_members_are_focusable(page, live_server, artifacts):
     page.locator(".leaflet-popup").wait_for(state="visible", timeout=5_000)
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / "keyboard_corridor_member.png"))
+
+
+def test_focus_order_keeps_the_corridor_line_above_its_members(page, live_server):
+    """Ordering members for Tab must not draw them over the corridor line and the band."""
+    page.goto(f"{live_server}/maps/corridor/jing-bao-shi?basemap=none&lang=en")
+    page.wait_for_selector("body[data-members-focusable]", state="attached", timeout=20_000)
+    order = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path'))
+             .map(p => p.getAttribute('class').split(' ')[0])"""
+    )
+    members = [i for i, c in enumerate(order) if c == "jjj-member"]
+    assert members and members == list(range(members[0], members[-1] + 1))  # together
+    assert order.index("jjj-band") < members[0] < order.index("jjj-corridor-line")

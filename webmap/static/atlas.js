@@ -130,13 +130,27 @@
       if (!!pa.special !== !!pb.special) { return pa.special ? 1 : -1; }
       return String(pa.adcode || "").localeCompare(String(pb.adcode || ""));
     });
+    /* Tab order is document order: put the shapes in that order where the first of them
+     * stands, so the layers drawn before and after them keep their places. */
+    var parent = entries.length ? entries[0].el.parentNode : null;
+    if (parent && entries.every(function (e) { return e.el.parentNode === parent; })) {
+      var first = entries[0].el;
+      entries.forEach(function (e) {
+        if (first.compareDocumentPosition(e.el) & Node.DOCUMENT_POSITION_PRECEDING) {
+          first = e.el;
+        }
+      });
+      var place = document.createComment("");
+      parent.insertBefore(place, first);
+      entries.forEach(function (e) { parent.insertBefore(e.el, place); });
+      parent.removeChild(place);
+    }
     entries.forEach(function (entry) {
       var layer = entry.layer, el = entry.el;
       el.setAttribute("tabindex", "0");
       el.setAttribute("role", "button");
       el.setAttribute("aria-label", o.label(layer.feature));
       el.classList.add("jjj-focusable");
-      el.parentNode.appendChild(el);  // tab order = document order
       el.addEventListener("focus", function () {
         if (o.highlight) { o.highlight(layer); }
         layer.openTooltip();
