@@ -164,7 +164,6 @@ PREVIOUS_POINTS = {
 }
 
 
-
 def read_wikidata(path: Path) -> dict[str, tuple[str, float, float, str]]:
     items = {}
     with open(path, encoding="utf-8") as handle:
