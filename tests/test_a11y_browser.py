@@ -151,6 +151,8 @@ AXE_PAGES = [
     ("choropleth", "/maps/choropleth?indicator=gdp&level=prefecture&basemap=none"),
     ("corridor", "/maps/corridor/jing-bao-shi?basemap=none"),
     ("embed", "/embed/choropleth?indicator=population_density_2020&basemap=none"),
+    ("links", "/maps/links?basemap=none"),
+    ("links-embed", "/embed/links?basemap=none"),
 ]
 
 

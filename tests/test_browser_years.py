@@ -33,7 +33,10 @@ def test_user_picks_compare_year_and_sees_a_diverging_change_map(page, live_serv
 
 
 def test_picking_an_earlier_year_drops_later_compare_years(page, live_server):
-    page.goto(live_server + "/maps/choropleth?indicator=population&compare=2010&basemap=none")
+    page.goto(
+        live_server
+        + "/maps/choropleth?indicator=population&level=prefecture&compare=2010&basemap=none"
+    )
     page.wait_for_selector("body[data-regions-drawn]", state="attached", timeout=20_000)
     assert page.locator("#compare-select").input_value() == "2010"
     page.select_option("#year-select", "2010")

@@ -210,7 +210,9 @@ def test_alt_text_names_indicator_level_year_highest_and_lowest():
     assert spec.title in summary and "prefecture" in summary and "2020" in summary
     assert f"highest: {high.name_en} {high.display}" in summary
     assert f"lowest: {low.name_en} {low.display}" in summary
-    zh = choropleth_summary(choropleth_spec({"indicator": "population_2020", "lang": "zh"}))
+    zh = choropleth_summary(
+        choropleth_spec({"indicator": "population_2020", "level": "prefecture", "lang": "zh"})
+    )
     assert f"最高：{high.name_zh}" in zh and f"最低：{low.name_zh}" in zh
     corridor = corridor_summary(corridor_spec("jing-bao-shi", {"band_km": "30"}))
     assert "Baoding" in corridor and "30 km" in corridor

@@ -113,7 +113,7 @@ def test_corridor_band_and_facilities():
     # Members side by side; Langfang (prefecture) next to Tongzhou (county).
     table = corridor_analysis("tong-wu-lang").members.set_index("adcode")
     assert table.loc["131000", "population"] == 5_464_087
-    assert pd.isna(table.loc["110112", "population"])  # no county census figure
+    assert table.loc["110112", "population"] == 1_840_295  # county census table
     with pytest.raises(UnknownItem):
         corridor_analysis("atlantis")
     with pytest.raises(BadParameter):

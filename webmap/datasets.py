@@ -28,7 +28,8 @@ from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
 from geo.maps.mapspec import choropleth_spec
 from geo.sources import datasets as ds
-from geo.sources.uploads import MAX_BYTES, MAX_ROWS
+from geo.sources import link_tables as lt
+from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
 from geo.store import VersionRecord, store_for
 
 from . import maps, views
@@ -102,7 +103,36 @@ def _upload_from_request() -> tuple[bytes, str, bool]:
     return data, "", False
 
 
-def _check(data: bytes, filename: str, pasted: bool, values) -> ds.CheckedUpload:
+#: What a published table is: values by unit (a choropleth) or links (from, to, weight).
+KINDS = ("values", "links")
+
+
+def _wants_links(data: bytes, filename: str, pasted: bool, values, existing: str = "") -> bool:
+    """``kind=links`` / ``kind=values``; otherwise a replaced dataset keeps its kind and a
+    new table is links when it has both a from-like and a to-like column."""
+    kind = (values.get("kind") or "").strip()
+    if kind and kind not in (*KINDS, "auto"):
+        raise BadParameter("kind", kind, [*KINDS, "auto"])
+    if kind in KINDS:
+        return kind == "links"
+    if existing:
+        return existing == "links"
+    return lt.looks_like_links(read_upload(data, filename, pasted=pasted).table)
+
+
+def _check(data: bytes, filename: str, pasted: bool, values, existing: str = ""):
+    """The check of an upload: :class:`ds.CheckedUpload` (values by unit) or
+    :class:`lt.CheckedLinks` (a links table)."""
+    if _wants_links(data, filename, pasted, values, existing):
+        return lt.check_link_upload(
+            data,
+            filename,
+            pasted=pasted,
+            level=values.get("level") or None,
+            from_column=values.get("from_column") or None,
+            to_column=values.get("to_column") or None,
+            weight_column=values.get("weight_column") or None,
+        )
     return ds.check_upload(
         data,
         filename,
@@ -113,8 +143,35 @@ def _check(data: bytes, filename: str, pasted: bool, values) -> ds.CheckedUpload
     )
 
 
-def _links(dataset_id: str, version: int | None = None) -> dict[str, str]:
+def _publish(checked, data: bytes, filename: str, values):
+    if isinstance(checked, lt.CheckedLinks):
+        return lt.publish_links(_database_url(), checked, data, filename, values)
+    return ds.publish(_database_url(), checked, data, filename, values)
+
+
+def _kind_of(version: VersionRecord) -> str:
+    return "links" if lt.is_links(version) else "values"
+
+
+def _links(dataset_id: str, version: int | None = None, kind: str = "values") -> dict[str, str]:
     v = {"v": version} if version else {}
+    if kind == "links":
+        page = (
+            url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
+            if version
+            else url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True)
+        )
+        return {
+            "page": page,
+            "api": url_for("datasets_api.dataset", dataset_id=dataset_id, **v, _external=True),
+            "map": url_for("links.page", dataset=dataset_id, **v, _external=True),
+            "embed": url_for("links.embed", dataset=dataset_id, **v, _external=True),
+            "links_api": url_for("links.api", dataset=dataset_id, **v, _external=True),
+            "geojson": url_for(
+                "links.download", fmt="geojson", dataset=dataset_id, **v, _external=True
+            ),
+            "csv": url_for("links.download", fmt="csv", dataset=dataset_id, **v, _external=True),
+        }
     page = (
         url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
         if version
@@ -150,10 +207,12 @@ def create():
     checked = _check(data, filename, pasted, request.values)
     if request.values.get("dry_run") in ("1", "true", "yes"):
         return jsonify({"report": checked.report()})
-    published = ds.publish(_database_url(), checked, data, filename, request.values)
+    published = _publish(checked, data, filename, request.values)
     dataset_id, version = published.dataset.id, published.version.version
+    kind = _kind_of(published.version)
     body = {
         "id": dataset_id,
+        "kind": kind,
         "version": version,
         "url": url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True),
         "version_url": url_for(
@@ -161,7 +220,7 @@ def create():
         ),
         "edit_token": published.edit_token,
         "report": published.version.report,
-        "links": _links(dataset_id, version),
+        "links": _links(dataset_id, version, kind),
     }
     headers = {"Location": body["url"], "Cache-Control": "no-store"}
     return jsonify(body), 201, headers
@@ -171,6 +230,7 @@ def _summary(record) -> dict:
     version = _store().version(record.id, record.latest_version)
     return {
         "id": record.id,
+        "kind": _kind_of(version),
         "title_zh": record.title_zh,
         "title_en": record.title_en,
         "latest_version": record.latest_version,
@@ -178,7 +238,7 @@ def _summary(record) -> dict:
         "updated_at": record.updated_at,
         "level": version.level,
         "columns": list(version.values),
-        "links": _links(record.id),
+        "links": _links(record.id, kind=_kind_of(version)),
     }
 
 
@@ -192,14 +252,20 @@ def dataset(dataset_id: str):
     """A version (``?v=N``, default the latest): metadata, values by unit, report, links."""
     version = _version(dataset_id, request.args.get("v"))
     record = _store().dataset(dataset_id)
+    kind = _kind_of(version)
+    info = ds.dataset_dict(version)
+    if kind == "links":
+        info["links_table"] = version.metadata.get("links", {})
+        info["link_count"] = len(version.table.get("links", []))
     return jsonify(
         {
-            **ds.dataset_dict(version),
+            **info,
+            "kind": kind,
             "latest_version": record.latest_version,
             "versions": _store().versions(dataset_id),
             "values": version.values,
             "report": version.report,
-            "links": _links(dataset_id, version.version),
+            "links": _links(dataset_id, version.version, kind),
         }
     )
 
@@ -209,12 +275,15 @@ def replace(dataset_id: str):
     """A new file → the next version (``Authorization: Bearer <edit_token>``)."""
     token = _bearer_token()
     _store().check_token(dataset_id, token)  # 403 before reading the upload
+    existing = _kind_of(_store().version(dataset_id))
     data, filename, pasted = _upload_from_request()
-    checked = _check(data, filename, pasted, request.values)
-    published = ds.replace(
+    checked = _check(data, filename, pasted, request.values, existing)
+    replace_with = lt.replace_links if isinstance(checked, lt.CheckedLinks) else ds.replace
+    published = replace_with(
         _database_url(), dataset_id, token, checked, data, filename, request.values
     )
     version = published.version.version
+    kind = _kind_of(published.version)
     return jsonify(
         {
             "id": dataset_id,
@@ -222,8 +291,9 @@ def replace(dataset_id: str):
             "url": url_for(
                 "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
             ),
+            "kind": kind,
             "report": published.version.report,
-            "links": _links(dataset_id, version),
+            "links": _links(dataset_id, version, kind),
         }
     )
 
@@ -297,6 +367,8 @@ def _form_state(values) -> dict:
     state["key_column"] = values.get("key_column", "")
     state["value_columns"] = values.getlist("value_columns")
     state["preview_column"] = values.get("preview_column", "")
+    for name in ("kind", "from_column", "to_column", "weight_column", "weight_unit"):
+        state[name] = values.get(name, "")
     state["columns"] = {k: v for k, v in values.items() if k.startswith(("unit:", "year:"))}
     return state
 
@@ -326,7 +398,7 @@ def new():
 
 def _preview(checked: ds.CheckedUpload, state: dict, lang: str):
     """The choropleth of one column of an unpublished upload (values sent inline)."""
-    if not checked.value_columns:
+    if isinstance(checked, lt.CheckedLinks) or not checked.value_columns:
         return None
     column = state["preview_column"]
     if column not in checked.value_columns:
@@ -390,13 +462,17 @@ def new_post():
         state["filename"] = filename
         checked = _check(data, filename, pasted, request.form)
         if request.form.get("action") == "publish":
-            published = ds.publish(_database_url(), checked, data, filename, request.form)
+            published = _publish(checked, data, filename, request.form)
             if state["draft"]:
                 _store().discard_draft(state["draft"])
             return render_template(
                 "dataset_published.html",
                 published=published,
-                links=_links(published.dataset.id, published.version.version),
+                links=_links(
+                    published.dataset.id,
+                    published.version.version,
+                    _kind_of(published.version),
+                ),
                 **views.template_globals(lang),
             ), 201
     except TooLarge as err:
@@ -409,7 +485,33 @@ def new_post():
     return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
 
 
+def _links_dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
+    """A links dataset's page: its links map (same page as /maps/links?dataset=…) with
+    the versions, the original file and the check report."""
+    from geo.maps import linkmap
+
+    from .links import render_links
+
+    lang = _lang()
+    source = lt.link_source(_database_url(), dataset_id, str(version.version) if pinned else None)
+    params = {"lang": lang, **{k: v for k, v in request.args.items() if k in ("level", "basemap")}}
+    spec = linkmap.links_spec(params, current_app.config, source)
+    return render_links(
+        spec,
+        embed=False,
+        dataset_page={
+            "record": _store().dataset(dataset_id),
+            "version": version,
+            "info": ds.dataset_dict(version),
+            "pinned": pinned,
+            "versions": _store().versions(dataset_id),
+        },
+    )
+
+
 def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
+    if lt.is_links(version):
+        return _links_dataset_page(dataset_id, version, pinned)
     lang = _lang()
     record = _store().dataset(dataset_id)
     columns = list(version.values)

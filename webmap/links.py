@@ -12,8 +12,10 @@ from geo import render
 from geo.errors import BadParameter
 from geo.levels import check_level
 from geo.maps import linkmap
+from geo.maps.describe import links_summary, links_unit_rows
 from geo.render.links import render_links as draw_static_links
 from geo.sources import links as geo_links
+from geo.sources.link_tables import link_source
 
 from . import maps, views
 from .caching import cached_view, send_cached
@@ -27,7 +29,22 @@ CSV = "text/csv"
 FORMATS = {"geojson": GEOJSON, "csv": CSV}
 
 
-def render_links(spec: linkmap.LinksSpec, embed: bool) -> str:
+def requested_source() -> geo_links.LinkSource:
+    """The bundled links, or the published links dataset ``dataset=ID[&v=N]`` names
+    (404 unknown, 410 deleted, 400 a dataset of values by unit)."""
+    dataset_id = (request.args.get("dataset") or "").strip()
+    if not dataset_id:
+        if request.args.get("v"):
+            raise BadParameter("v", request.args["v"], "none without dataset=")
+        return geo_links.BUNDLED
+    return link_source(current_app.config["DATABASE_URL"], dataset_id, request.args.get("v"))
+
+
+def _spec() -> linkmap.LinksSpec:
+    return linkmap.links_spec(request.args, current_app.config, requested_source())
+
+
+def render_links(spec: linkmap.LinksSpec, embed: bool, dataset_page: dict | None = None) -> str:
     data = spec.data_query()
     fmap = maps.base_map(spec.basemap)
     options = spec.layer_options(
@@ -35,17 +52,30 @@ def render_links(spec: linkmap.LinksSpec, embed: bool) -> str:
         url_for("downloads.regions_topojson", level=spec.level),
     )
     maps.add_layer(fmap, "links", options)
+    unit_rows = links_unit_rows(spec)
+    source = spec.source
     return render_template(
         "links.html",
         spec=spec,
         embed=embed,
+        unit_rows=unit_rows,
+        dataset_page=dataset_page,
+        summary=links_summary(spec, unit_rows),
+        dataset_url=(
+            None
+            if source.bundled
+            else url_for(
+                "datasets.version_page", dataset_id=source.dataset_id, version=source.version
+            )
+        ),
+        page_url=url_for("links.page", **spec.query()),
         fmap=maps.render(fmap),
-        kinds=geo_links.KINDS,
+        kinds=spec.source.kinds,
         kind_labels=geo_links.KIND_LABELS,
         downloads={
             "geojson": url_for("links.download", fmt="geojson", **data),
             "csv": url_for("links.download", fmt="csv", **data),
-            "api": url_for("links.api", **spec.link_filter.query()),
+            "api": url_for("links.api", **spec.link_filter.data_query()),
         },
         embed_snippet=views.embed_snippet("links.embed", spec.title, **spec.query()),
         exports=export_links("links.export", **spec.query()),
@@ -56,20 +86,20 @@ def render_links(spec: linkmap.LinksSpec, embed: bool) -> str:
 @bp.get("/maps/links")
 @cached_view("page")
 def page():
-    return render_links(linkmap.links_spec(request.args, current_app.config), embed=False)
+    return render_links(_spec(), embed=False)
 
 
 @bp.get("/embed/links")
 @cached_view("page")
 def embed():
-    return render_links(linkmap.links_spec(request.args, current_app.config), embed=True)
+    return render_links(_spec(), embed=True)
 
 
 @bp.get("/export/links.<fmt>")
 def export(fmt: str):
     """The links map as PNG, SVG or PDF (geo.render.links), same parameters as the page."""
     options = render.export_options(request.args, fmt)
-    spec = linkmap.links_spec(request.args, current_app.config)
+    spec = _spec()
     key = ("export", "links", options.format, options.width, options.dpi)
     try:
         return send_cached(
@@ -87,9 +117,13 @@ def export(fmt: str):
 def download(fmt: str):
     if fmt not in FORMATS:
         raise BadParameter("format", fmt, [f"links.{f}" for f in FORMATS])
-    link_filter = geo_links.parse_filter(request.args)
+    link_filter = geo_links.parse_filter(request.args, requested_source())
     level = check_level(request.args.get("level") or linkmap.DEFAULT_LEVEL)
-    name = "jjj_links" + "".join(f"_{k}-{v}" for k, v in link_filter.query().items())
+    name = "jjj_links" + "".join(
+        f"_{k}-{v}" for k, v in link_filter.data_query().items() if k != "v"
+    )
+    if not link_filter.source.bundled:
+        name += f"_v{link_filter.source.version}"
     return send_cached(
         ("links", fmt, link_filter, level if fmt == "geojson" else None),
         lambda: linkmap.links_export(link_filter, level, fmt),
@@ -103,7 +137,7 @@ def download(fmt: str):
 def api():
     """The links passing ``kind``/``from``/``to``/``year`` with sources, counts per kind
     and per unit (``level``), and the URLs of the map, embed and downloads."""
-    link_filter = geo_links.parse_filter(request.args)
+    link_filter = geo_links.parse_filter(request.args, requested_source())
     level = check_level(request.args.get("level") or linkmap.DEFAULT_LEVEL)
     frame = geo_links.links_frame(link_filter).drop(columns="geometry")
     records = frame.to_dict("records")
@@ -121,9 +155,11 @@ def api():
         for direction in geo_links.DIRECTIONS
     }
     query = link_filter.query()
+    data = link_filter.data_query()
     return jsonify(
         {
             "filter": query,
+            "dataset": linkmap.dataset_metadata(link_filter.source),
             "kinds": [
                 {
                     "id": kind,
@@ -131,7 +167,7 @@ def api():
                     "label_zh": geo_links.KIND_LABELS[kind]["zh"],
                     "count": sum(r["kind"] == kind for r in records),
                 }
-                for kind in geo_links.KINDS
+                for kind in link_filter.source.kinds
             ],
             "count": len(records),
             "level": level,
@@ -140,8 +176,8 @@ def api():
             "urls": {
                 "map": url_for("links.page", **query),
                 "embed": url_for("links.embed", **query),
-                "geojson": url_for("links.download", fmt="geojson", **query),
-                "csv": url_for("links.download", fmt="csv", **query),
+                "geojson": url_for("links.download", fmt="geojson", **data),
+                "csv": url_for("links.download", fmt="csv", **data),
             },
         }
     )

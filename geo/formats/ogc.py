@@ -203,7 +203,10 @@ def dataset_collections(
     from geo.store import store_for
 
     found = []
-    for record in store_for(database_url).datasets():
+    store = store_for(database_url)
+    for record in store.datasets():
+        if store.version(record.id, record.latest_version).metadata.get("kind") == "links":
+            continue  # a links table (from, to, weight) is not features by unit
         version, sources = dataset_sources(database_url, record.id, str(record.latest_version))
         meta = version.metadata
 

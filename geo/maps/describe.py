@@ -145,3 +145,88 @@ def corridor_subtitle(spec: CorridorSpec) -> str:
         f"{text('band', lang)}: {analysis.band_km:g} km · "
         f"{text('facilities_in_band', lang)}: {len(analysis.facilities)}"
     )
+
+
+@dataclass(frozen=True)
+class LinkUnitRow:
+    """One unit of a links map as shaded: incoming links, their weight, class, colour."""
+
+    adcode: str
+    name_zh: str
+    name_en: str
+    count: int
+    weight: float
+    lower_bound: bool
+    class_number: int | None
+    class_label: str
+    color: str
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+def links_unit_rows(spec) -> list[LinkUnitRow]:
+    """Every regular unit of a links map's level (adcode order) with the incoming links
+    that pass the filter, and the class and colour it is shaded with (the map's values)."""
+    units = regions(spec.level, include_special=False).sort_values("adcode")
+    incoming = spec.incoming
+    values = spec.shade_values()
+    c = spec.shading
+    labels = [e.label for e in spec.shade_legend]
+    rows = []
+    for adcode, name_zh, name_en in zip(units["adcode"], units["name_zh"], units["name_en"]):
+        index = c.class_of(float(values.get(adcode, 0))) if c is not None else None
+        rows.append(
+            LinkUnitRow(
+                adcode=adcode,
+                name_zh=name_zh,
+                name_en=name_en,
+                count=int(incoming.at[adcode, "count"]),
+                weight=float(incoming.at[adcode, "weight"]),
+                lower_bound=bool(incoming.at[adcode, "unlocated_in_parent"]),
+                class_number=None if index is None else index + 1,
+                class_label="" if index is None else labels[index],
+                color="#f0f0f0" if index is None else c.colors[index],
+            )
+        )
+    return rows
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def links_summary(spec, rows: list[LinkUnitRow] | None = None) -> str:
+    """Alt text of a links map: what it shows, links per kind, the unit with the most
+    incoming links (or weight, for a weighted uploaded table)."""
+    rows = rows if rows is not None else links_unit_rows(spec)
+    lang = spec.lang
+    level = text(spec.level, lang)
+    kinds = [k for k in spec.kinds if k.count]
+    key = (lambda r: (r.weight, r.count)) if spec.shade_by == "weight" else (lambda r: r.count)
+    top = max(rows, key=key, default=None)
+    unit = spec.source.meta.get("weight_unit", "")
+    if lang == "zh":
+        parts = [f"{spec.title}：合作与流向地图，共{spec.link_total}条（起点→终点的弧线）"]
+        if kinds:
+            parts.append("按类型：" + "、".join(f"{k.label}{k.count}条" for k in kinds))
+        parts.append(f"{level}单位按接收{'权重' if spec.shade_by == 'weight' else '数量'}着色")
+        if top is not None and top.count:
+            most = f"接收最多的是{top.name_zh}（{top.count}条"
+            if spec.shade_by == "weight":
+                most += f"，合计{_number(top.weight)}{unit}"
+            parts.append(most + "）")
+        return "。".join(parts) + "。"
+    parts = [
+        f"Map of {spec.title}: {spec.link_total} links drawn as arcs from origin to destination"
+    ]
+    if kinds:
+        parts.append("by kind: " + ", ".join(f"{k.label} {k.count}" for k in kinds))
+    shade = "incoming weight" if spec.shade_by == "weight" else "incoming links"
+    parts.append(f"{level.lower()} units shaded by {shade}")
+    if top is not None and top.count:
+        most = f"most incoming: {top.name_en} ({top.count} links"
+        if spec.shade_by == "weight":
+            most += f", {_number(top.weight)} {unit}".rstrip()
+        parts.append(most + ")")
+    return "; ".join(parts) + "."

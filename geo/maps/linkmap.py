@@ -20,10 +20,12 @@ from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
 from geo.sources.links import (
+    BUNDLED,
     KIND_COLORS,
     KIND_LABELS,
     KINDS,
     LinkFilter,
+    LinkSource,
     endpoints_frame,
     filtered_links,
     link_counts,
@@ -60,12 +62,18 @@ TEXT = {
     "table": {"en": "Links shown", "zh": "地图上的合作关系"},
     "count": {"en": "Links shown", "zh": "显示的合作"},
     "source_line": {
-        "en": "data/links/links.csv: every link cites a public document (title, publisher, "
-        "date, URL), shown in its popup and in the downloads. Not a census of all cooperation: "
-        "only links a cited page names.",
-        "zh": "data/links/links.csv：每条合作关系均注明公开来源（标题、发布者、日期、网址），"
-        "见弹窗与下载。并非全部合作的普查，仅收录有公开页面可引用的合作。",
+        "en": "Each link cites its public source (title, publisher, date, URL): in its popup, "
+        "in the table and in the downloads. Not a census of all cooperation: only links a "
+        "cited public document names.",
+        "zh": "每条合作关系均注明公开来源（标题、发布者、日期、网址），见弹窗、表格与下载。"
+        "并非全部合作的普查，仅收录有公开文件可引用的合作。",
     },
+    "incoming_weight": {"en": "Incoming weight", "zh": "流入权重合计"},
+    "weight": {"en": "Weight", "zh": "权重"},
+    "licence": {"en": "Licence", "zh": "许可"},
+    "no_source": {"en": "no source given", "zh": "未注明来源"},
+    "dataset": {"en": "Uploaded dataset", "zh": "用户上传的数据集"},
+    "version": {"en": "version", "zh": "版本"},
 }
 
 
@@ -101,6 +109,44 @@ class LinksSpec:
     unknown_year: int
     max_weight: float | None = None
     lower_bound_units: int = 0
+    #: What the units are shaded by: "count" (incoming links) or "weight" (their sum).
+    shade_by: str = "count"
+    #: Per unit of the level (regular units, adcode order): count, weight, lower bound.
+    incoming: pd.DataFrame | None = None
+
+    @property
+    def source(self) -> LinkSource:
+        return self.link_filter.source
+
+    @property
+    def shade_label(self) -> str:
+        """The legend heading of the shading (with the weight's unit when it has one)."""
+        if self.shade_by == "weight":
+            unit = self.source.meta.get("weight_unit", "")
+            return f"{self.t('incoming_weight')} ({unit})" if unit else self.t("incoming_weight")
+        return self.t("incoming")
+
+    def shade_values(self) -> pd.Series:
+        """What each regular unit is shaded by (count or summed weight), by adcode."""
+        return self.incoming[self.shade_by].astype(float)
+
+    @property
+    def source_line(self) -> str:
+        """The source line under the map: the bundled links' rule, or a dataset's own
+        source, URL, licence and version (user text: escaped where shown)."""
+        if self.source.bundled:
+            return self.t("source_line")
+        meta = self.source.meta
+        parts = [meta.get("source") or self.t("no_source")]
+        if meta.get("source_url"):
+            parts.append(meta["source_url"])
+        line = " — ".join(parts)
+        line += f" · {self.t('licence')}: {meta.get('licence') or '—'}"
+        line += (
+            f" · {self.t('dataset')} {self.source.dataset_id}, "
+            f"{self.t('version')} {self.source.version} ({meta.get('created_at', '')[:10]})"
+        )
+        return line
 
     def query(self, **overrides) -> dict[str, str]:
         params = {
@@ -117,11 +163,11 @@ class LinksSpec:
 
     def data_query(self) -> dict[str, str]:
         """Query for the download endpoints serving this map's links."""
-        return {**self.link_filter.query(), "level": self.level}
+        return {**self.link_filter.data_query(), "level": self.level}
 
     @property
     def title(self) -> str:
-        base = text("title", self.lang)
+        base = self.source.title(self.lang) or text("title", self.lang)
         if self.link_filter.kind:
             return f"{base}: {KIND_LABELS[self.link_filter.kind][self.lang]}"
         return base
@@ -141,6 +187,8 @@ class LinksSpec:
                 "from": r[f"from_{name}"],
                 "to": r[f"to_{name}"],
                 "since": "" if pd.isna(r["since"]) else int(r["since"]),
+                "weight": None if pd.isna(r["weight"]) else float(r["weight"]),
+                "weight_unit": r["weight_unit"],
                 "source_title": r["source_title"],
                 "source_publisher": r["source_publisher"],
                 "source_date": r["source_date"],
@@ -156,6 +204,8 @@ class LinksSpec:
             "url": links_url,
             "regionsUrl": regions_url,
             "level": self.level,
+            "shadeBy": self.shade_by,
+            "shadeLabel": self.shade_label,
             "bins": c.bins if c else [],
             "colors": c.colors if c else [],
             "missingColor": MISSING_COLOR,
@@ -181,29 +231,35 @@ def link_style_options(lang: str, basemap: Basemap, max_weight: float | None = N
     return {
         "maxWeight": max_weight,
         "kindColors": KIND_COLORS,
-        "kindLabels": {k: KIND_LABELS[k][lang] for k in KINDS},
+        "kindLabels": {k: labels[lang] for k, labels in KIND_LABELS.items()},
         "lang": lang,
         "shiftToGcj02": basemap.datum == "GCJ02",
         "labels": {key: text(key, lang) for key in TEXT},
     }
 
 
-def links_spec(params: Mapping[str, str], config: Mapping | None = None) -> LinksSpec:
+def links_spec(
+    params: Mapping[str, str], config: Mapping | None = None, source: LinkSource = BUNDLED
+) -> LinksSpec:
     """Validate links-map parameters; count the links per kind and shade units by the
-    incoming links that pass the filter. Raises :class:`~geo.errors.BadParameter`."""
+    incoming links that pass the filter (by their summed weight for an uploaded table
+    with weights). ``source``: the bundled links or a published links dataset
+    (:func:`geo.sources.link_tables.link_source`). Raises :class:`~geo.errors.BadParameter`."""
     config = config or {}
-    link_filter = parse_filter(params)
+    link_filter = parse_filter(params, source)
     level = check_level(params.get("level") or DEFAULT_LEVEL)
     lang = check_lang(params.get("lang") or DEFAULT_LANG)
     basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
     shown = filtered_links(link_filter)
     per_kind = shown["kind"].value_counts()
     kinds = [
-        KindEntry(k, KIND_LABELS[k][lang], KIND_COLORS[k], int(per_kind.get(k, 0))) for k in KINDS
+        KindEntry(k, KIND_LABELS[k][lang], KIND_COLORS[k], int(per_kind.get(k, 0)))
+        for k in source.kinds
     ]
     counts = link_counts(level, "incoming", link_filter=link_filter)
     regular = regions(level, include_special=False)["adcode"]
-    values = counts.loc[regular, "count"].to_numpy(dtype=float)
+    shade_by = "weight" if not source.bundled and shown["weight"].notna().any() else "count"
+    values = counts.loc[regular, shade_by].to_numpy(dtype=float)
     shading = classify(values, SHADE_SCHEME, SHADE_K, SHADE_PALETTE) if len(shown) else None
     return LinksSpec(
         link_filter=link_filter,
@@ -214,9 +270,11 @@ def links_spec(params: Mapping[str, str], config: Mapping | None = None) -> Link
         shading=shading,
         shade_legend=_shade_legend(shading),
         link_total=len(shown),
-        unknown_year=int(shown["since"].isna().sum()),
+        unknown_year=int(shown["since"].isna().sum()) if source.bundled else 0,
         max_weight=float(shown["weight"].max()) if shown["weight"].notna().any() else None,
         lower_bound_units=int((counts.loc[regular, "unlocated_in_parent"] > 0).sum()),
+        shade_by=shade_by,
+        incoming=counts.loc[regular].sort_index(),
     )
 
 
@@ -226,16 +284,43 @@ def _shade_legend(c: Classification | None) -> list[ShadeEntry]:
     entries, lower = [], c.minimum
     for i, (upper, color, count) in enumerate(zip(c.bins, c.colors, c.counts)):
         low = int(lower) if i == 0 else int(lower) + 1
-        label = f"{int(upper)}" if low >= int(upper) else f"{low}–{int(upper)}"
+        label = f"{int(upper):,}" if low >= int(upper) else f"{low:,}–{int(upper):,}"
         entries.append(ShadeEntry(label, color, count))
         lower = upper
     return entries
 
 
+def dataset_metadata(source: LinkSource) -> dict | None:
+    """A links dataset's metadata for downloads (None for the bundled links)."""
+    if source.bundled:
+        return None
+    meta = source.meta
+    return {
+        "id": source.dataset_id,
+        "version": source.version,
+        "published_at": meta.get("created_at", ""),
+        "title_zh": meta.get("title_zh", ""),
+        "title_en": meta.get("title_en", ""),
+        "description": meta.get("description", ""),
+        "source": meta.get("source", ""),
+        "source_url": meta.get("source_url", ""),
+        "licence": meta.get("licence", ""),
+        "weight_unit": meta.get("weight_unit", ""),
+        "level": meta.get("level", ""),
+    }
+
+
 def links_export(link_filter: LinkFilter, level: str, fmt: str) -> bytes:
     """The filtered links as GeoJSON (LineString arcs + endpoint points + incoming counts
-    per unit of ``level`` as a foreign member) or CSV (one row per link, no geometry)."""
+    per unit of ``level`` as a foreign member) or CSV (one row per link, no geometry).
+
+    A links dataset's metadata (title, source, licence, weight unit, version) is the
+    ``dataset`` member of the GeoJSON; in the CSV every row cites it (``source_*``) and the
+    ``note`` column names the licence."""
     frame = links_frame(link_filter)
+    dataset = dataset_metadata(link_filter.source)
+    if dataset is not None:
+        frame["note"] = f"licence: {dataset['licence'] or 'not stated'}"
     if fmt == "csv":
         return to_csv_bytes(frame.drop(columns=frame.geometry.name))
     counts = link_counts(level, "incoming", link_filter=link_filter)
@@ -249,10 +334,14 @@ def links_export(link_filter: LinkFilter, level: str, fmt: str) -> bytes:
     metadata = {
         "name": "jjj_links",
         "filter": link_filter.query(),
-        "kinds": list(KINDS),
+        "kinds": list(link_filter.source.kinds),
         "level": level,
         "incoming": {
-            adcode: {"count": int(row["count"]), "lower_bound": bool(row["unlocated_in_parent"])}
+            adcode: {
+                "count": int(row["count"]),
+                "weight": float(row["weight"]),
+                "lower_bound": bool(row["unlocated_in_parent"]),
+            }
             for adcode, row in counts.iterrows()
         },
         "endpoints": [
@@ -262,4 +351,6 @@ def links_export(link_filter: LinkFilter, level: str, fmt: str) -> bytes:
             )
         ],
     }
+    if dataset is not None:
+        metadata["dataset"] = dataset
     return dumps(feature_collection(features, metadata=metadata)).encode()

@@ -22,12 +22,12 @@ EXACT_PRECISIONS = ("site", "area")
 
 def subtitle(spec: LinksSpec) -> str:
     parts = [f"{spec.link_total} {spec.t('links')}", spec.link_filter.describe(spec.lang)]
-    parts.append(f"{spec.t('incoming')} · {text(spec.level, spec.lang)}")
+    parts.append(f"{spec.shade_label} · {text(spec.level, spec.lang)}")
     return " · ".join(parts)
 
 
 def _shade_colors(spec: LinksSpec, adcodes) -> list[str]:
-    counts = link_counts(spec.level, "incoming", link_filter=spec.link_filter)["count"]
+    counts = link_counts(spec.level, "incoming", link_filter=spec.link_filter)[spec.shade_by]
     c = spec.shading
     if c is None:
         return ["#f0f0f0"] * len(adcodes)
@@ -52,7 +52,7 @@ def render_links(spec: LinksSpec, options: ExportOptions) -> bytes:
             region_extent(),
             spec.title,
             subtitle(spec),
-            spec.t("source_line"),
+            spec.source_line,
             lang,
         )
         ax, pt = sheet.ax, sheet.pt
@@ -123,7 +123,7 @@ def render_links(spec: LinksSpec, options: ExportOptions) -> bytes:
         )
         legend = ax.legend(
             handles=handles,
-            title=f"{spec.t('incoming')} · {text(spec.level, lang)}",
+            title=f"{spec.shade_label} · {text(spec.level, lang)}",
             loc="lower right",
             prop=cjk_font(0.95 * pt),
             title_fontproperties=cjk_font(1.0 * pt, "bold"),

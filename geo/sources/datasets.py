@@ -629,6 +629,7 @@ def dataset_column(
     """
     number = _parse_version(version)
     record = store_for(database_url).version(dataset_id, number)
+    _not_links(record)
     columns = list(record.values)
     if not column:
         if len(columns) != 1:
@@ -645,4 +646,18 @@ def dataset_sources(
     """Every value column of a version (the latest if ``version`` is None)."""
     number = _parse_version(version)
     record = store_for(database_url).version(dataset_id, number)
+    _not_links(record)
     return record, [DatasetColumn(record, c, pinned=number is not None) for c in record.values]
+
+
+def _not_links(record: VersionRecord) -> None:
+    """A links dataset (from, to, weight: :mod:`geo.sources.link_tables`) has no values
+    by unit: maps and downloads of values by unit refuse it, naming where it maps."""
+    if record.metadata.get("kind") == "links":
+        raise BadParameter(
+            "dataset",
+            record.dataset_id,
+            "a dataset of values by unit",
+            reason=f"dataset {record.dataset_id} is a links table (from, to, weight): map it "
+            f"on /maps/links?dataset={record.dataset_id}",
+        )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geopandas as gpd
@@ -57,6 +57,10 @@ KIND_COLORS: dict[str, str] = {
     "paired-assistance": "#1d91c0",
     "joint-park": "#238443",
 }
+#: The kind of every link of an uploaded links table (a planner's own flows).
+UPLOADED_KIND = "flow"
+KIND_LABELS[UPLOADED_KIND] = {"en": "Flow (uploaded table)", "zh": "流向（上传的表）"}
+KIND_COLORS[UPLOADED_KIND] = "#cc4c02"
 #: Kinds counted as medical support (the ``*_medical_links`` indicators).
 MEDICAL_KINDS: tuple[str, ...] = ("hospital-partnership", "medical-alliance")
 
@@ -297,6 +301,64 @@ def links() -> pd.DataFrame:
     return _all_links().copy()
 
 
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class LinkSource:
+    """Where a map's links come from: the bundled ``data/links/links.csv`` (the default) or
+    one immutable version of a published links dataset (:mod:`geo.sources.link_tables`).
+
+    Every filter, count, frame and download takes its links from ``link_filter.source``:
+    one code path for both. Equality and hashing use ``dataset_id``, ``version`` and
+    ``pinned`` only (caches key on them; a version never changes).
+    """
+
+    dataset_id: str = ""
+    version: int = 0
+    #: Whether the URL named the version (map links keep it) or asked for the latest.
+    pinned: bool = False
+    frame: pd.DataFrame | None = field(default=None, compare=False, hash=False, repr=False)
+    #: The dataset's metadata (title_zh/title_en, source, source_url, licence, weight unit…).
+    meta: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def bundled(self) -> bool:
+        return not self.dataset_id
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return KINDS if self.bundled else (UPLOADED_KIND,)
+
+    def links(self) -> pd.DataFrame:
+        """The resolved links (columns of :func:`read_links_file`), not a copy."""
+        return _all_links() if self.bundled else self.frame
+
+    def query(self) -> dict[str, str]:
+        """URL parameters naming this source (none for the bundled links)."""
+        if self.bundled:
+            return {}
+        params = {"dataset": self.dataset_id}
+        if self.pinned:
+            params["v"] = str(self.version)
+        return params
+
+    def data_query(self) -> dict[str, str]:
+        """Parameters for data URLs: the resolved version, so a page and its data agree."""
+        return {} if self.bundled else {"dataset": self.dataset_id, "v": str(self.version)}
+
+    def title(self, lang: str) -> str:
+        first, second = (
+            (self.meta.get("title_zh"), self.meta.get("title_en"))
+            if lang == "zh"
+            else (self.meta.get("title_en"), self.meta.get("title_zh"))
+        )
+        return first or second or ""
+
+
+BUNDLED = LinkSource()
+
+
 # --------------------------------------------------------------------------- filters
 
 
@@ -310,14 +372,20 @@ class LinkFilter:
     year: int | None = None
     #: A zone id: only links whose both ends lie in the zone's members (corridor maps).
     zone: str = ""
+    #: Which links: the bundled ones or a published links dataset's version.
+    source: LinkSource = BUNDLED
 
     def query(self) -> dict[str, str]:
-        """Canonical query parameters (only the ones set)."""
-        params = {"kind": self.kind, "from": self.from_, "to": self.to}
+        """Canonical query parameters (only the ones set), the source's first."""
+        params = {**self.source.query(), "kind": self.kind, "from": self.from_, "to": self.to}
         if self.year is not None:
             params["year"] = str(self.year)
         params["zone"] = self.zone
         return {k: v for k, v in params.items() if v}
+
+    def data_query(self) -> dict[str, str]:
+        """Like :meth:`query` but naming the resolved dataset version (for data URLs)."""
+        return {**self.query(), **self.source.data_query()}
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
         mask = pd.Series(True, index=frame.index)
@@ -342,7 +410,7 @@ class LinkFilter:
 
     def describe(self, lang: str = "en") -> str:
         """The filter in words for subtitles: ``kind=…, year=…`` or "all links"."""
-        shown = ", ".join(f"{k}={v}" for k, v in self.query().items())
+        shown = ", ".join(f"{k}={v}" for k, v in self.query().items() if k not in ("dataset", "v"))
         return shown or ("全部合作" if lang == "zh" else "all links")
 
 
@@ -373,9 +441,9 @@ def _containing_units(row: Mapping, end: str) -> set[str]:
     return units - {""}
 
 
-@lru_cache(maxsize=2)
-def _end_values(end: str) -> tuple[str, ...]:
-    frame = _all_links()
+@lru_cache(maxsize=64)
+def _end_values(end: str, source: LinkSource = BUNDLED) -> tuple[str, ...]:
+    frame = source.links()
     values = set(frame[frame[f"{end}_type"] == "facility"][end])
     for level in ("county", "prefecture", "province"):
         values |= set(frame[f"{end}_{level}"]) - {""}
@@ -385,28 +453,30 @@ def _end_values(end: str) -> tuple[str, ...]:
     return tuple(sorted(values))
 
 
-def end_values(end: str) -> list[str]:
+def end_values(end: str, source: LinkSource = BUNDLED) -> list[str]:
     """Valid values of the ``from``/``to`` filter: the ids of facilities that end a link
     on that side, and the adcodes of every unit such an end lies in."""
-    return list(_end_values(end))
+    return list(_end_values(end, source))
 
 
-def parse_filter(params: Mapping[str, str]) -> LinkFilter:
+def parse_filter(params: Mapping[str, str], source: LinkSource = BUNDLED) -> LinkFilter:
     """Validate ``kind``, ``from``, ``to`` and ``year`` request parameters.
 
-    Raises :class:`BadParameter` naming the valid values (kinds, ends, a year range).
+    ``source`` is where the links come from (resolved from ``dataset``/``v`` by the caller,
+    :func:`geo.sources.link_tables.link_source`). Raises :class:`BadParameter` naming the
+    valid values (kinds, ends, a year range).
     """
     kind = (params.get("kind") or "").strip()
-    if kind and kind not in KINDS:
-        raise BadParameter("kind", kind, KINDS)
+    if kind and kind not in source.kinds:
+        raise BadParameter("kind", kind, source.kinds)
     ends = {}
     for end in ENDS:
         value = (params.get(end) or "").strip()
-        if value and value not in end_values(end):
+        if value and value not in end_values(end, source):
             raise BadParameter(
                 end,
                 value,
-                end_values(end),
+                end_values(end, source),
                 reason=f"no link {'starts' if end == 'from' else 'ends'} there",
             )
         ends[end] = value
@@ -420,13 +490,16 @@ def parse_filter(params: Mapping[str, str]) -> LinkFilter:
     zone = (params.get("zone") or "").strip()
     if zone:
         zone_member_adcodes(zone)  # UnknownItem (404) naming the zones
-    return LinkFilter(kind=kind, from_=ends["from"], to=ends["to"], year=year, zone=zone)
+    return LinkFilter(
+        kind=kind, from_=ends["from"], to=ends["to"], year=year, zone=zone, source=source
+    )
 
 
 def filtered_links(link_filter: LinkFilter | None = None) -> pd.DataFrame:
-    """Links passing ``link_filter`` (all when None), in file order."""
-    frame = _all_links()
-    return (link_filter.apply(frame) if link_filter else frame).copy()
+    """Links passing ``link_filter`` (all bundled links when None), in file order."""
+    if link_filter is None:
+        return _all_links().copy()
+    return link_filter.apply(link_filter.source.links()).copy()
 
 
 # --------------------------------------------------------------------------- geometry
@@ -564,8 +637,8 @@ def link_counts(
     if kinds is not None:
         kinds = tuple(kinds)
         for kind in kinds:
-            if kind not in KINDS:
-                raise BadParameter("kind", kind, KINDS)
+            if kind not in KIND_LABELS:
+                raise BadParameter("kind", kind, list(KIND_LABELS))
     return _link_counts(level, direction, kinds, link_filter).copy()
 
 
@@ -592,7 +665,8 @@ def _link_counts(
     -------
     DataFrame
         Indexed by the adcode of every unit of the level (special units included):
-        ``count`` (int) and ``unlocated_in_parent`` — how many counted-direction ends lie
+        ``count`` (int), ``weight`` (sum of the counted links' weights, 0 where none has
+        one) and ``unlocated_in_parent`` — how many counted-direction ends lie
         in the unit's parent but at an unknown finer unit (so ``count`` is a lower bound
         where this is > 0).
     """
@@ -603,6 +677,7 @@ def _link_counts(
     units = regions(level)
     counts = pd.Series(0, index=units["adcode"].to_numpy(), dtype=int)
     unknown = pd.Series(0, index=units["adcode"].to_numpy(), dtype=int)
+    weights = pd.Series(0.0, index=units["adcode"].to_numpy(), dtype=float)
     for row in frame.to_dict("records"):
         county, prefecture, province = (
             row[f"{end}_{lv}"] for lv in ("county", "prefecture", "province")
@@ -614,13 +689,15 @@ def _link_counts(
         else:
             targets = [county] if county else []
             parent = "" if county else (prefecture or province)
+        weight = 0.0 if pd.isna(row["weight"]) else float(row["weight"])
         for target in targets:
             if target in counts.index:
                 counts[target] += 1
+                weights[target] += weight
         if parent:
             inside = [a for a in unknown.index if _lies_in(a, parent)]
             unknown[inside] += 1
-    return pd.DataFrame({"count": counts, "unlocated_in_parent": unknown})
+    return pd.DataFrame({"count": counts, "weight": weights, "unlocated_in_parent": unknown})
 
 
 def _lies_in(adcode: str, parent: str) -> bool:

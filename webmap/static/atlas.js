@@ -466,7 +466,7 @@
       var shaded = L.geoJSON({ type: "FeatureCollection", features: regular }, {
         style: function (f) {
           var entry = incoming[f.properties.adcode];
-          var value = entry ? entry.count : null, lower = entry && entry.lower_bound;
+          var value = entry ? entry[o.shadeBy || "count"] : null, lower = entry && entry.lower_bound;
           /* Dashed grey border: a lower bound (links end in its city or province at an
            * unknown finer unit). */
           return { className: "jjj-region" + (lower ? " jjj-region-lower-bound" : ""),
@@ -479,6 +479,8 @@
           var entry = incoming[f.properties.adcode] || { count: 0 };
           layer.bindTooltip(nameHtml(f.properties) + "<br>" + escapeHtml(L_.incoming) + ": " +
             escapeHtml(entry.count) +
+            (o.shadeBy === "weight" ? "<br>" + escapeHtml(o.shadeLabel) + ": " +
+              escapeHtml(entry.weight) : "") +
             (entry.lower_bound ? " (" + escapeHtml(L_.lower_bound) + ")" : ""),
             { sticky: true, className: "jjj-tooltip" });
         }
