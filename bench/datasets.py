@@ -94,6 +94,25 @@ def publish_once(port: int, data: bytes, title: str) -> tuple[float, dict]:
     return elapsed, json.loads(answer)
 
 
+def state_lookup_us(database_url: str, dataset_id: str, n: int = 2000) -> dict:
+    """Time ``Store.state`` (the per-request version lookup) in this process: µs per call
+    in 20 batches (median and best batch), on the same database the server uses."""
+    from geo.store import Store
+
+    store = Store(database_url)
+    try:
+        assert store.state(dataset_id) is not None
+        batches = []
+        for _ in range(20):
+            started = time.perf_counter()
+            for _ in range(n // 20):
+                store.state(dataset_id)
+            batches.append((time.perf_counter() - started) / (n // 20) * 1e6)
+    finally:
+        store.dispose()
+    return {"n": n, "median": statistics.median(batches), "min": min(batches)}
+
+
 def run(server: Server | None = None, database_url: str | None = None, duration: float = 8.0):
     """Start a server on a fresh store, publish, then load both pages. ``server`` is unused
     (this benchmark needs its own store)."""
@@ -130,6 +149,12 @@ def run(server: Server | None = None, database_url: str | None = None, duration:
             f"  publish {ROWS:,} rows ({len(data):,} bytes, {counts['matched']} matched, "
             f"{counts['unmatched']} unmatched): median {median * 1000:.0f} ms, "
             f"max {max(times) * 1000:.0f} ms over {len(times)}; budget <= {BUDGET_PUBLISH_S:g} s"
+        )
+        lookup_us = state_lookup_us(database_url, answer["id"])
+        print(
+            f"  dataset state lookup (made on every request naming a dataset), in-process: "
+            f"{lookup_us['median']:.1f} µs median, {lookup_us['min']:.1f} µs min "
+            f"over {lookup_us['n']:,}"
         )
         dataset_page = (
             f"/maps/choropleth?dataset={answer['id']}&column=%E5%BA%8A%E4%BD%8D%E6%95%B0"
@@ -202,6 +227,7 @@ def run(server: Server | None = None, database_url: str | None = None, duration:
         "report_counts": counts,
         "pages": rates,
         "page_ratio": round(ratio, 3),
+        "state_lookup_us": {k: round(v, 1) for k, v in lookup_us.items()},
         "summary": summary,
     }
 

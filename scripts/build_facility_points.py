@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.analysis.datum_check import check_point  # noqa: E402
 from geo.paths import FACILITIES_DIR  # noqa: E402
+from geo.sources.facilities import OPTIONAL_COLUMNS  # noqa: E402
 from geo.sources.regions import regions  # noqa: E402
 
 WIKIDATA_REPO = "fititnt/sdm-test-data"
@@ -161,17 +162,6 @@ PAPER_004 = "穆桂斌 & 杨君, 《京津冀人才一体化发展十周年回�
 PREVIOUS_POINTS = {
     "hosp-chaoyang": (116.4532, 39.9255, "en.wikipedia 'Beijing Chao-Yang Hospital' infobox"),
 }
-
-NEW_COLUMNS = (
-    "grade",
-    "grade_source",
-    "coord_original_lon",
-    "coord_original_lat",
-    "ref_gcj02_lon",
-    "ref_gcj02_lat",
-    "ref_source",
-    "datum_check",
-)
 
 
 def read_wikidata(path: Path) -> dict[str, tuple[str, float, float, str]]:
@@ -312,7 +302,7 @@ def main(argv=None) -> int:
     path = FACILITIES_DIR / "facilities_wgs84.csv"
     rows = list(csv.DictReader(open(path, encoding="utf-8")))
     for row in rows:
-        for column in NEW_COLUMNS:
+        for column in OPTIONAL_COLUMNS:
             row.setdefault(column, "")
         row["source"] = clean_citations(row["source"])
         row["note"] = clean_citations(row["note"])

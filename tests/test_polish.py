@@ -200,3 +200,35 @@ def test_a_deleted_version_is_not_immutable(app):
     response = client.get(f"/datasets/{body['id']}/v/1")
     assert response.status_code == 410
     assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
+# --- the per-request dataset state lookup ------------------------------------------------------
+
+
+def test_state_sees_every_change_made_through_another_store_at_once(database_url):
+    """What another worker or server does (another Store: other connections) is seen by the
+    very next state() — never a stale version — and a dropped connection is replaced."""
+    from geo.store import Store, store_for
+    from tests.test_datasets import new_version
+
+    writer = Store(database_url)  # "another worker": its own engine and connections
+    reader = store_for(database_url)
+    try:
+        published = writer.publish(new_version("state", b"s1", {"130100": 1.0}))
+        dataset_id, token = published.dataset.id, published.edit_token
+        assert reader.state(dataset_id) == (1, None)
+        assert reader.state("no-such-dataset") is None
+        for expected in (2, 3):
+            writer.replace(dataset_id, token, new_version("s", b"s", {"130100": 2.0}))
+            assert reader.state(dataset_id) == (expected, None)
+        if reader.backend == "postgresql":  # the server drops the per-thread connection
+            pid = reader._state_connection().pgconn.backend_pid
+            with writer.engine.connect() as conn:
+                conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+            assert reader.state(dataset_id) == (3, None)  # reconnected, prepared again
+            assert reader._state_connection().pgconn.backend_pid != pid
+        writer.delete(dataset_id, token)
+        latest, deleted_at = reader.state(dataset_id)
+        assert latest == 3 and deleted_at
+    finally:
+        writer.dispose()

@@ -216,3 +216,22 @@ def test_gallery_cards_state_the_coverage_of_the_map_they_link(client):
     html = client.get("/").get_data(as_text=True)
     assert "Coverage (Prefecture, 2020): 2 of 13 units have a value" in html  # health counts
     assert "Coverage (Prefecture, 2021): 11 of 13 units have a value" in html  # GDP
+
+
+def test_default_level_has_every_year_the_map_asks_for(client):
+    """population has county values for 2020 only: a change view without level= opens at the
+    finest level holding both years, not at an empty county map."""
+    from geo.maps.mapspec import choropleth_spec
+
+    assert choropleth_spec({"indicator": "population"}).level == "county"
+    for query in ({"compare": "2010"}, {"year": "2010"}):
+        spec = choropleth_spec({"indicator": "population", **query})
+        assert spec.level == "prefecture"
+        assert spec.units_with_value > 0
+    response = client.get("/maps/choropleth?indicator=population&compare=2010")
+    assert response.status_code == 200
+    assert "level=prefecture" in response.get_data(as_text=True)
+    # An explicit level is kept, and its gap shown as a gap.
+    assert choropleth_spec(
+        {"indicator": "population", "year": "2010", "level": "county"}
+    ).level == ("county")

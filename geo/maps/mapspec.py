@@ -35,10 +35,10 @@ from geo.analysis.classify import (
 from geo.analysis.colour import missing_color
 from geo.errors import BadParameter
 from geo.i18n import DEFAULT_LANG, check_lang, text
-from geo.levels import LEVELS, check_level
+from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
 from geo.sources.catalog import Indicator, check_indicator_level, get_indicator, resolve_indicator
-from geo.sources.indicator_sources import IndicatorSource, source_from_params
+from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
 from geo.sources.regions import regions
 from geo.sources.zones import CorridorAnalysis, corridor_analysis, parse_band_km
 
@@ -72,11 +72,6 @@ def format_change(
 def change_label(year: int, compare: int, lang: str) -> str:
     """The legend's change heading, e.g. 'change 2010→2020'."""
     return text("change_label", lang).format(start=compare, end=year)
-
-
-def default_level(indicator: IndicatorSource) -> str:
-    """The finest level the indicator exists at."""
-    return [lv for lv in LEVELS if lv in indicator.levels][-1]
 
 
 class _MapQuery:
@@ -220,6 +215,9 @@ class ChoroplethSpec(_MapQuery):
             "shiftToGcj02": self.basemap.datum == "GCJ02",
             "className": "jjj-region",
             "specialLabel": text("special_area", self.lang),
+            # Keyboard focus announces the class as the legend and data table name it.
+            "classWord": text("class", self.lang),
+            "classLabels": [e.label for e in self.legend if not e.missing],
         }
         if self.compare is not None:
             ind = self.indicator
@@ -308,14 +306,15 @@ def choropleth_spec(
                 "(see /api/datasets)",
             )
         indicator, alias_year = resolve_indicator(params["indicator"])
-    level = check_level(params.get("level") or default_level(indicator))
-    check_indicator_level(indicator, level)
     raw_year = params.get("year") or alias_year
     if alias_year is not None and params.get("year") and str(params["year"]) != str(alias_year):
         raise BadParameter(
             "year", params["year"], [alias_year], reason=f"{params['indicator']} names one year"
         )
     year, compare = indicator.check_years(raw_year, params.get("compare"))
+    years = (year, compare) if compare is not None else (year,)
+    level = check_level(params.get("level") or default_level(indicator, years))
+    check_indicator_level(indicator, level)
     change = params.get("change") or CHANGE_MODES[0]
     if change not in CHANGE_MODES:
         raise BadParameter("change", change, CHANGE_MODES)
@@ -425,6 +424,7 @@ class CorridorSpec(_MapQuery):
                     "cooperation-park",
                     "national-base",
                     "三级甲等",
+                    "members",
                 )
             },
         }

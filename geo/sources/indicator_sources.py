@@ -185,6 +185,13 @@ def indicator_sources(level: str, ids: Sequence[str]) -> tuple:
     return found
 
 
-def default_level(source: IndicatorSource) -> str:
-    """The finest level the source has values at."""
-    return [lv for lv in LEVELS if lv in source.levels][-1]
+def default_level(source: IndicatorSource, years: Sequence[int | None] = ()) -> str:
+    """The finest level the source has values at in every one of ``years`` (default: its
+    latest year), so that a change view such as ``compare=2010`` opens where both years
+    exist instead of a level that has only one of them."""
+    levels = [lv for lv in LEVELS if lv in source.levels]
+    wanted = tuple(years) or (None,)
+    for level in reversed(levels):
+        if all(not source.values(level, year).empty for year in wanted):
+            return level
+    return levels[-1]

@@ -113,6 +113,73 @@
     map.on("resize", function () { if (!moved) { fit(); } });
   }
 
+  /* Keyboard access to the shapes of a map: each region (or corridor member) is a focusable
+   * button in the tab order (regular units by adcode, then overlays), named for screen
+   * readers with what its tooltip shows; focus shows the tooltip and the hover highlight,
+   * Enter or Space opens the popup, Escape closes it (focus stays on the shape). */
+  function makeFocusable(layers, o) {
+    var entries = [];
+    layers.forEach(function (group) {
+      group.eachLayer(function (layer) {
+        var el = layer.getElement && layer.getElement();
+        if (el) { entries.push({ layer: layer, el: el, group: group }); }
+      });
+    });
+    entries.sort(function (a, b) {
+      var pa = a.layer.feature.properties, pb = b.layer.feature.properties;
+      if (!!pa.special !== !!pb.special) { return pa.special ? 1 : -1; }
+      return String(pa.adcode || "").localeCompare(String(pb.adcode || ""));
+    });
+    /* Tab order is document order: put the shapes in that order where the first of them
+     * stands, so the layers drawn before and after them keep their places. */
+    var parent = entries.length ? entries[0].el.parentNode : null;
+    if (parent && entries.every(function (e) { return e.el.parentNode === parent; })) {
+      var first = entries[0].el;
+      entries.forEach(function (e) {
+        if (first.compareDocumentPosition(e.el) & Node.DOCUMENT_POSITION_PRECEDING) {
+          first = e.el;
+        }
+      });
+      var place = document.createComment("");
+      parent.insertBefore(place, first);
+      entries.forEach(function (e) { parent.insertBefore(e.el, place); });
+      parent.removeChild(place);
+    }
+    entries.forEach(function (entry) {
+      var layer = entry.layer, el = entry.el;
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-label", o.label(layer.feature));
+      el.classList.add("jjj-focusable");
+      el.addEventListener("focus", function () {
+        if (o.highlight) { o.highlight(layer); }
+        layer.openTooltip();
+      });
+      el.addEventListener("blur", function () {
+        if (o.unhighlight) { o.unhighlight(layer); }
+        layer.closeTooltip();
+      });
+      el.addEventListener("keydown", function (event) {
+        var key = event.key;
+        if (key === "Enter" || key === " " || key === "Spacebar") {
+          event.preventDefault();
+          event.stopPropagation();
+          layer.closeTooltip();
+          layer.openPopup();
+        } else if (key === "Escape" || key === "Esc") {
+          if (layer.isPopupOpen()) {
+            event.preventDefault();
+            event.stopPropagation();
+            layer.closePopup();
+            el.focus();
+          }
+        }
+      });
+    });
+    return entries.length;
+  }
+  JJJAtlas.makeFocusable = makeFocusable;
+
   /* A choropleth (or plain outline) layer of administrative units. */
   JJJAtlas.regions = function (map, o) {
     var hasValues = !!o.property;
@@ -166,6 +233,34 @@
       var overlay = L.geoJSON({ type: "FeatureCollection", features: special },
                               { style: style, onEachFeature: bind }).addTo(map);
       if (o.fit !== false && group.getBounds().isValid()) { fitKeepingFit(map, group.getBounds()); }
+      /* What a screen reader announces on focus: name, value with unit, class. */
+      function label(feature) {
+        var p = feature.properties;
+        var text = p.name_zh + (p.name_en ? " " + p.name_en : "");
+        if (p.special) { text += " (" + o.specialLabel + ")"; }
+        if (!hasValues) { return text; }
+        var value = valueOf(p), shown = formatValue(value, o.decimals, o.lang, o.signed);
+        text += "; " + o.valueLabel + ": " + (shown === null ? o.noData : shown + " " + o.unit);
+        var labels = o.classLabels || [];
+        if (shown !== null && labels.length && !p.special) {
+          var i = 0;
+          while (i < o.bins.length - 1 && value > o.bins[i]) { i++; }
+          text += "; " + o.classWord + " " + (i + 1) + "/" + labels.length + ": " + labels[i];
+        }
+        (o.extra || []).forEach(function (line) {
+          var v = formatValue(p[line.property], line.decimals, o.lang, line.signed);
+          text += "; " + line.label + ": " + (v === null ? o.noData : v + " " + line.unit);
+        });
+        return text.replace(/\s+/g, " ").trim();
+      }
+      var focusable = makeFocusable([group, overlay], {
+        label: label,
+        highlight: function (layer) { layer.setStyle({ weight: 2.5, color: "#333" }); },
+        unhighlight: function (layer) {
+          (layer.feature.properties.special ? overlay : group).resetStyle(layer);
+        }
+      });
+      markLoaded(map, "regions-focusable", focusable);
       JJJAtlas.layers.push(group, overlay);
       markLoaded(map, "regions-drawn", regular.length);
       return group;
@@ -200,8 +295,18 @@
                  fillOpacity: 0.45 },
         onEachFeature: function (f, layer) {
           layer.bindTooltip(nameHtml(f.properties), { sticky: true, className: "jjj-tooltip" });
+          layer.bindPopup(nameHtml(f.properties), { className: "jjj-tap", maxWidth: 260 });
         }
       }).addTo(map);
+      markLoaded(map, "members-focusable", makeFocusable([members], {
+        label: function (f) {
+          var p = f.properties;
+          return (p.name_zh + (p.name_en ? " " + p.name_en : "") +
+            (o.labels.members ? "; " + o.labels.members : "")).trim();
+        },
+        highlight: function (layer) { layer.setStyle({ weight: 3.5, color: "#252525" }); },
+        unhighlight: function (layer) { members.resetStyle(layer); }
+      }));
       L.geoJSON(byRole("line"), { style: { className: "jjj-corridor-line", color: "#d94801",
         weight: 4 } }).bindTooltip(escapeHtml(o.labels.corridor_line)).addTo(map);
       var facilities = byRole("facility");
