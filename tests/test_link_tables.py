@@ -128,6 +128,7 @@ def test_links_dataset_flow(links_client):
     assert client.get(f"/datasets/{dataset_id}").status_code == 200
     listed = client.get("/api/datasets").get_json()["datasets"]
     assert {d["id"]: d["kind"] for d in listed}[dataset_id] == "links"
+    assert "links table: from, to, weight" in client.get("/datasets").get_data(as_text=True)
     svg = client.get(f"/export/links.svg?dataset={dataset_id}&width=600")
     assert svg.status_code == 200 and b"jjj-row-2" in svg.data  # one group per link
     oembed = client.get(
