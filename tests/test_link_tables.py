@@ -126,6 +126,15 @@ def test_links_dataset_flow(links_client):
     assert {r["note"] for r in rows} == {"licence: CC-BY-4.0"}
     assert client.get(f"/embed/links?dataset={dataset_id}&lang=zh").status_code == 200
     assert client.get(f"/datasets/{dataset_id}").status_code == 200
+    listed = client.get("/api/datasets").get_json()["datasets"]
+    assert {d["id"]: d["kind"] for d in listed}[dataset_id] == "links"
+    svg = client.get(f"/export/links.svg?dataset={dataset_id}&width=600")
+    assert svg.status_code == 200 and b"jjj-row-2" in svg.data  # one group per link
+    oembed = client.get(
+        "/oembed", query_string={"url": f"http://localhost/datasets/{dataset_id}/v/1"}
+    ).get_json()
+    assert oembed["title"].startswith("Patient <script>")  # JSON; escaped in the iframe
+    assert f"dataset={dataset_id}" in oembed["html"] and "<script>alert" not in oembed["html"]
     # A links dataset is no choropleth: the answer names where it maps.
     refused = client.get(f"/maps/choropleth?dataset={dataset_id}")
     assert refused.status_code == 400 and b"/maps/links?dataset=" in refused.data
@@ -143,6 +152,8 @@ def test_links_dataset_flow(links_client):
     assert replaced.get_json()["kind"] == "links"
     assert client.get(f"/api/links?dataset={dataset_id}").get_json()["count"] == 1
     assert client.get(f"/api/links?dataset={dataset_id}&v=1").get_json()["count"] == 4
+    svg2 = client.get(f"/export/links.svg?dataset={dataset_id}&width=600")
+    assert b"jjj-row-2" in svg2.data and b"jjj-row-3" not in svg2.data  # not the v1 image
     v2 = client.get(f"/api/links?dataset={dataset_id}").get_json()
     assert v2["dataset"]["weight_unit"] == "patients"  # metadata kept
     assert client.delete(f"/api/datasets/{dataset_id}").status_code == 401

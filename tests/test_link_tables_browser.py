@@ -48,3 +48,12 @@ def test_publish_a_links_table_and_see_its_map(page, live_server, artifacts):
     assert page.locator("#map-table").is_visible()
     page.screenshot(path=artifacts / "links_dataset_map.png", full_page=True)
     assert page.js_errors == []
+    # The bundled links embed in Chinese: the same data table and alt text.
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(live_server + "/embed/links?lang=zh&basemap=none")
+    page.wait_for_selector("body[data-links-drawn]", state="attached", timeout=20_000)
+    label = page.get_attribute(".map-frame[role=figure]", "aria-label")
+    assert "接收最多的是" in label and "条" in label
+    page.locator("#data-table summary").click()
+    assert page.locator("#map-table tbody tr").count() == 13
+    page.screenshot(path=artifacts / "links_embed_zh.png", full_page=True)

@@ -29,15 +29,19 @@ CSV = "text/csv"
 FORMATS = {"geojson": GEOJSON, "csv": CSV}
 
 
-def requested_source() -> geo_links.LinkSource:
+def source_for(params) -> geo_links.LinkSource:
     """The bundled links, or the published links dataset ``dataset=ID[&v=N]`` names
     (404 unknown, 410 deleted, 400 a dataset of values by unit)."""
-    dataset_id = (request.args.get("dataset") or "").strip()
+    dataset_id = (params.get("dataset") or "").strip()
     if not dataset_id:
-        if request.args.get("v"):
-            raise BadParameter("v", request.args["v"], "none without dataset=")
+        if params.get("v"):
+            raise BadParameter("v", params["v"], "none without dataset=")
         return geo_links.BUNDLED
-    return link_source(current_app.config["DATABASE_URL"], dataset_id, request.args.get("v"))
+    return link_source(current_app.config["DATABASE_URL"], dataset_id, params.get("v"))
+
+
+def requested_source() -> geo_links.LinkSource:
+    return source_for(request.args)
 
 
 def _spec() -> linkmap.LinksSpec:
@@ -101,9 +105,11 @@ def export(fmt: str):
     options = render.export_options(request.args, fmt)
     spec = _spec()
     key = ("export", "links", options.format, options.width, options.dpi)
+    # data_query names the resolved dataset version: a replace never serves a stale image.
+    data = {**spec.query(), **spec.link_filter.data_query()}
     try:
         return send_cached(
-            key + tuple(sorted(spec.query().items())),
+            key + tuple(sorted(data.items())),
             lambda: draw_static_links(spec, options),
             options.mimetype,
             f"jjj_links_{spec.level}_{spec.lang}.{options.format}",

@@ -107,6 +107,13 @@ def _dataset(match: re.Match, params: Mapping[str, str]) -> Embeddable:
     store = store_for(current_app.config["DATABASE_URL"])
     version = int(match["version"]) if match["version"] else None
     record = store.version(match["dataset_id"], version)
+    if record.metadata.get("kind") == "links":  # a links table: its links map
+        links_params = {
+            "dataset": match["dataset_id"],
+            **({"v": str(version)} if version else {}),
+            **{k: v for k, v in params.items() if k in ("lang", "level", "basemap")},
+        }
+        return _links(match, links_params)
     map_params = {
         "dataset": match["dataset_id"],
         "column": params.get("column") or next(iter(record.values)),
@@ -123,13 +130,15 @@ def _links(match: re.Match, params: Mapping[str, str]) -> Embeddable:
     from geo.render.links import render_links
 
     from .caching import cached_body
+    from .links import source_for
 
-    spec = linkmap.links_spec(params, current_app.config)
+    spec = linkmap.links_spec(params, current_app.config, source_for(params))
     query = spec.query()
+    data = {**query, **spec.link_filter.data_query()}  # the resolved dataset version
 
     def thumbnail(width: int) -> bytes:
         options = render.export_options({"width": str(width), "dpi": "100"}, "png")
-        key = ("oembed-thumbnail", "links", width, *sorted(query.items()))
+        key = ("oembed-thumbnail", "links", width, *sorted(data.items()))
         return cached_body(key, lambda: render_links(spec, options)).body
 
     return Embeddable(

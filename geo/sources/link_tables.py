@@ -81,7 +81,12 @@ class CheckedLinks:
     from_column: str
     to_column: str
     weight_column: str | None
+    #: Per end: the join of the column's distinct cells (one row each, the first row).
     joins: dict[str, JoinResult]
+    #: Per end: the adcode every matched row of the file resolves to.
+    adcodes: dict[str, dict[Any, str]]
+    #: Per end: the first row of each distinct cell → every row holding that cell.
+    same_cell_rows: dict[str, dict[Any, list[Any]]]
     #: One entry per publishable link: row (as in the file), from, to (adcodes), weight.
     links: list[dict[str, Any]]
     duplicated: list[dict[str, Any]]
@@ -103,8 +108,18 @@ class CheckedLinks:
         ends = {}
         for end, join in self.joins.items():
             report = copy.deepcopy(join.report())
+            groups = self.same_cell_rows[end]
             for entry in report["unmatched"]:
                 entry["suggestions"] = self.suggestions.get(end, {}).get(entry["row"], [])
+            for entry in report["unmatched"] + report["ambiguous"]:
+                entry["rows"] = [_plain_row(r) for r in groups.get(entry["row"], [entry["row"]])]
+            report["counts"].update(
+                rows=len(self.table),
+                matched=len(self.adcodes[end]),
+                unmatched=sum(len(e["rows"]) for e in report["unmatched"]),
+                ambiguous=sum(len(e["rows"]) for e in report["ambiguous"]),
+                distinct_cells=len(groups),
+            )
             report["unmatched"] = report["unmatched"][:MAX_LISTED]
             report["ambiguous"] = report["ambiguous"][:MAX_LISTED]
             # Units met by several rows are normal for links (Beijing → many): not listed.
@@ -191,6 +206,44 @@ def _weight_column(
     return _named(numeric, WEIGHT_NAMES) or (numeric[0] if numeric else None)
 
 
+def _cell_keys(cells: pd.Series) -> pd.Series:
+    return cells.astype(str).str.strip()
+
+
+def _distinct(cells: pd.Series) -> pd.Series:
+    """The first cell of each distinct text (a links table names the same units often)."""
+    return cells[~_cell_keys(cells).duplicated()]
+
+
+def _plain_row(row: Any) -> Any:
+    return int(row) if isinstance(row, (int, np.integer)) else row
+
+
+def _join_distinct(
+    table: pd.DataFrame, column: str, level: str, kind: str
+) -> tuple[JoinResult, dict[Any, str], dict[Any, list[Any]]]:
+    """Join each distinct cell of ``column`` once (at its first row), then give every row
+    the result of its cell: the same matching, ~10x fewer rows to decide for real flows.
+
+    Returns the join of the distinct cells, row → adcode for every matched row, and first
+    row → all rows of each distinct cell.
+    """
+    keys = _cell_keys(table[column])
+    first = ~keys.duplicated()
+    join = _join(table.loc[first.to_numpy(), [column]], level, column, kind)
+    first_row_of = {key: row for row, key in keys[first].items()}
+    groups: dict[Any, list[Any]] = {}
+    for row, key in keys.items():
+        groups.setdefault(first_row_of[key], []).append(row)
+    adcode_of_first = dict(zip(join.matched["row"], join.matched["adcode"]))
+    adcodes = {
+        row: adcode_of_first[first_row_of[key]]
+        for row, key in keys.items()
+        if first_row_of[key] in adcode_of_first
+    }
+    return join, adcodes, groups
+
+
 def check_link_upload(
     data: bytes,
     filename: str = "",
@@ -213,7 +266,8 @@ def check_link_upload(
     for lv in [level] if level else LEVELS:
         rows = units = 0
         for column in ends:
-            matched_rows, matched_units = match_counts(table[column], lv, kinds[column])
+            cells = _distinct(table[column])
+            matched_rows, matched_units = match_counts(cells, lv, kinds[column])
             rows += matched_rows
             units += matched_units
         detection.append(
@@ -221,10 +275,11 @@ def check_link_upload(
         )
     best = max(detection, key=lambda d: d["matched"])  # ties: the coarser level (first)
     chosen = best["level"]
-    joins = {
-        end: _join(table[[column]], chosen, column, kinds[column])
-        for end, column in zip(geo_links.ENDS, ends)
-    }
+    joins, adcodes, same_cell_rows = {}, {}, {}
+    for end, column in zip(geo_links.ENDS, ends):
+        joins[end], adcodes[end], same_cell_rows[end] = _join_distinct(
+            table, column, chosen, kinds[column]
+        )
     weight = _weight_column(table, weight_column or None, ends)
     rows = list(table.index)
     parsed = parse_column(table[weight]) if weight else None
@@ -233,9 +288,6 @@ def check_link_upload(
         {"row": rows[pos], "column": weight, "text": text}
         for pos, text in (parsed.bad if parsed else [])
     ]
-    adcodes = {
-        end: dict(zip(join.matched["row"], join.matched["adcode"])) for end, join in joins.items()
-    }
     links, same_unit, pairs = [], [], {}
     for row in rows:
         start, stop = adcodes["from"].get(row), adcodes["to"].get(row)
@@ -265,6 +317,8 @@ def check_link_upload(
         to_column=ends[1],
         weight_column=weight,
         joins=joins,
+        adcodes=adcodes,
+        same_cell_rows=same_cell_rows,
         links=links,
         duplicated=duplicated,
         same_unit=same_unit,
@@ -278,7 +332,7 @@ def check_publishable(checked: CheckedLinks) -> None:
     """Raise :class:`BadParameter` naming what blocks a publish: no row with both ends
     matched, or the same from→to pair on several rows."""
     if not checked.links:
-        counts = {end: len(j.matched) for end, j in checked.joins.items()}
+        counts = {end: len(found) for end, found in checked.adcodes.items()}
         raise BadParameter(
             "file",
             f"0 of {len(checked.table)} rows",
@@ -314,9 +368,7 @@ def _new_version(
     checked: CheckedLinks, data: bytes, filename: str, metadata: dict[str, Any]
 ) -> NewVersion:
     table = checked.table
-    ends = {
-        end: dict(zip(j.matched["row"], j.matched["adcode"])) for end, j in checked.joins.items()
-    }
+    ends = checked.adcodes
     return NewVersion(
         title_zh=metadata["title_zh"],
         title_en=metadata["title_en"],
