@@ -232,3 +232,12 @@ def test_state_sees_every_change_made_through_another_store_at_once(database_url
         assert latest == 3 and deleted_at
     finally:
         writer.dispose()
+
+
+def test_query_helpers_match_request_args():
+    from webmap.caching import first_value, sorted_query
+
+    qs = "column=%E5%BA%8A&dataset=abc&dataset=zzz&v=&k=5"
+    assert first_value(qs, "dataset") == "abc" and first_value(qs, "v") == ""
+    assert first_value(qs, "nope") is None and first_value(qs, "column") == "床"
+    assert sorted_query(qs) == sorted_query("k=5&v=&dataset=abc&dataset=zzz&column=%E5%BA%8A")

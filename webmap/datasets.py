@@ -33,7 +33,7 @@ from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
 from geo.store import VersionRecord, store_for
 
 from . import maps, views
-from .caching import send_cached
+from .caching import first_value, send_cached
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 api_bp = Blueprint("datasets_api", __name__, url_prefix="/api/datasets")
@@ -55,7 +55,11 @@ def requested_dataset_state() -> str:
     """
     if not has_request_context():
         return ""
-    dataset_id = request.args.get("dataset") or (request.view_args or {}).get("dataset_id")
+    # The raw query string, parsed once per distinct URL (this runs on every request).
+    query = request.environ.get("QUERY_STRING", "")
+    dataset_id = (first_value(query, "dataset") if "dataset" in query else None) or (
+        request.view_args or {}
+    ).get("dataset_id")
     if not dataset_id:
         return ""
     state = _store().state(dataset_id)
