@@ -159,15 +159,18 @@ def _kind_of(version: VersionRecord) -> str:
 
 def _links(dataset_id: str, version: int | None = None, kind: str = "values") -> dict[str, str]:
     v = {"v": version} if version else {}
+    page = (
+        url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
+        if version
+        else url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True)
+    )
+    common = {
+        "page": page,
+        "api": url_for("datasets_api.dataset", dataset_id=dataset_id, **v, _external=True),
+    }
     if kind == "links":
-        page = (
-            url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
-            if version
-            else url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True)
-        )
         return {
-            "page": page,
-            "api": url_for("datasets_api.dataset", dataset_id=dataset_id, **v, _external=True),
+            **common,
             "map": url_for("links.page", dataset=dataset_id, **v, _external=True),
             "embed": url_for("links.embed", dataset=dataset_id, **v, _external=True),
             "links_api": url_for("links.api", dataset=dataset_id, **v, _external=True),
@@ -176,14 +179,8 @@ def _links(dataset_id: str, version: int | None = None, kind: str = "values") ->
             ),
             "csv": url_for("links.download", fmt="csv", dataset=dataset_id, **v, _external=True),
         }
-    page = (
-        url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
-        if version
-        else url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True)
-    )
     return {
-        "page": page,
-        "api": url_for("datasets_api.dataset", dataset_id=dataset_id, **v, _external=True),
+        **common,
         "map": url_for("pages.choropleth", dataset=dataset_id, **v, _external=True),
         "geojson": url_for("downloads.regions_geojson", dataset=dataset_id, **v, _external=True),
         "csv": url_for("downloads.regions_csv", dataset=dataset_id, **v, _external=True),

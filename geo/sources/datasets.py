@@ -348,28 +348,58 @@ def read_metadata(params: Mapping[str, str], value_columns: list[str]) -> dict[s
     }
 
 
-def _new_version(
-    checked: CheckedUpload, data: bytes, filename: str, metadata: dict[str, Any]
+def new_version(
+    upload,
+    table: pd.DataFrame,
+    *,
+    level: str,
+    key_column: str,
+    data: bytes,
+    filename: str,
+    metadata: dict[str, Any],
+    values,
+    report: dict,
+    **row_columns: list,
 ) -> NewVersion:
-    table = checked.table
-    adcode_of = dict(zip(checked.join.matched["row"], checked.join.matched["adcode"]))
+    """The store record of one checked upload: its original bytes, metadata and table rows.
+
+    ``row_columns`` are per-row lists stored beside the table (e.g. each row's ``adcodes``).
+    """
     return NewVersion(
         title_zh=metadata["title_zh"],
         title_en=metadata["title_en"],
-        level=checked.level,
-        key_column=checked.key_column,
-        filename=filename or f"pasted.{'txt' if checked.upload.file_format == 'paste' else 'csv'}",
-        file_format=checked.upload.file_format,
+        level=level,
+        key_column=key_column,
+        filename=filename or f"pasted.{'txt' if upload.file_format == 'paste' else 'csv'}",
+        file_format=upload.file_format,
         original=data,
         metadata=metadata,
         table={
             "columns": list(table.columns),
             "rows": table.to_numpy().tolist(),
             "row_numbers": [int(r) for r in table.index],
-            "adcodes": [adcode_of.get(r) for r in table.index],
+            **row_columns,
         },
+        values=values,
+        report=report,
+    )
+
+
+def _new_version(
+    checked: CheckedUpload, data: bytes, filename: str, metadata: dict[str, Any]
+) -> NewVersion:
+    adcode_of = dict(zip(checked.join.matched["row"], checked.join.matched["adcode"]))
+    return new_version(
+        checked.upload,
+        checked.table,
+        level=checked.level,
+        key_column=checked.key_column,
+        data=data,
+        filename=filename,
+        metadata=metadata,
         values=checked.values,
         report=checked.report(),
+        adcodes=[adcode_of.get(r) for r in checked.table.index],
     )
 
 

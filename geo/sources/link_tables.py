@@ -39,6 +39,7 @@ from geo.sources.datasets import (
     _parse_version,
     _text,
     closest_units,
+    new_version,
     read_metadata,
 )
 from geo.sources.numbers import parse_column
@@ -367,27 +368,21 @@ def _metadata(params: Mapping[str, str], checked: CheckedLinks) -> dict[str, Any
 def _new_version(
     checked: CheckedLinks, data: bytes, filename: str, metadata: dict[str, Any]
 ) -> NewVersion:
-    table = checked.table
+    index = checked.table.index
     ends = checked.adcodes
-    return NewVersion(
-        title_zh=metadata["title_zh"],
-        title_en=metadata["title_en"],
+    return new_version(
+        checked.upload,
+        checked.table,
         level=checked.level,
         key_column=checked.from_column,
-        filename=filename or f"pasted.{'txt' if checked.upload.file_format == 'paste' else 'csv'}",
-        file_format=checked.upload.file_format,
-        original=data,
+        data=data,
+        filename=filename,
         metadata=metadata,
-        table={
-            "columns": list(table.columns),
-            "rows": table.to_numpy().tolist(),
-            "row_numbers": [int(r) for r in table.index],
-            "adcodes": [ends["from"].get(r) for r in table.index],
-            "to_adcodes": [ends["to"].get(r) for r in table.index],
-            "links": [{**link, "row": int(link["row"])} for link in checked.links],
-        },
         values={},
         report=checked.report(),
+        adcodes=[ends["from"].get(r) for r in index],
+        to_adcodes=[ends["to"].get(r) for r in index],
+        links=[{**link, "row": int(link["row"])} for link in checked.links],
     )
 
 
