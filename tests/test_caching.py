@@ -63,6 +63,17 @@ def test_a_new_data_version_misses_and_a_tag_invalidates(client):
     assert client.get(url).headers["X-Cache"] == "MISS"
 
 
+def test_a_missed_request_asks_the_version_sources_once(client):
+    calls = []
+    version.register_version_source("test-count", lambda: calls.append(1) or "")
+    try:
+        response = client.get("/api/zones?count=1")
+    finally:
+        version.unregister_version_source("test-count")
+    assert response.headers["X-Cache"] == "MISS"
+    assert len(calls) == 1  # the fast path's answer, reused by the response cache
+
+
 def test_lru_respects_the_byte_budget():
     small = caching.ResponseCache(budget_bytes=3_000)
     for n in range(10):

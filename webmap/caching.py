@@ -35,6 +35,8 @@ from werkzeug.http import parse_accept_header
 from geo.version import data_version
 
 DEFAULT_BUDGET_MB = 128
+#: Where :class:`FastPath` leaves the data version it computed for a request.
+VERSION_ENVIRON = "jjj_atlas.data_version"
 #: Cache-Control max-age by kind of response (seconds).
 MAX_AGE = {"page": 60, "api": 300, "ogc": 60, "download": 3600}
 
@@ -179,7 +181,9 @@ def lookup(
     key: Hashable, produce: Callable[[], Rendered], tags: Iterable[str] = ("data",)
 ) -> tuple[CachedBody, bool]:
     """The entry for ``key`` under the current data version, and whether it was a hit."""
-    full_key = (data_version(), key)
+    # FastPath has already asked the version sources for this request (a database query for
+    # a dataset's pages); ask them again only when it did not.
+    full_key = (request.environ.get(VERSION_ENVIRON) or data_version(), key)
     g.response_cache_key = full_key  # lets the fast path (below) link its copy to it
     entry = cache.get(full_key)
     if entry is not None:
@@ -410,6 +414,7 @@ class FastPath:
         # them one, as the app would.
         with self.flask_app.request_context(environ):
             version = data_version()
+        environ[VERSION_ENVIRON] = version  # :func:`lookup` keys the cache with it too
         path = environ.get("PATH_INFO", "")
         query = sorted_query(environ.get("QUERY_STRING", ""))
         gzip_ok = bool(parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING", ""))["gzip"])
