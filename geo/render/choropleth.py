@@ -116,19 +116,13 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
                     label=f"{name} ({text('special_area', spec.lang)})",
                 )
             )
-        legend = ax.legend(
-            handles=handles,
+        sheet.legend(
+            handles,
             title=legend_title(spec),
-            loc="lower right",
             prop=cjk_font(1.05 * pt),
             title_fontproperties=cjk_font(1.1 * pt, "bold"),
-            frameon=True,
-            framealpha=0.94,
-            edgecolor="#cccccc",
-            borderaxespad=0.3,
             handlelength=1.8,
             handleheight=1.1,
         )
-        legend.set_gid("legend")
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         return sheet.to_bytes()

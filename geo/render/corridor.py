@@ -136,15 +136,9 @@ def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
                     label=f"{text('approximate_short', lang)} ({len(approximate)})",
                 )
             )
-        legend = ax.legend(
-            handles=handles,
-            loc="lower right",
+        sheet.legend(
+            handles,
             prop=cjk_font(1.05 * pt),
-            frameon=True,
-            framealpha=0.94,
-            edgecolor="#cccccc",
-            borderaxespad=0.3,
         )
-        legend.set_gid("legend")
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.95, 0.94))
         return sheet.to_bytes()

@@ -161,6 +161,19 @@ class Sheet:
             va="top",
         )
 
+    def legend(self, handles: list, **kwargs) -> None:
+        """The map's legend in the shared frame (lower right), tagged "legend" in SVG."""
+        legend = self.ax.legend(
+            handles=handles,
+            loc="lower right",
+            frameon=True,
+            framealpha=0.94,
+            edgecolor="#cccccc",
+            borderaxespad=0.3,
+            **kwargs,
+        )
+        legend.set_gid("legend")
+
     def decorate(self, scalebar_loc: str = "lower left", arrow_xy=(0.95, 0.96)) -> None:
         """Scale bar (km, true at the standard parallels) and north arrow."""
         self.ax.set_xlabel("")  # geopandas labels projected axes ("Easting [metre]")

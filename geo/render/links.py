@@ -121,17 +121,11 @@ def render_links(spec: LinksSpec, options: ExportOptions) -> bytes:
                 label=spec.t("approximate"),
             )
         )
-        legend = ax.legend(
-            handles=handles,
+        sheet.legend(
+            handles,
             title=f"{spec.shade_label} · {text(spec.level, lang)}",
-            loc="lower right",
             prop=cjk_font(0.95 * pt),
             title_fontproperties=cjk_font(1.0 * pt, "bold"),
-            frameon=True,
-            framealpha=0.94,
-            edgecolor="#cccccc",
-            borderaxespad=0.3,
         )
-        legend.set_gid("legend")
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         return sheet.to_bytes()

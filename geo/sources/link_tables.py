@@ -42,7 +42,7 @@ from geo.sources.datasets import (
     new_version,
     read_metadata,
 )
-from geo.sources.numbers import parse_column
+from geo.sources.numbers import ParsedColumn, parse_column
 from geo.sources.uploads import UploadedTable, read_upload
 from geo.store import NewVersion, Published, VersionRecord, store_for
 
@@ -183,7 +183,9 @@ def _end_columns(
 
 def _weight_column(
     table: pd.DataFrame, weight_column: str | None, ends: tuple[str, str]
-) -> str | None:
+) -> tuple[str | None, ParsedColumn | None]:
+    """The weight column (given, or the numeric column named like one, or the first
+    numeric column) and its cells read as numbers."""
     others = [c for c in table.columns if c not in ends]
     if weight_column:
         if weight_column not in others:
@@ -198,13 +200,14 @@ def _weight_column(
                 "a column of numbers (1,234 / 12.5% / 3.2万 / -)",
                 reason=f"not numeric ({examples})",
             )
-        return weight_column
-    numeric = [
-        c
+        return weight_column, parsed
+    numeric = {
+        c: p
         for c in others
         if (p := parse_column(table[c])).filled and p.numeric_share >= NUMERIC_SHARE
-    ]
-    return _named(numeric, WEIGHT_NAMES) or (numeric[0] if numeric else None)
+    }
+    weight = _named(list(numeric), WEIGHT_NAMES) or next(iter(numeric), None)
+    return weight, numeric.get(weight)
 
 
 def _cell_keys(cells: pd.Series) -> pd.Series:
@@ -263,12 +266,12 @@ def check_link_upload(
     kinds = {c: _key_kind(table[c]) or "name" for c in ends}
     if level:
         check_level(level)
+    distinct = {c: _distinct(table[c]) for c in ends}
     detection = []
     for lv in [level] if level else LEVELS:
         rows = units = 0
         for column in ends:
-            cells = _distinct(table[column])
-            matched_rows, matched_units = match_counts(cells, lv, kinds[column])
+            matched_rows, matched_units = match_counts(distinct[column], lv, kinds[column])
             rows += matched_rows
             units += matched_units
         detection.append(
@@ -281,9 +284,8 @@ def check_link_upload(
         joins[end], adcodes[end], same_cell_rows[end] = _join_distinct(
             table, column, chosen, kinds[column]
         )
-    weight = _weight_column(table, weight_column or None, ends)
+    weight, parsed = _weight_column(table, weight_column or None, ends)
     rows = list(table.index)
-    parsed = parse_column(table[weight]) if weight else None
     weights = dict(zip(rows, parsed.values)) if parsed else {}
     problems = [
         {"row": rows[pos], "column": weight, "text": text}
