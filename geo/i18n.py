@@ -210,6 +210,141 @@ TEXT: dict[str, dict[str, str]] = {
         "jointly built parks, each with its source",
         "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
     },
+    # --- i19stats ---
+    "ineq_title": {"en": "Inequality", "zh": "不平衡分析"},
+    "ineq_link": {
+        "en": "Inequality (Gini, Theil, Lorenz curve)",
+        "zh": "不平衡分析（基尼系数、泰尔指数、洛伦兹曲线）",
+    },
+    "clusters_link": {"en": "Clusters (Moran's I, LISA)", "zh": "空间集聚（莫兰指数、LISA）"},
+    "analysis": {"en": "Analysis", "zh": "分析"},
+    "ineq_other_group": {"en": "other", "zh": "其他"},
+    "ineq_between_provinces": {"en": "the {n} provinces", "zh": "{n}省市"},
+    "ineq_between_n_provinces": {"en": "the {n} provinces", "zh": "{n}个省级单位"},
+    "ineq_between_prefectures": {"en": "the {n} prefecture-level units", "zh": "{n}个地级单位"},
+    "ineq_between_groups": {"en": "the {n} groups ({names})", "zh": "{n}个分组（{names}）"},
+    "ineq_statement": {
+        "en": "{between} % of the inequality (Theil T) is between {whom}, {within} % within them.",
+        "zh": "不平衡（泰尔指数）的{between}%来自{whom}之间的差异，{within}%来自其内部差异。",
+    },
+    "gini": {"en": "Gini coefficient", "zh": "基尼系数"},
+    "theil": {"en": "Theil index (T)", "zh": "泰尔指数（T）"},
+    "theil_between": {"en": "Theil between groups", "zh": "组间泰尔指数"},
+    "theil_within": {"en": "Theil within groups", "zh": "组内泰尔指数"},
+    "cv": {"en": "Coefficient of variation", "zh": "变异系数"},
+    "cv_weighted": {"en": "Coefficient of variation (Williamson)", "zh": "变异系数（威廉森加权）"},
+    "ineq_highest": {"en": "Highest", "zh": "最高"},
+    "ineq_lowest": {"en": "Lowest", "zh": "最低"},
+    "ineq_ratio": {"en": "highest / lowest", "zh": "最高/最低"},
+    "ineq_units": {"en": "Units with a value", "zh": "有数据的单位"},
+    "ineq_missing": {"en": "left out, no value", "zh": "无数据未计入"},
+    "ineq_left_out_xiongan": {
+        "en": "{name} is left out of the statistics: its counties are also counted in "
+        "{host}, so including it would count them twice.",
+        "zh": "{name}未计入统计：其所辖县仍计入{host}，计入会重复计算。",
+    },
+    "ineq_unweighted": {
+        "en": "Unweighted: every unit counts once.",
+        "zh": "未加权：每个单位计一次。",
+    },
+    "ineq_weighted": {
+        "en": "Population-weighted: each unit counts by its residents (population {year}{note}).",
+        "zh": "人口加权：每个单位按常住人口计权（{year}年人口{note}）。",
+    },
+    "ineq_weighted_nearest": {"en": ", the nearest year with data", "zh": "，最接近的有数据年份"},
+    "ineq_weighted_latest": {"en": ", the latest", "zh": "，最新年份"},
+    "ineq_no_weight": {"en": "left out, no population", "zh": "无人口数据未计入"},
+    "weight": {"en": "Weight", "zh": "权重"},
+    "weight_none": {"en": "none (each unit once)", "zh": "不加权（每个单位计一次）"},
+    "weight_population": {"en": "population", "zh": "人口"},
+    "groups": {"en": "Groups", "zh": "分组"},
+    "groups_none": {"en": "no decomposition", "zh": "不分解"},
+    "groups_province": {"en": "the three provinces", "zh": "三省市"},
+    "groups_prefecture": {"en": "prefectures", "zh": "地级单位"},
+    "groups_custom": {"en": "custom", "zh": "自定义"},
+    "lorenz_curve": {"en": "Lorenz curve", "zh": "洛伦兹曲线"},
+    "lorenz_x": {"en": "Cumulative share of units", "zh": "单位累计比例"},
+    "lorenz_x_weighted": {"en": "Cumulative share of population", "zh": "人口累计比例"},
+    "lorenz_y": {"en": "Cumulative share of the total", "zh": "数值累计比例"},
+    "lorenz_equality": {"en": "equal distribution", "zh": "绝对平均线"},
+    "lorenz_desc": {
+        "en": "Lorenz curve of {title}: units from lowest to highest value; "
+        "the further below the diagonal, the more unequal. Gini {gini}.",
+        "zh": "{title}的洛伦兹曲线：单位按数值由低到高排列；"
+        "曲线离对角线越远越不平衡。基尼系数{gini}。",
+    },
+    "decomposition": {"en": "Between and within groups", "zh": "组间与组内分解"},
+    "group": {"en": "Group", "zh": "分组"},
+    "mean": {"en": "Mean", "zh": "平均值"},
+    "share_of_total": {"en": "Share of total", "zh": "占总量比例"},
+    "within_contribution": {"en": "Within-group Theil contribution", "zh": "组内泰尔贡献"},
+    "ineq_method": {
+        "en": "Computed with PySAL's inequality package (Gini, Theil, TheilD, Lorenz curve); "
+        "population-weighted variants from their standard definitions. Values as given, "
+        "no data units left out.",
+        "zh": "使用 PySAL inequality 库计算（基尼系数、泰尔指数及其分解、洛伦兹曲线）；"
+        "人口加权版本按标准定义计算。数值按原样计算，无数据单位未计入。",
+    },
+    "ineq_groups_help": {
+        "en": "Custom groups: NAME:ADCODE,ADCODE;NAME:ADCODE (units or the prefectures/"
+        "provinces containing them; the rest form 'other').",
+        "zh": "自定义分组：名称:区划代码,区划代码;名称:区划代码（本级单位或其所属地级/省级代码；"
+        "其余单位归入“其他”）。",
+    },
+    "moran_statement": {
+        "en": "Moran's I = {i} (expected {e} without spatial pattern; p = {p}): {verdict}",
+        "zh": "莫兰指数 I = {i}（无空间格局时期望值 {e}；p = {p}）：{verdict}",
+    },
+    "moran_clustered": {
+        "en": "similar values cluster in space.",
+        "zh": "相近的数值在空间上集聚。",
+    },
+    "moran_dispersed": {
+        "en": "neighbours tend to differ (dispersion).",
+        "zh": "相邻单位数值倾向于相异（离散）。",
+    },
+    "moran_random": {
+        "en": "no significant spatial pattern at p < 0.05.",
+        "zh": "在 p < 0.05 水平上无显著空间格局。",
+    },
+    "clusters_title": {"en": "Clusters and outliers (LISA)", "zh": "空间集聚与异常（LISA）"},
+    "cluster_HH": {"en": "High–High (hot spot)", "zh": "高–高（热点）"},
+    "cluster_LL": {"en": "Low–Low (cold spot)", "zh": "低–低（冷点）"},
+    "cluster_HL": {"en": "High–Low (outlier)", "zh": "高–低（异常）"},
+    "cluster_LH": {"en": "Low–High (outlier)", "zh": "低–高（异常）"},
+    "cluster_ns": {"en": "Not significant", "zh": "不显著"},
+    "cluster_outside": {
+        "en": "Not analysed (no value or no neighbour)",
+        "zh": "未分析（无数据或无相邻单位）",
+    },
+    "cluster_island": {"en": "no neighbour (island)", "zh": "无相邻单位（孤立）"},
+    "cluster_note": {
+        "en": "Local Moran's I (LISA) compares each unit's value with the average of its "
+        "neighbours (units sharing a border or a corner). High–High: a high value among "
+        "high neighbours, a hot spot; Low–Low: a cold spot; High–Low and Low–High: a unit "
+        "unlike its neighbours. Only units whose pattern is significant at p < 0.05 "
+        "(999 permutations, fixed seed) are coloured; with many units some will be "
+        "significant by chance, so read the map together with Moran's I.",
+        "zh": "局部莫兰指数（LISA）将每个单位的数值与其相邻单位（共边或共点）的平均值比较。"
+        "高–高：高值被高值包围，即热点；低–低：冷点；高–低和低–高：与周边不同的异常单位。"
+        "只有在 p < 0.05 水平上显著（999 次置换，固定随机种子）的单位着色；"
+        "单位较多时部分显著性可能出于偶然，请结合全局莫兰指数解读。",
+    },
+    "p_value": {"en": "p-value", "zh": "p 值"},
+    "spatial_lag": {"en": "Neighbours' mean", "zh": "相邻单位均值"},
+    "cluster": {"en": "Cluster", "zh": "集聚类型"},
+    "moran_i": {"en": "Moran's I", "zh": "莫兰指数"},
+    "expected_i": {"en": "Expected I", "zh": "期望值"},
+    "units_analysed": {"en": "Units analysed", "zh": "参与分析的单位"},
+    "islands": {"en": "Islands (no neighbour, left out)", "zh": "孤立单位（无相邻，未计入）"},
+    "clusters_method": {
+        "en": "Queen contiguity from the boundaries (libpysal), row-standardised; global and "
+        "local Moran's I by esda, 999 permutations, seed {seed}. Values as given.",
+        "zh": "由边界多边形构建的后式（Queen）邻接矩阵（libpysal），行标准化；"
+        "全局与局部莫兰指数由 esda 计算，"
+        "999 次置换，随机种子 {seed}。数值按原样计算。",
+    },
+    "see_choropleth": {"en": "Map of the values", "zh": "数值分级地图"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

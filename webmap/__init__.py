@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     from geo.version import register_version_source
 
     from . import (
+        analysis,
         api,
         caching,
         dataset_cache,
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(analysis.bp)
     errors.register(app)
     security.register(app)
     app.after_request(caching.compress_response)

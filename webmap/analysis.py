@@ -1,0 +1,374 @@
+"""Inequality and spatial clustering of any indicator or published dataset column.
+
+- ``/api/analysis/inequality`` and ``/analysis/inequality`` (page), with
+  ``/export/analysis/inequality.{png,svg,pdf}``: Gini, Theil and its between/within
+  decomposition, CV, extremes, Lorenz curve (:mod:`geo.analysis.inequality`).
+- ``/api/analysis/autocorrelation``, ``/maps/clusters`` and ``/embed/clusters`` (LISA cluster
+  map), ``/export/clusters.{png,svg,pdf}``, ``/download/clusters.{geojson,csv}``
+  (:mod:`geo.analysis.autocorrelation`).
+
+Every GET is cached by the response cache (:func:`webmap.caching.cached_view`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from geo import render
+from geo.analysis.autocorrelation import (
+    ALPHA,
+    CLASSES,
+    COLORS,
+    OUTSIDE_COLOR,
+    PERMUTATIONS,
+    SEED,
+    autocorrelation_from_params,
+    cluster_frame,
+)
+from geo.analysis.inequality import (
+    NAMED_GROUPINGS,
+    WEIGHTS,
+    check_weight,
+    inequality_from_params,
+)
+from geo.formats import exports
+from geo.i18n import DEFAULT_LANG, check_lang, text
+from geo.maps.basemaps import DEFAULT_BASEMAP, check_basemap
+from geo.maps.mapspec import format_value
+from geo.render.clusters import render_clusters
+from geo.render.lorenz import figure_lines, lorenz_svg, render_inequality
+
+from . import maps, views
+from .caching import Rendered, cached_view
+from .errors import error_response
+from .export import export_links
+
+bp = Blueprint("analysis", __name__)
+
+
+def _lang() -> str:
+    return check_lang(request.args.get("lang") or DEFAULT_LANG)
+
+
+def _names(data, lang: str) -> dict[str, str]:
+    column = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(data.units.index, data.units[column]))
+
+
+# --- Inequality ----------------------------------------------------------------------
+
+
+def _inequality_query(data, result, lang: str | None = None) -> dict[str, str]:
+    """Canonical URL parameters of one inequality view."""
+    query = data.query()
+    if result["weight"] != "none":
+        query["weight"] = result["weight"]
+    groups = result["groups"]
+    default = {"province": "none", "prefecture": "province", "county": "province"}[data.level]
+    param = groups["param"] if groups else "none"
+    if param != default:
+        query["groups"] = param
+    if lang:
+        query["lang"] = lang
+    return query
+
+
+def _notes(data, result, lang: str) -> list[str]:
+    """What was left out and how units were weighted, in ``lang``."""
+    notes = []
+    weighting = result["weighting"]
+    if weighting["by"] == "population":
+        if weighting["requested_year"] is None:
+            extra = text("ineq_weighted_latest", lang)
+        elif weighting["requested_year"] != weighting["population_year"]:
+            extra = text("ineq_weighted_nearest", lang)
+        else:
+            extra = ""
+        notes.append(
+            text("ineq_weighted", lang).format(year=weighting["population_year"], note=extra)
+        )
+    else:
+        notes.append(text("ineq_unweighted", lang))
+    key = "name_zh" if lang == "zh" else "name_en"
+    for unit in data.left_out:
+        host = data.units.loc[unit["counted_in"], key]
+        notes.append(text("ineq_left_out_xiongan", lang).format(name=unit[key], host=host))
+    return notes
+
+
+@bp.get("/api/analysis/inequality")
+@cached_view("api")
+def inequality_api():
+    data, result = inequality_from_params(request.args, current_app.config)
+    query = _inequality_query(data, result)
+    result["links"] = {
+        "page": url_for("analysis.inequality_page", **query),
+        "map": url_for("pages.choropleth", **data.query()),
+        "clusters": url_for("analysis.clusters_page", **data.query()),
+    }
+    return result
+
+
+@bp.get("/analysis/inequality")
+@cached_view("page")
+def inequality_page():
+    lang = _lang()
+    data, result = inequality_from_params(request.args, current_app.config)
+    names = _names(data, lang)
+    title = data.source.title(lang)
+    query = _inequality_query(data, result)
+    groups_param = result["groups"]["param"] if result["groups"] else "none"
+    return render_template(
+        "analysis_inequality.html",
+        data=data,
+        result=result,
+        title=title,
+        unit=data.source.unit_label(lang),
+        svg=lorenz_svg(result, lang, names, title),
+        figures=figure_lines(result, lang, data.source.unit_label(lang), names),
+        notes=_notes(data, result, lang),
+        names=names,
+        weights=WEIGHTS,
+        groupings=NAMED_GROUPINGS[data.level],
+        groups_param=groups_param,
+        custom_groups="" if groups_param in NAMED_GROUPINGS[data.level] else groups_param,
+        source_text=data.source.source_text(lang),
+        exports=export_links("analysis.inequality_export", **query, lang=lang),
+        api_url=url_for("analysis.inequality_api", **query),
+        map_url=url_for("pages.choropleth", **data.query(), lang=lang),
+        clusters_url=url_for("analysis.clusters_page", **data.query(), lang=lang),
+        fmt=lambda value: format_value(value, data.source, lang),
+        **views.template_globals(lang),
+    )
+
+
+def _subtitle(data, lang: str) -> str:
+    parts = [text(data.level, lang)]
+    if data.year is not None:
+        parts.append(f"{text('year', lang)}: {data.year}")
+    parts.append(f"{text('unit', lang)}: {data.source.unit_label(lang)}")
+    return " · ".join(parts)
+
+
+@bp.get("/export/analysis/inequality.<fmt>")
+@cached_view("download")
+def inequality_export(fmt: str):
+    options = render.export_options(request.args, fmt)
+    lang = _lang()
+    data, result = inequality_from_params(request.args, current_app.config)
+    title = f"{text('ineq_title', lang)} · {data.source.title(lang)}"
+    body = render_inequality(
+        result,
+        options,
+        lang,
+        title,
+        _subtitle(data, lang),
+        data.source.source_text(lang),
+        _names(data, lang),
+        _notes(data, result, lang),
+    )
+    name = f"jjj_inequality_{data.level}_{data.source.slug}_{lang}.{options.format}"
+    return Rendered(
+        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# --- Spatial autocorrelation ---------------------------------------------------------
+
+
+@bp.get("/api/analysis/autocorrelation")
+@cached_view("api")
+def autocorrelation_api():
+    data, result = autocorrelation_from_params(request.args, current_app.config)
+    result["links"] = {
+        "map": url_for("analysis.clusters_page", **data.query()),
+        "geojson": url_for("analysis.clusters_download", fmt="geojson", **data.query()),
+    }
+    return result
+
+
+def _legend(result: dict, lang: str) -> list[dict]:
+    entries = [
+        {
+            "id": c,
+            "label": text(f"cluster_{c}", lang),
+            "color": COLORS[c],
+            "count": result["counts"][c],
+        }
+        for c in CLASSES
+    ]
+    outside = result["n_missing"] + len(result["islands"])
+    entries.append(
+        {
+            "id": "outside",
+            "label": text("cluster_outside", lang),
+            "color": OUTSIDE_COLOR,
+            "count": outside,
+            "missing": True,
+        }
+    )
+    return entries
+
+
+def _render_clusters(embed: bool) -> str:
+    lang = _lang()
+    basemap = check_basemap(request.args.get("basemap") or DEFAULT_BASEMAP, current_app.config)
+    data, result = autocorrelation_from_params(request.args, current_app.config)
+    frame = cluster_frame(data, result)
+    query = {**data.query(), "lang": lang, "basemap": basemap.id}
+    fmap = maps.base_map(basemap)
+    legend = _legend(result, lang)
+    maps.add_layer(
+        fmap,
+        "clusters",
+        {
+            "url": url_for("analysis.clusters_download", fmt="geojson", **data.query()),
+            "colors": {**COLORS, "outside": OUTSIDE_COLOR},
+            "labels": {e["id"]: e["label"] for e in legend},
+            "lang": lang,
+            "unit": data.source.unit_label(lang),
+            "decimals": data.source.decimals,
+            "valueLabel": data.source.title(lang),
+            "lagLabel": text("spatial_lag", lang),
+            "pLabel": text("p_value", lang),
+            "noData": text("no_data", lang),
+            "islandLabel": text("cluster_island", lang),
+            "specialLabel": text("special_area", lang),
+            "shiftToGcj02": basemap.datum == "GCJ02",
+        },
+    )
+    key = "name_zh" if lang == "zh" else "name_en"
+    regular = frame[~frame["special"]]
+    rows = [
+        {
+            "adcode": r.adcode,
+            "name": getattr(r, key),
+            "value": r.value,
+            "display": format_value(r.value, data.source, lang),
+            "lag": None
+            if r.spatial_lag is None
+            else format_value(r.spatial_lag, data.source, lang),
+            "p": r.p_value,
+            "cluster": r.cluster or "outside",
+            "status": r.status,
+        }
+        for r in regular.itertuples()
+    ]
+    title = data.source.title(lang)
+    page_url = url_for("analysis.clusters_page", _external=True, **query)
+    return render_template(
+        "clusters.html",
+        embed=embed,
+        data=data,
+        result=result,
+        title=title,
+        heading=f"{text('clusters_title', lang)} · {title}",
+        subtitle=_subtitle(data, lang),
+        legend=legend,
+        labels={e["id"]: e["label"] for e in legend},
+        colors={**COLORS, "outside": OUTSIDE_COLOR},
+        rows=rows,
+        fmap=maps.render(fmap),
+        query=query,
+        method=text("clusters_method", lang).format(seed=SEED),
+        permutations=PERMUTATIONS,
+        alpha=ALPHA,
+        downloads={
+            fmt: url_for("analysis.clusters_download", fmt=fmt, **data.query())
+            for fmt in ("geojson", "csv")
+        },
+        exports=export_links("analysis.clusters_export", **query),
+        embed_snippet=views.embed_snippet("analysis.clusters_embed", title, **query),
+        inequality_url=url_for("analysis.inequality_page", **data.query(), lang=lang),
+        map_url=url_for("pages.choropleth", **data.query(), lang=lang),
+        api_url=url_for("analysis.autocorrelation_api", **data.query()),
+        chrome=request.args.get("chrome") != "0",
+        page_url=page_url,
+        **views.template_globals(lang),
+    )
+
+
+@bp.get("/maps/clusters")
+@cached_view("page")
+def clusters_page():
+    return _render_clusters(embed=False)
+
+
+@bp.get("/embed/clusters")
+@cached_view("page")
+def clusters_embed():
+    return _render_clusters(embed=True)
+
+
+@bp.get("/download/clusters.<fmt>")
+@cached_view("download")
+def clusters_download(fmt: str):
+    if fmt not in ("geojson", "csv"):
+        from geo.errors import BadParameter
+
+        raise BadParameter("format", fmt, ("geojson", "csv"))
+    data, result = autocorrelation_from_params(request.args, current_app.config)
+    frame = cluster_frame(data, result)
+    name = f"jjj_clusters_{data.level}_{data.source.slug}"
+    if data.year is not None:
+        name += f"_{data.year}"
+    body = exports.frame_export(frame, name, fmt)
+    if fmt == "geojson":
+        import json
+
+        collection = json.loads(body)
+        collection["analysis"] = {
+            k: result[k]
+            for k in (
+                "source",
+                "level",
+                "year",
+                "n",
+                "n_missing",
+                "moran_i",
+                "expected_i",
+                "p_value",
+                "permutations",
+                "seed",
+                "alpha",
+                "counts",
+                "weights",
+                "islands",
+                "left_out",
+                "statement",
+            )
+        }
+        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+    mimetype = "application/geo+json" if fmt == "geojson" else "text/csv"
+    return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.get("/export/clusters.<fmt>")
+@cached_view("download")
+def clusters_export(fmt: str):
+    options = render.export_options(request.args, fmt)
+    lang = _lang()
+    data, result = autocorrelation_from_params(request.args, current_app.config)
+    frame = cluster_frame(data, result)
+    body = render_clusters(
+        frame,
+        result,
+        options,
+        lang,
+        f"{text('clusters_title', lang)} · {data.source.title(lang)}",
+        _subtitle(data, lang) + " · " + result["statement"][lang],
+        data.source.source_text(lang),
+        _legend(result, lang),
+    )
+    name = f"jjj_clusters_{data.level}_{data.source.slug}_{lang}.{options.format}"
+    return Rendered(
+        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.errorhandler(render.FontMissing)
+def _font_missing(err: render.FontMissing):
+    return error_response(503, str(err))
+
+
+__all__ = ["bp", "check_weight"]
