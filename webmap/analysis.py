@@ -36,7 +36,7 @@ from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.maps.basemaps import DEFAULT_BASEMAP, check_basemap
 from geo.maps.mapspec import format_value
 from geo.render.clusters import render_clusters
-from geo.render.lorenz import figure_lines, lorenz_svg, render_inequality
+from geo.render.lorenz import lorenz_svg, render_inequality
 
 from . import maps, views
 from .caching import Rendered, cached_view
@@ -125,7 +125,6 @@ def inequality_page():
         title=title,
         unit=data.source.unit_label(lang),
         svg=lorenz_svg(result, lang, names, title),
-        figures=figure_lines(result, lang, data.source.unit_label(lang), names),
         notes=_notes(data, result, lang),
         names=names,
         weights=WEIGHTS,
@@ -166,6 +165,7 @@ def inequality_export(fmt: str):
         data.source.source_text(lang),
         _names(data, lang),
         _notes(data, result, lang),
+        lambda value: format_value(value, data.source, lang),
     )
     name = f"jjj_inequality_{data.level}_{data.source.slug}_{lang}.{options.format}"
     return Rendered(
@@ -356,7 +356,7 @@ def clusters_export(fmt: str):
         options,
         lang,
         f"{text('clusters_title', lang)} · {data.source.title(lang)}",
-        _subtitle(data, lang) + " · " + result["statement"][lang],
+        _subtitle(data, lang),
         data.source.source_text(lang),
         _legend(result, lang),
     )

@@ -18,6 +18,7 @@ low among high (outliers), ``ns`` not significant.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from threading import Lock
 
@@ -133,11 +134,15 @@ def autocorrelation(data: AnalysisValues) -> dict:
     neighbours = {a: sorted(w.neighbors[a]) for a in kept}
     lag = lag_spatial(w, y)
     moran = _seeded(lambda: esda.Moran(y, w, transformation="r", permutations=PERMUTATIONS))
-    local = _seeded(
-        lambda: esda.Moran_Local(
-            y, w, transformation="r", permutations=PERMUTATIONS, seed=SEED, n_jobs=1
+    with warnings.catch_warnings():
+        # esda announces a two-sided default for a later major release; the p-values here
+        # are the folded (directed) ones GeoDa reports, as documented in ``method``.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        local = _seeded(
+            lambda: esda.Moran_Local(
+                y, w, transformation="r", permutations=PERMUTATIONS, seed=SEED, n_jobs=1
+            )
         )
-    )
     clusters = []
     counts = dict.fromkeys(CLASSES, 0)
     for i, adcode in enumerate(kept):
@@ -182,7 +187,8 @@ def autocorrelation(data: AnalysisValues) -> dict:
         "method": {
             "library": f"esda {esda.__version__} Moran / Moran_Local, "
             f"libpysal {libpysal.__version__} Queen",
-            "p_value": "pseudo p-value of the permutation test, (extreme + 1) / (999 + 1); "
+            "p_value": "pseudo p-value of the permutation test, (m + 1) / (999 + 1) where m "
+            "permutations are at least as extreme on the observed side (folded, as GeoDa); "
             "local p-values by conditional permutation",
         },
     }

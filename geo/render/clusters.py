@@ -98,7 +98,8 @@ def render_clusters(
             )
         sheet.legend(
             handles,
-            title=f"LISA, p < {result['alpha']:g}",
+            title=f"LISA, p < {result['alpha']:g} · Moran's I = {result['moran_i']:.3f} "
+            f"(p = {result['p_value']:.3f})",
             prop=cjk_font(1.05 * pt),
             title_fontproperties=cjk_font(1.1 * pt, "bold"),
             handlelength=1.8,

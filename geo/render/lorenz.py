@@ -9,17 +9,44 @@ Both take the result of :func:`geo.analysis.inequality.inequality`.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
 from geo.i18n import text
 from geo.render.fonts import cjk_font
-from geo.render.layout import INK, METADATA, MUTED, drawing, wrap
+from geo.render.layout import INK, METADATA, MUTED, drawing
 from geo.render.options import ExportOptions
 
 CURVE = "#2c7bb6"
 FILL = "#abd9e9"
 DIAGONAL = "#969696"
+
+
+def _em(token: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in token)
+
+
+def wrap(value: str, max_em: float, max_lines: int = 4) -> list[str]:
+    """Greedy line breaking that keeps Latin words and numbers whole and breaks Chinese
+    anywhere, without adding spaces inside Chinese text."""
+    tokens: list[str] = []
+    for piece in re.findall(r"\s+|[A-Za-z0-9.,%()\-+'’/:;×·–]+|.", value):
+        tokens.append(piece)
+    lines, current = [], ""
+    for token in tokens:
+        if current and _em(current + token) > max_em and not token.isspace():
+            lines.append(current.rstrip())
+            current = token
+        elif not (token.isspace() and not current):
+            current += token
+    if current.strip():
+        lines.append(current.rstrip())
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    return lines
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -109,7 +136,7 @@ def lorenz_svg(result: dict, lang: str, names: dict[str, str], title: str) -> Ma
     return Markup("".join(parts))
 
 
-def figure_lines(result: dict, lang: str, unit: str, names: dict[str, str]) -> list[str]:
+def figure_lines(result: dict, lang: str, unit: str, names: dict[str, str], fmt=None) -> list[str]:
     """The figures as "label: value" lines (the export's right-hand column)."""
     weighted = result["weight"] == "population"
     lines = [
@@ -128,7 +155,7 @@ def figure_lines(result: dict, lang: str, unit: str, names: dict[str, str]) -> l
         unit_row = result[key]
         lines.append(
             f"{text(label, lang)}: {names.get(unit_row['adcode'], unit_row['adcode'])} "
-            f"{unit_row['value']:,.6g} {unit}"
+            f"{(fmt or '{:,.6g}'.format)(unit_row['value'])} {unit}"
         )
     return lines
 
@@ -142,19 +169,60 @@ def render_inequality(
     source: str,
     names: dict[str, str],
     notes: list[str],
+    fmt=None,
 ) -> bytes:
     """The Lorenz curve and the figures as PNG, SVG or PDF bytes (``options.format``)."""
     from matplotlib.figure import Figure
 
     width = options.width_in
-    pt = width
-    height = width * 0.62
+    pt = width  # type sizes in points per inch of page width, as the map exports
     unit = result["max"]["unit_zh" if lang == "zh" else "unit"]
+    figure_size, note_size, source_size = 1.15 * pt, 1.05 * pt, 0.95 * pt
+
+    def line_h(size: float) -> float:
+        return size * 1.5 / 72  # inches
+
+    column_em = (width * 0.43 * 72) / note_size
+    figures = figure_lines(result, lang, unit, names, fmt)
+    sentences = [
+        wrap(sentence, column_em, max_lines=4)
+        for sentence in [result["statement"][lang], *notes]
+        if sentence
+    ]
+    text_h = len(figures) * line_h(figure_size) + sum(
+        len(lines) * line_h(note_size) + 0.012 * width for lines in sentences
+    )
+    header_h = 0.13 * width
+    side = 0.36 * width
+    chart_h = side + 0.09 * width
+    body_h = max(chart_h, text_h) + 0.03 * width
+    source_lines = wrap(f"{text('source', lang)}: {source}", (width * 0.72 * 72) / source_size, 3)
+    footer_h = 0.03 * width + len(source_lines) * line_h(source_size)
+    height = header_h + body_h + footer_h
+
+    def fy(inches_from_top: float) -> float:
+        return 1 - inches_from_top / height
+
     with drawing():
         fig = Figure(figsize=(width, height), dpi=options.dpi, facecolor="white")
-        fig.text(0.03, 0.97, title, fontproperties=cjk_font(2.0 * pt, "bold"), color=INK, va="top")
-        fig.text(0.03, 0.905, subtitle, fontproperties=cjk_font(1.25 * pt), color=MUTED, va="top")
-        ax = fig.add_axes([0.09, 0.2, 0.36, 0.36 * width / height])
+        fig.text(
+            0.03,
+            fy(0.03 * width),
+            title,
+            fontproperties=cjk_font(2.0 * pt, "bold"),
+            color=INK,
+            va="top",
+        )
+        fig.text(
+            0.03,
+            fy(0.085 * width),
+            subtitle,
+            fontproperties=cjk_font(1.25 * pt),
+            color=MUTED,
+            va="top",
+        )
+        top = header_h + 0.01 * width
+        ax = fig.add_axes([0.1, fy(top + side), side / width, side / height])
         xs = [p["population_share"] for p in result["lorenz"]]
         ys = [p["value_share"] for p in result["lorenz"]]
         ax.fill_between(xs, ys, xs, color=FILL, alpha=0.45, linewidth=0)
@@ -178,7 +246,6 @@ def render_inequality(
         )
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.set_aspect("equal")
         ticks = [0, 0.25, 0.5, 0.75, 1]
         labels = [f"{round(t * 100)}%" for t in ticks]
         ax.set_xticks(ticks, labels, fontproperties=cjk_font(0.95 * pt))
@@ -187,37 +254,35 @@ def render_inequality(
         ax.set_xlabel(axis_label(result, lang), fontproperties=cjk_font(1.05 * pt))
         ax.set_ylabel(text("lorenz_y", lang), fontproperties=cjk_font(1.05 * pt))
         ax.legend(loc="upper left", prop=cjk_font(0.95 * pt), frameon=False)
-        x0, y = 0.53, 0.82
-        for line in figure_lines(result, lang, unit, names):
-            fig.text(x0, y, line, fontproperties=cjk_font(1.2 * pt), color=INK, va="top")
-            y -= 0.055
-        max_em = (width * 0.44 * 72) / (1.2 * pt)
-        for sentence in [result["statement"][lang], *notes]:
-            if not sentence:
-                continue
-            y -= 0.02
-            for wrapped in wrap(sentence, max_em, max_lines=4):
-                fig.text(x0, y, wrapped, fontproperties=cjk_font(1.1 * pt), color=INK, va="top")
-                y -= 0.045
-        source_size = 0.95 * pt
-        source_em = (width * 0.7 * 72) / source_size
+        x0, y = 0.54, top
+        for line in figures:
+            fig.text(x0, fy(y), line, fontproperties=cjk_font(figure_size), color=INK, va="top")
+            y += line_h(figure_size)
+        for lines in sentences:
+            y += 0.012 * width
+            for wrapped in lines:
+                fig.text(
+                    x0, fy(y), wrapped, fontproperties=cjk_font(note_size), color=INK, va="top"
+                )
+                y += line_h(note_size)
+        foot = header_h + body_h + 0.01 * width
         fig.text(
             0.03,
-            0.05,
-            "\n".join(wrap(f"{text('source', lang)}: {source}", source_em, 2)),
+            fy(foot),
+            "\n".join(source_lines),
             fontproperties=cjk_font(source_size),
             color=MUTED,
-            va="bottom",
-            linespacing=1.3,
+            va="top",
+            linespacing=1.4,
         )
         fig.text(
             0.97,
-            0.05,
+            fy(foot),
             text("atlas", "en") if lang == "en" else f"{text('atlas', 'zh')} · JJJ Atlas",
             fontproperties=cjk_font(1.05 * pt, "bold"),
             color=INK,
             ha="right",
-            va="bottom",
+            va="top",
         )
         buffer = io.BytesIO()
         fmt = options.format
