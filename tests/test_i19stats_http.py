@@ -42,8 +42,7 @@ def test_inequality_api_answers_every_figure(client):
 
 def test_weight_population_is_stated(client):
     a = client.get(
-        "/api/analysis/inequality?indicator=population_density&level=prefecture"
-        "&weight=population"
+        "/api/analysis/inequality?indicator=population_density&level=prefecture&weight=population"
     ).get_json()
     assert a["weight"] == "population"
     assert a["weighting"]["by"] == "population" and a["weighting"]["population_year"] == 2020

@@ -627,7 +627,7 @@
         }
         var outside = !p.cluster;
         return { className: "jjj-cluster jjj-cluster-" + classOf(p),
-                 color: outside ? "#969696" : "#ffffff", weight: outside ? 1 : 0.8,
+                 color: outside ? "#969696" : "#8c8c8c", weight: outside ? 1 : 0.5,
                  dashArray: outside ? "3 3" : null, fillColor: o.colors[classOf(p)],
                  fillOpacity: 0.9 };
       }

@@ -1,0 +1,91 @@
+"""The inequality page and the LISA cluster map in headless Chromium, zh and en, wide and
+narrow (screenshots in tests/artifacts/)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"wide": 1366, "narrow": 390}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_inequality_page(browser, live_server, artifacts, lang, size):
+    context = browser.new_context(viewport={"width": WIDTHS[size], "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(
+        live_server
+        + f"/analysis/inequality?indicator=population&level=county&groups=prefecture&lang={lang}"
+    )
+    svg = page.locator("svg.lorenz")
+    assert svg.is_visible()
+    box = svg.bounding_box()
+    assert box["width"] <= WIDTHS[size] and box["width"] > 250
+    assert page.locator("svg.lorenz circle.lorenz-point").count() == 199
+    statement = page.locator("#statement").inner_text()
+    if lang == "en":
+        assert "% of the inequality (Theil T) is between the 13 prefecture-level units" in (
+            statement
+        )
+    else:
+        assert "来自13个地级单位之间的差异" in statement
+    assert page.locator("#groups tbody tr").count() == 13
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[size] + 1
+    # changing the weight through the form reloads with weight=population
+    page.select_option("select[name=weight]", "population")
+    page.locator("form.ineq-controls button[type=submit]").click()
+    page.wait_for_url("**weight=population**")
+    assert "weight=population" in page.url
+    notes = page.locator("#notes").inner_text()
+    assert ("Population-weighted" in notes) if lang == "en" else ("人口加权" in notes)
+    page.screenshot(path=artifacts / f"i19_inequality_{lang}_{size}.png", full_page=True)
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_cluster_map(browser, live_server, artifacts, lang, size):
+    context = browser.new_context(viewport={"width": WIDTHS[size], "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.goto(
+        live_server
+        + f"/maps/clusters?indicator=population_density&level=county&basemap=none&lang={lang}"
+    )
+    page.wait_for_selector("body[data-clusters-drawn]", state="attached", timeout=30_000)
+    assert page.get_attribute("body", "data-clusters-drawn") == "199"
+    hot = page.locator("path.jjj-cluster-HH")
+    assert hot.count() > 0
+    assert hot.first.get_attribute("fill") == "#d7191c"
+    assert page.locator("path.jjj-cluster-LL").first.get_attribute("fill") == "#2c7bb6"
+    assert page.locator("path.jjj-cluster-ns").first.get_attribute("fill") == "#e0e0e0"
+    legend = page.locator("#legend").inner_text()
+    assert ("High–High" in legend) if lang == "en" else ("高–高" in legend)
+    hot.first.hover(force=True)
+    tooltip = page.locator(".jjj-tooltip")
+    tooltip.wait_for(timeout=5_000)
+    assert (
+        ("High–High" in tooltip.inner_text()) if lang == "en" else ("高–高" in tooltip.inner_text())
+    )
+    note = page.locator("#cluster-note").inner_text()
+    assert ("hot spot" in note) if lang == "en" else ("热点" in note)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[size] + 1
+    page.screenshot(path=artifacts / f"i19_clusters_{lang}_{size}.png", full_page=True)
+    assert errors == []
+    context.close()
+
+
+def test_cluster_embed(browser, live_server, artifacts):
+    context = browser.new_context(viewport={"width": 600, "height": 520})
+    page = context.new_page()
+    page.goto(live_server + "/embed/clusters?indicator=population_density&level=prefecture")
+    page.wait_for_selector("body[data-clusters-drawn]", state="attached", timeout=30_000)
+    assert page.get_attribute("body", "data-clusters-drawn") == "13"
+    page.screenshot(path=artifacts / "i19_clusters_embed.png")
+    context.close()
