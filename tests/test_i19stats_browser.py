@@ -89,3 +89,37 @@ def test_cluster_embed(browser, live_server, artifacts):
     assert page.get_attribute("body", "data-clusters-drawn") == "13"
     page.screenshot(path=artifacts / "i19_clusters_embed.png")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_axe_finds_no_serious_or_critical_violations(page, live_server, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = {}
+    for name, path, ready in (
+        ("inequality", "/analysis/inequality?indicator=gdp&level=prefecture", "svg.lorenz"),
+        (
+            "clusters",
+            "/maps/clusters?indicator=population_density&level=county&basemap=none",
+            "body[data-clusters-drawn]",
+        ),
+        (
+            "clusters-embed",
+            "/embed/clusters?indicator=population_density&level=prefecture&basemap=none",
+            "body[data-clusters-drawn]",
+        ),
+    ):
+        page.goto(f"{live_server}{path}&lang={lang}")
+        page.wait_for_selector(ready, state="attached", timeout=30_000)
+        if page.locator("#data-table summary").count():
+            page.locator("#data-table summary").first.click()
+        results = axe.run(page)
+        blocking = [
+            f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if blocking:
+            problems[name] = blocking
+    assert problems == {}
