@@ -345,6 +345,8 @@ TEXT: dict[str, dict[str, str]] = {
         "999 次置换，随机种子 {seed}。数值按原样计算。",
     },
     "see_choropleth": {"en": "Map of the values", "zh": "数值分级地图"},
+    "groups_custom_label": {"en": "Custom groups", "zh": "自定义分组"},
+    "update": {"en": "Update", "zh": "更新"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

@@ -123,3 +123,14 @@ def test_axe_finds_no_serious_or_critical_violations(page, live_server, lang):
         if blocking:
             problems[name] = blocking
     assert problems == {}
+
+
+def test_a_planner_types_a_custom_grouping(page, live_server):
+    page.goto(live_server + "/analysis/inequality?indicator=population&level=county&lang=en")
+    page.fill("#custom-groups", "capitals:110000,120000")
+    page.locator("form.ineq-custom button[type=submit]").click()
+    page.wait_for_url("**groups=capitals**")
+    statement = page.locator("#statement").inner_text()
+    assert "between the 2 groups (capitals, other)" in statement
+    assert page.locator("#groups tbody tr").count() == 2
+    assert page.locator("#custom-groups").input_value() == "capitals:110000,120000"
