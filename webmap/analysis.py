@@ -26,11 +26,12 @@ from geo.analysis.autocorrelation import (
     cluster_frame,
 )
 from geo.analysis.inequality import (
+    DEFAULT_GROUPING,
     NAMED_GROUPINGS,
     WEIGHTS,
-    check_weight,
     inequality_from_params,
 )
+from geo.errors import BadParameter
 from geo.formats import exports
 from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.maps.basemaps import DEFAULT_BASEMAP, check_basemap
@@ -64,7 +65,7 @@ def _inequality_query(data, result, lang: str | None = None) -> dict[str, str]:
     if result["weight"] != "none":
         query["weight"] = result["weight"]
     groups = result["groups"]
-    default = {"province": "none", "prefecture": "province", "county": "province"}[data.level]
+    default = DEFAULT_GROUPING[data.level]
     param = groups["param"] if groups else "none"
     if param != default:
         query["groups"] = param
@@ -304,8 +305,6 @@ def clusters_embed():
 @cached_view("download")
 def clusters_download(fmt: str):
     if fmt not in ("geojson", "csv"):
-        from geo.errors import BadParameter
-
         raise BadParameter("format", fmt, ("geojson", "csv"))
     data, result = autocorrelation_from_params(request.args, current_app.config)
     frame = cluster_frame(data, result)
@@ -369,6 +368,3 @@ def clusters_export(fmt: str):
 @bp.errorhandler(render.FontMissing)
 def _font_missing(err: render.FontMissing):
     return error_response(503, str(err))
-
-
-__all__ = ["bp", "check_weight"]
