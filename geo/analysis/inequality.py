@@ -453,10 +453,6 @@ def _weighting(weight: str, weights: PopulationWeights | None, no_weight, data) 
 NUMBER_WORDS = {"en": {2: "two", 3: "three"}, "zh": {2: "两", 3: "三"}}
 
 
-def percent(share: float) -> str:
-    return f"{round(100 * share):d}"
-
-
 def statement(result: dict, lang: str) -> str:
     """The decomposition in words a planner can quote, e.g. "52 % of the inequality is
     between the three provinces" (Theil T shares)."""
@@ -476,9 +472,8 @@ def statement(result: dict, lang: str) -> str:
         sep = "、" if lang == "zh" else ", "
         names = sep.join(g[key] for g in groups["groups"])
         whom = text("ineq_between_groups", lang).format(n=n_groups, names=names)
-    return text("ineq_statement", lang).format(
-        between=percent(share), within=percent(1 - share), whom=whom
-    )
+    between = round(100 * share)
+    return text("ineq_statement", lang).format(between=between, within=100 - between, whom=whom)
 
 
 def inequality_from_params(params: Mapping[str, str], config: Mapping | None = None):
