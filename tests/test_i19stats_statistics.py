@@ -297,3 +297,34 @@ def test_too_few_units_or_equal_values_are_refused():
     with pytest.raises(BadParameter) as err:
         autocorrelation(analysis_values({"indicator": "population", "level": "province"}))
     assert err.value.name == "level" and "prefecture" in err.value.valid
+
+
+def _synthetic(values: dict[str, float], level: str = "prefecture") -> AnalysisValues:
+    import pandas as pd
+
+    units = regions(level, include_special=False).set_index("adcode").sort_index()
+    return AnalysisValues(
+        source=get_indicator("population_density"),
+        level=level,
+        year=2020,
+        units=units[["name_zh", "name_en", "parent_adcode"]],
+        values=pd.Series(values, dtype=float).sort_index(),
+    )
+
+
+def test_negative_or_all_zero_values_and_equal_values_are_refused():
+    codes = sorted(regions("prefecture", include_special=False)["adcode"])
+    with pytest.raises(BadParameter) as err:
+        inequality(_synthetic({codes[0]: -1.0, codes[1]: 2.0, codes[2]: 3.0}))
+    assert err.value.name == "indicator" and "negative" in str(err.value)
+    with pytest.raises(BadParameter):
+        inequality(_synthetic({codes[0]: 0.0, codes[1]: 0.0}))
+    with pytest.raises(BadParameter) as err:
+        autocorrelation(_synthetic(dict.fromkeys(codes, 5.0)))
+    assert "same value" in str(err.value)
+    # one value of zero is fine: Gini and Theil treat 0 · ln 0 as 0
+    result = inequality(_synthetic({codes[0]: 0.0, codes[1]: 1.0, codes[2]: 3.0}))
+    assert result["gini"] == pytest.approx(gini_pairs([0.0, 1.0, 3.0]))
+    assert result["theil"] == pytest.approx(
+        np.sum([(v / (4 / 3)) * np.log(v / (4 / 3)) / 3 for v in (1.0, 3.0)])
+    )

@@ -105,8 +105,9 @@ def inequality_api():
     result["links"] = {
         "page": url_for("analysis.inequality_page", **query),
         "map": url_for("pages.choropleth", **data.query()),
-        "clusters": url_for("analysis.clusters_page", **data.query()),
     }
+    if data.level != "province":  # Moran's I needs more than the three provinces
+        result["links"]["clusters"] = url_for("analysis.clusters_page", **data.query())
     return result
 
 
