@@ -344,4 +344,6 @@ def test_published_datasets_are_collections_with_their_versioned_url(tmp_path):
         f"/api/datasets/{dataset_id}", headers={"Authorization": f"Bearer {token}"}
     )
     assert deleted.status_code == 200
-    assert client.get(f"/ogc/collections/{cid}").status_code == 404
+    # A deleted dataset's OGC addresses answer 410 like its other addresses.
+    for path in ("", "/items", "/items/110101"):
+        assert client.get(f"/ogc/collections/{cid}{path}").status_code == 410

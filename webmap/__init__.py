@@ -59,9 +59,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
     register_version_source("dataset", datasets.requested_dataset_state)
     register_version_source("ogc-datasets", ogc.datasets_state)
-    from geo.formats.ogc import register_collections
+    from geo.formats.ogc_collections import register_collections
 
-    register_collections("datasets", ogc.dataset_collections)
+    register_collections("datasets", ogc.dataset_collections, ogc.dataset_collection)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)

