@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import crs_ref
 from geo.errors import BadParameter, UnknownItem
 from geo.formats import geojson
 from geo.formats.ogc_collections import (  # noqa: F401  (the model, re-exported)
@@ -47,12 +48,23 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 )
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
-#: Query parameters with a meaning of their own; any other one is a property filter.
-RESERVED = ("f", "limit", "offset", "bbox", "bbox-crs", "datetime")
+#: Query parameters of /items with a meaning of their own; any other one is a filter.
+RESERVED = ("f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs")
+#: The query parameters each other path accepts (anything else is a 400 naming it).
+PATH_PARAMETERS = {
+    "landing": ("f", "lang"),
+    "conformance": ("f", "lang"),
+    "api": ("f", "lang"),
+    "collections": ("f", "lang"),
+    "collection": ("f", "lang"),
+    "item": ("f", "lang", "crs"),
+}
 FORMATS = ("json", "html")
+LANGS = ("en", "zh")
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -81,45 +93,106 @@ class ItemsQuery:
     datetime: str | None = None
     period: tuple[dt.date | None, dt.date | None] | None = None
     filters: tuple[tuple[str, str], ...] = ()
+    #: The CRS of the answer (Part 2 ``crs``), and the bbox as given with its ``bbox-crs``.
+    crs: crs_ref.RefCRS = crs_ref.RefCRS(CRS84, None)
+    bbox_given: tuple[float, ...] | None = None
+    bbox_crs: crs_ref.RefCRS | None = None
 
     def params(self) -> dict[str, str]:
         """The normalised query string (what links and cache keys use)."""
         params: dict[str, str] = {}
         for name, value in self.filters:
             params[name] = value
-        if self.bbox is not None:
-            params["bbox"] = ",".join(f"{v:g}" for v in self.bbox)
+        if self.bbox_given is not None:
+            params["bbox"] = ",".join(f"{v:g}" for v in self.bbox_given)
+            if self.bbox_crs is not None and not self.bbox_crs.is_crs84:
+                params["bbox-crs"] = self.bbox_crs.uri
         if self.datetime is not None:
             params["datetime"] = self.datetime
+        if not self.crs.is_crs84:
+            params["crs"] = self.crs.uri
         params["limit"] = str(self.limit)
         params["offset"] = str(self.offset)
         return params
 
 
-def _integer(name: str, raw: str, minimum: int, valid: str) -> int:
+def check_parameters(args: Mapping[str, str], allowed) -> None:
+    """A 400 naming the first query parameter not in ``allowed`` (and the valid ones)."""
+    for name in args:
+        if name not in allowed:
+            raise BadParameter(
+                name, args[name], list(allowed), reason=f"unknown query parameter {name!r}"
+            )
+
+
+def parse_crs(args: Mapping[str, str], name: str = "crs") -> crs_ref.RefCRS:
+    """Part 2 ``crs`` / ``bbox-crs``: a URI from :data:`geo.crs_ref.SUPPORTED` (default CRS84
+    when absent; an empty value is a 400 like any value not offered)."""
+    if name not in args:
+        return crs_ref.RefCRS(CRS84, None)
+    return crs_ref.parse(args[name], name, allow_short=False)
+
+
+def lang_of(args: Mapping[str, str], accept_language: str | None = None) -> str:
+    """``lang=zh|en`` (400 otherwise), else the ``Accept-Language`` choice, else en."""
+    raw = args.get("lang")
+    if raw is not None:
+        if raw not in LANGS:
+            raise BadParameter("lang", raw, LANGS)
+        return raw
+    return accept_language if accept_language in LANGS else "en"
+
+
+def _integer(name: str, raw: str, minimum: int, maximum: int, valid: str) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise BadParameter(name, raw, valid) from None
-    if value < minimum:
+    if not minimum <= value <= maximum:
         raise BadParameter(name, raw, valid)
     return value
 
 
-def _bbox(raw: str) -> tuple[float, float, float, float]:
-    valid = "minLon,minLat,maxLon,maxLat (or 6 numbers with heights), CRS84 degrees"
+#: The documented bbox rule (also in the OpenAPI description): 4 or 6 finite numbers, lower
+#: corner then upper corner in the bbox-crs's axis order. In CRS84, a lower longitude
+#: above the upper one crosses the antimeridian; a lower latitude above the upper one
+#: matches nothing; values outside ±180/±90 are clamped. Nothing else is refused.
+BBOX_RULE = (
+    "4 numbers (lower corner, upper corner in the bbox-crs axis order; CRS84: minLon,minLat,"
+    "maxLon,maxLat) or 6 with heights; CRS84 values beyond ±180/±90 are clamped, "
+    "minLon > maxLon crosses the antimeridian, minLat > maxLat matches nothing"
+)
+
+
+def _bbox_numbers(raw: str) -> tuple[float, ...]:
     try:
         numbers = [float(v) for v in raw.split(",")]
     except ValueError:
-        raise BadParameter("bbox", raw, valid) from None
+        raise BadParameter("bbox", raw, BBOX_RULE) from None
     if len(numbers) == 6:  # drop the heights: features here are 2D
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
-        raise BadParameter("bbox", raw, valid)
-    minx, miny, maxx, maxy = numbers
-    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BadParameter("bbox", raw, valid, reason="out of range or minLat > maxLat")
-    return minx, miny, maxx, maxy
+        raise BadParameter("bbox", raw, BBOX_RULE)
+    return tuple(numbers)
+
+
+def _bbox(raw: str) -> tuple[float, float, float, float]:
+    """A CRS84 bbox (kept for callers that only speak CRS84)."""
+    return _bbox_numbers(raw)
+
+
+def _bbox_shape(bbox: tuple[float, ...]):
+    """The CRS84 area a bbox covers (see :data:`BBOX_RULE`), or None for nothing."""
+    minx, miny, maxx, maxy = bbox
+    minx, maxx = (min(max(v, -180.0), 180.0) for v in (minx, maxx))
+    miny, maxy = (min(max(v, -90.0), 90.0) for v in (miny, maxy))
+    if miny > maxy:
+        return None
+    if minx > maxx:
+        return shapely.union(
+            shapely.box(minx, miny, 180, maxy), shapely.box(-180, miny, maxx, maxy)
+        )
+    return shapely.box(minx, miny, maxx, maxy)
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2})(?:[Tt ].*)?)?$")
@@ -163,20 +236,37 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
     """Validate the query parameters of ``/collections/{id}/items``.
 
     Raises :class:`BadParameter` naming the parameter and what is valid: a non-integer or
-    negative ``limit``/``offset``, a malformed ``bbox``, a ``bbox-crs`` other than CRS84,
-    ``datetime`` on a collection without years, an unknown parameter.
+    negative ``limit``/``offset``, a malformed ``bbox``, a ``crs``/``bbox-crs`` not offered
+    (empty included), ``datetime`` on a collection without years, an unknown parameter.
+    A ``limit`` above the maximum means the maximum (Part 1, /req/core/fc-limit-response-1).
     """
     limit = DEFAULT_LIMIT
     if args.get("limit") not in (None, ""):
-        # Part 1 /req/core/query-param-limit: above the maximum means the maximum.
-        limit = min(_integer("limit", args["limit"], 1, f"an integer 1–{MAX_LIMIT}"), MAX_LIMIT)
+        limit = min(
+            _integer(
+                "limit",
+                args["limit"],
+                1,
+                10**30,
+                f"an integer ≥ 1 (at most {MAX_LIMIT} are returned)",
+            ),
+            MAX_LIMIT,
+        )
     offset = 0
     if args.get("offset") not in (None, ""):
-        offset = _integer("offset", args["offset"], 0, "an integer ≥ 0")
-    bbox = _bbox(args["bbox"]) if args.get("bbox") not in (None, "") else None
-    bbox_crs = args.get("bbox-crs")
-    if bbox_crs not in (None, "", CRS84):
-        raise BadParameter("bbox-crs", bbox_crs, [CRS84])
+        offset = _integer("offset", args["offset"], 0, 10**30, "an integer ≥ 0")
+    out_crs = parse_crs(args, "crs")
+    bbox_crs = parse_crs(args, "bbox-crs") if "bbox-crs" in args else None
+    given = _bbox_numbers(args["bbox"]) if args.get("bbox") not in (None, "") else None
+    bbox = None
+    if given is not None:
+        source = bbox_crs or crs_ref.RefCRS(CRS84, None)
+        try:
+            bbox = crs_ref.bbox_to_crs84(given, source) if not source.is_crs84 else given
+        except Exception:  # outside the projection's domain: an area that matches nothing
+            bbox = (0.0, 1.0, 0.0, -1.0)
+        if not all(math.isfinite(v) for v in bbox):
+            bbox = (0.0, 1.0, 0.0, -1.0)
     raw_datetime = args.get("datetime") or None
     period = None
     if raw_datetime is not None:
@@ -192,13 +282,13 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
     allowed = queryables(collection)
     filters = []
     for name in args:
-        if name in RESERVED:
+        if name in RESERVED or name == "lang":
             continue
         if name not in allowed:
             raise BadParameter(
-                "parameter",
                 name,
-                [*RESERVED, *allowed],
+                args[name],
+                [*RESERVED, "lang", *allowed],
                 reason=f"not a query parameter or queryable property of {collection.id}",
             )
         filters.append((name, args[name]))
@@ -209,6 +299,9 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
         datetime=raw_datetime,
         period=period,
         filters=tuple(sorted(filters)),
+        crs=out_crs,
+        bbox_given=given,
+        bbox_crs=bbox_crs,
     )
 
 
@@ -224,11 +317,12 @@ def select(collection: Collection, query: ItemsQuery) -> tuple[gpd.GeoDataFrame,
         else:
             keep &= (frame[name].astype(str) == value).to_numpy()
     if query.bbox is not None:
-        box = shapely.box(*query.bbox)
-        geoms = frame.geometry.values
-        present = ~frame.geometry.isna().to_numpy()
+        box = _bbox_shape(query.bbox)
         hits = np.zeros(len(frame), dtype=bool)
-        hits[present] = shapely.intersects(np.asarray(geoms[present]), box)
+        if box is not None:
+            geoms = frame.geometry.values
+            present = ~frame.geometry.isna().to_numpy()
+            hits[present] = shapely.intersects(np.asarray(geoms[present]), box)
         keep &= hits
     if query.period is not None and collection.year_column:
         years = pd.to_numeric(frame[collection.year_column], errors="coerce")
@@ -311,17 +405,21 @@ def conformance_document(base: str, fmt: str = "json") -> dict:
     }
 
 
-def collection_entry(collection: Collection, base: str, fmt: str = "json") -> dict:
+def collection_entry(
+    collection: Collection, base: str, fmt: str = "json", lang: str = "en"
+) -> dict:
+    """One collection's description: texts in ``lang``, the CRSs offered (Part 2)."""
     path = f"/collections/{collection.id}"
+    title, description = collection.text(lang)
     entry = {
         "id": collection.id,
-        "title": collection.title,
-        "description": collection.description,
+        "title": title,
+        "description": description,
         "keywords": list(collection.keywords),
         "attribution": collection.attribution,
         "extent": described_extent(collection),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(crs_ref.SUPPORTED),
         "storageCrs": CRS84,
         "links": [
             *_self_and_alternate(base, path, fmt, JSON),
@@ -329,13 +427,13 @@ def collection_entry(collection: Collection, base: str, fmt: str = "json") -> di
                 "href": _href(base, f"{path}/items", {"f": "json"}),
                 "rel": "items",
                 "type": GEOJSON,
-                "title": f"{collection.title} (GeoJSON)",
+                "title": f"{title} (GeoJSON)",
             },
             {
                 "href": _href(base, f"{path}/items", {"f": "html"}),
                 "rel": "items",
                 "type": HTML,
-                "title": f"{collection.title} (HTML)",
+                "title": f"{title} (HTML)",
             },
             *collection.links,
         ],
@@ -345,19 +443,25 @@ def collection_entry(collection: Collection, base: str, fmt: str = "json") -> di
     return entry
 
 
-def collections_document(base: str, fmt: str = "json") -> dict:
+def collections_document(base: str, fmt: str = "json", lang: str = "en") -> dict:
     return {
         "links": _self_and_alternate(base, "/collections", fmt, JSON),
-        "collections": [collection_entry(c, base, fmt) for c in collections()],
-        "crs": [CRS84],
+        "collections": [collection_entry(c, base, fmt, lang) for c in collections()],
+        "crs": list(crs_ref.SUPPORTED),
     }
 
 
-def _feature(collection: Collection, record: dict, geometry) -> dict:
+def _feature(
+    collection: Collection, record: dict, geometry, crs: crs_ref.RefCRS | None = None
+) -> dict:
+    if crs is None or crs.is_crs84:
+        shape = geojson.geometry_to_geojson(geometry)
+    else:  # Part 2: coordinates in the CRS's axis order
+        shape = crs_ref.geometry_json(geometry, crs)
     return {
         "type": "Feature",
         "id": record[collection.id_column],
-        "geometry": geojson.geometry_to_geojson(geometry),
+        "geometry": shape,
         "properties": {k: geojson.clean_value(v) for k, v in record.items()},
     }
 
@@ -407,7 +511,7 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
     return {
         "type": "FeatureCollection",
         "features": [
-            _feature(collection, record, geometry)
+            _feature(collection, record, geometry, query.crs)
             for record, geometry in zip(records, page.geometry.values)
         ],
         "numberMatched": matched,
@@ -416,8 +520,15 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
     }
 
 
-def item_document(collection: Collection, feature_id: str, base: str, fmt: str = "json") -> dict:
-    """One feature by id; :class:`UnknownItem` (404) if the collection has no such feature."""
+def item_document(
+    collection: Collection,
+    feature_id: str,
+    base: str,
+    fmt: str = "json",
+    crs: crs_ref.RefCRS | None = None,
+) -> dict:
+    """One feature by id (in ``crs``, default CRS84); :class:`UnknownItem` (404) if the
+    collection has no such feature."""
     frame = features(collection)
     rows = frame[frame[collection.id_column] == feature_id]
     if rows.empty:
@@ -425,10 +536,11 @@ def item_document(collection: Collection, feature_id: str, base: str, fmt: str =
         raise UnknownItem(f"feature of collection {collection.id}", feature_id, [*examples, "…"])
     columns = [c for c in frame.columns if c != frame.geometry.name]
     record = rows[columns].to_dict("records")[0]
-    feature = _feature(collection, record, rows.geometry.values[0])
+    feature = _feature(collection, record, rows.geometry.values[0], crs)
     path = f"/collections/{collection.id}/items/{feature_id}"
+    params = {"crs": crs.uri} if crs is not None and not crs.is_crs84 else None
     feature["links"] = [
-        *_self_and_alternate(base, path, fmt, GEOJSON),
+        *_self_and_alternate(base, path, fmt, GEOJSON, params),
         {
             "href": _href(base, f"/collections/{collection.id}", {"f": "json"}),
             "rel": "collection",

@@ -1,18 +1,29 @@
-"""The OpenAPI 3.0 definition of the OGC API – Features service (``/ogc/api``)."""
+"""The OpenAPI 3.0 definition of the OGC API – Features service (``/ogc/api``).
+
+Bounded (issue 21): the document names the bundled collections' paths (a fixed set, with
+their queryable properties) and one generic ``/collections/{collectionId}`` set that
+covers every published dataset, so its size and cost do not depend on what users
+published. Every status the service answers is documented (400 on every path; 404 and
+410 where an id is in the path), and every parameter's schema says what is accepted.
+"""
 
 from __future__ import annotations
 
+from geo import crs_ref
 from geo.formats.ogc import (
-    CRS84,
+    BBOX_RULE,
     DEFAULT_LIMIT,
     DESCRIPTION,
     FORMATS,
     GEOJSON,
     HTML,
+    JSON,
+    LANGS,
     LICENSE,
     MAX_LIMIT,
+    OPENAPI,
     TITLE,
-    collections,
+    bundled_collections,
     queryables,
 )
 from geo.version import data_version
@@ -65,58 +76,134 @@ def _parameter(name: str, where: str, schema: dict, description: str, **extra) -
     }
 
 
-def openapi_document(base: str) -> dict:
-    """The OpenAPI 3.0 definition of this service, one set of paths per collection."""
-    f_param = {"$ref": "#/components/parameters/f"}
-    json_or_html = {
-        "application/json": {"schema": {"type": "object"}},
-        "text/html": {"schema": {"type": "string"}},
+def _errors(*statuses: str) -> dict:
+    """Error responses: JSON (or HTML when HTML was asked for) naming the parameter."""
+    text = {
+        "400": "a bad or unknown query parameter (the body names it and what is valid)",
+        "404": "no such collection or feature",
+        "410": "the published dataset was deleted",
     }
-    errors = {
-        "400": {"description": "a bad parameter (the body names it and what is valid)"},
-        "404": {"description": "no such collection or feature"},
+    content = {
+        JSON: {"schema": {"$ref": "#/components/schemas/error"}},
+        HTML: {"schema": {"type": "string"}},
     }
-    paths: dict = {
-        "/": {
-            "get": {
-                "summary": "Landing page",
-                "operationId": "getLandingPage",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "links", "content": json_or_html}},
-            }
-        },
-        "/conformance": {
-            "get": {
-                "summary": "Conformance classes",
-                "operationId": "getConformance",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {
-                    "200": {"description": "conformance classes", "content": json_or_html}
+    return {status: {"description": text[status], "content": content} for status in statuses}
+
+
+def _operation(summary: str, operation_id: str, tag: str, parameters: list, ok: dict, *errors):
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "tags": [tag],
+            "parameters": parameters,
+            "responses": {"200": ok, **_errors("400", *errors)},
+        }
+    }
+
+
+def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: list, ids) -> dict:
+    """The three paths of one collection (``prefix`` is its path, ``suffix`` op-id part)."""
+    common = [{"$ref": "#/components/parameters/f"}, {"$ref": "#/components/parameters/lang"}]
+    json_or_html = {JSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}}
+    collection_ref = {"$ref": "#/components/schemas/featureCollectionGeoJSON"}
+    feature_ref = {"$ref": "#/components/schemas/featureGeoJSON"}
+    return {
+        prefix: _operation(
+            f"{title}: metadata",
+            f"describe{suffix}",
+            tag,
+            [*ids, *common],
+            {"description": "the collection", "content": json_or_html},
+            "404",
+            "410",
+        ),
+        f"{prefix}/items": _operation(
+            f"{title}: features",
+            f"getFeatures{suffix}",
+            tag,
+            [
+                *ids,
+                {"$ref": "#/components/parameters/limit"},
+                {"$ref": "#/components/parameters/offset"},
+                {"$ref": "#/components/parameters/bbox"},
+                {"$ref": "#/components/parameters/bbox-crs"},
+                {"$ref": "#/components/parameters/crs"},
+                *extra,
+                *common,
+            ],
+            {
+                "description": "a page of features",
+                "content": {
+                    GEOJSON: {"schema": collection_ref},
+                    HTML: {"schema": {"type": "string"}},
                 },
-            }
-        },
-        "/api": {
-            "get": {
-                "summary": "This document",
-                "operationId": "getAPI",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "the API definition"}},
-            }
-        },
-        "/collections": {
-            "get": {
-                "summary": "Feature collections",
-                "operationId": "getCollections",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "collections", "content": json_or_html}},
-            }
-        },
+            },
+            "404",
+            "410",
+        ),
+        f"{prefix}/items/{{featureId}}": _operation(
+            f"{title}: one feature",
+            f"getFeature{suffix}",
+            tag,
+            [
+                *ids,
+                {"$ref": "#/components/parameters/featureId"},
+                {"$ref": "#/components/parameters/crs"},
+                *common,
+            ],
+            {
+                "description": "the feature",
+                "content": {GEOJSON: {"schema": feature_ref}, HTML: {"schema": {"type": "string"}}},
+            },
+            "404",
+            "410",
+        ),
     }
-    for collection in collections():
+
+
+def openapi_document(base: str) -> dict:
+    """The OpenAPI 3.0 definition of this service (see the module docstring for bounds)."""
+    common = [{"$ref": "#/components/parameters/f"}, {"$ref": "#/components/parameters/lang"}]
+    json_or_html = {JSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}}
+    paths: dict = {
+        "/": _operation(
+            "Landing page",
+            "getLandingPage",
+            "Capabilities",
+            common,
+            {"description": "links", "content": json_or_html},
+        ),
+        "/conformance": _operation(
+            "Conformance classes",
+            "getConformance",
+            "Capabilities",
+            common,
+            {"description": "conformance classes", "content": json_or_html},
+        ),
+        "/api": _operation(
+            "This document",
+            "getAPI",
+            "Capabilities",
+            common,
+            {
+                "description": "the API definition",
+                "content": {
+                    OPENAPI: {"schema": {"type": "object"}},
+                    HTML: {"schema": {"type": "string"}},
+                },
+            },
+        ),
+        "/collections": _operation(
+            "Feature collections",
+            "getCollections",
+            "Capabilities",
+            common,
+            {"description": "collections", "content": json_or_html},
+        ),
+    }
+    bundled = bundled_collections()
+    for collection in bundled:
         cid = collection.id
         filters = [
             _parameter(
@@ -131,64 +218,22 @@ def openapi_document(base: str) -> dict:
             for name in queryables(collection)
         ]
         temporal = [{"$ref": "#/components/parameters/datetime"}] if collection.year_column else []
-        paths[f"/collections/{cid}"] = {
-            "get": {
-                "summary": f"{collection.title}: metadata",
-                "operationId": f"describe_{cid}",
-                "tags": [cid],
-                "parameters": [f_param],
-                "responses": {
-                    "200": {"description": "the collection", "content": json_or_html},
-                    **errors,
-                },
-            }
-        }
-        paths[f"/collections/{cid}/items"] = {
-            "get": {
-                "summary": f"{collection.title}: features",
-                "operationId": f"getFeatures_{cid}",
-                "tags": [cid],
-                "parameters": [
-                    {"$ref": "#/components/parameters/limit"},
-                    {"$ref": "#/components/parameters/offset"},
-                    {"$ref": "#/components/parameters/bbox"},
-                    {"$ref": "#/components/parameters/bbox-crs"},
-                    *temporal,
-                    *filters,
-                    f_param,
-                ],
-                "responses": {
-                    "200": {
-                        "description": "a page of features",
-                        "content": {
-                            GEOJSON: {
-                                "schema": {"$ref": "#/components/schemas/featureCollectionGeoJSON"}
-                            },
-                            HTML: {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors,
-                },
-            }
-        }
-        paths[f"/collections/{cid}/items/{{featureId}}"] = {
-            "get": {
-                "summary": f"{collection.title}: one feature",
-                "operationId": f"getFeature_{cid}",
-                "tags": [cid],
-                "parameters": [{"$ref": "#/components/parameters/featureId"}, f_param],
-                "responses": {
-                    "200": {
-                        "description": "the feature",
-                        "content": {
-                            GEOJSON: {"schema": {"$ref": "#/components/schemas/featureGeoJSON"}},
-                            HTML: {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors,
-                },
-            }
-        }
+        paths.update(
+            _collection_paths(
+                f"/collections/{cid}", f"_{cid}", cid, collection.title, [*temporal, *filters], []
+            )
+        )
+    paths.update(
+        _collection_paths(
+            "/collections/{collectionId}",
+            "",
+            "Published datasets",
+            "A published dataset (dataset-<id>)",
+            [],
+            [{"$ref": "#/components/parameters/collectionId"}],
+        )
+    )
+    offered = list(crs_ref.SUPPORTED)
     return {
         "openapi": "3.0.2",
         "info": {
@@ -198,10 +243,26 @@ def openapi_document(base: str) -> dict:
             "license": {"name": LICENSE},
         },
         "servers": [{"url": base, "description": "this service"}],
-        "tags": [{"name": "Capabilities"}, *({"name": c.id} for c in collections())],
+        "tags": [
+            {"name": "Capabilities"},
+            *({"name": c.id} for c in bundled),
+            {"name": "Published datasets"},
+        ],
         "paths": paths,
         "components": {
-            "schemas": _schemas(),
+            "schemas": {
+                **_schemas(),
+                "error": {
+                    "type": "object",
+                    "required": ["error", "status"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "parameter": {"type": "string"},
+                        "valid": {},
+                    },
+                },
+            },
             "parameters": {
                 "f": _parameter(
                     "f",
@@ -209,16 +270,18 @@ def openapi_document(base: str) -> dict:
                     {"type": "string", "enum": list(FORMATS)},
                     "response format (default: from the Accept header, else JSON)",
                 ),
+                "lang": _parameter(
+                    "lang",
+                    "query",
+                    {"type": "string", "enum": list(LANGS)},
+                    "language of titles and descriptions (default: Accept-Language, else en)",
+                ),
                 "limit": _parameter(
                     "limit",
                     "query",
-                    {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": MAX_LIMIT,
-                        "default": DEFAULT_LIMIT,
-                    },
-                    f"features per page (values above {MAX_LIMIT} mean {MAX_LIMIT})",
+                    {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
+                    f"features per page; at most {MAX_LIMIT} are returned (a larger value "
+                    f"means {MAX_LIMIT}, OGC API Features Part 1 /req/core/fc-limit-response-1)",
                     style="form",
                     explode=False,
                 ),
@@ -232,20 +295,37 @@ def openapi_document(base: str) -> dict:
                     "bbox",
                     "query",
                     {
-                        "type": "array",
-                        "minItems": 4,
-                        "maxItems": 6,
-                        "items": {"type": "number"},
+                        "oneOf": [
+                            {
+                                "type": "array",
+                                "minItems": 4,
+                                "maxItems": 4,
+                                "items": {"type": "number"},
+                            },
+                            {
+                                "type": "array",
+                                "minItems": 6,
+                                "maxItems": 6,
+                                "items": {"type": "number"},
+                            },
+                        ]
                     },
-                    "minLon,minLat,maxLon,maxLat in CRS84",
+                    BBOX_RULE,
                     style="form",
                     explode=False,
                 ),
                 "bbox-crs": _parameter(
                     "bbox-crs",
                     "query",
-                    {"type": "string", "format": "uri", "enum": [CRS84]},
-                    "CRS of bbox (only CRS84)",
+                    {"type": "string", "format": "uri", "enum": offered},
+                    "CRS of bbox (OGC API Features Part 2; default CRS84)",
+                ),
+                "crs": _parameter(
+                    "crs",
+                    "query",
+                    {"type": "string", "format": "uri", "enum": offered},
+                    "CRS of the coordinates returned, in that CRS's axis order (Part 2; "
+                    "default CRS84); the answer's Content-Crs header names it",
                 ),
                 "datetime": _parameter(
                     "datetime",
@@ -255,6 +335,12 @@ def openapi_document(base: str) -> dict:
                     "overlaps it",
                     style="form",
                     explode=False,
+                ),
+                "collectionId": _parameter(
+                    "collectionId",
+                    "path",
+                    {"type": "string"},
+                    "a collection's id (published datasets: dataset-<id>)",
                 ),
                 "featureId": _parameter(
                     "featureId", "path", {"type": "string"}, "the feature's id"
