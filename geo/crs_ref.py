@@ -171,3 +171,32 @@ def geometry_json(geometry, target: RefCRS) -> dict | None:
     moved = from_crs84(oriented, target)
     geo = mapping(moved)
     return {"type": geo["type"], "coordinates": _round(geo["coordinates"], target.decimals)}
+
+
+#: EPSG codes the GIS downloads (.gpkg, .shp.zip) may be written in.
+DOWNLOAD_EPSG = (4326, 4490, 3857, 4547, 4548, 4549)
+
+
+def download_epsg(raw: str | None) -> int:
+    """``crs=EPSG:NNNN`` of a GeoPackage/Shapefile download (default 4326); the URI form is
+    accepted too. :class:`BadParameter` naming ``crs`` and the valid values otherwise."""
+    if raw is None:
+        return 4326
+    value = raw.strip()
+    match = _SHORT.match(value) or _URI.match(value)
+    if match and int(match.group(1)) in DOWNLOAD_EPSG:
+        return int(match.group(1))
+    raise BadParameter("crs", raw, [f"EPSG:{code}" for code in DOWNLOAD_EPSG])
+
+
+def refuse_crs(fmt: str) -> None:
+    """The 400 for ``crs=`` on a GeoJSON/TopoJSON/CSV download: RFC 7946 fixes CRS84."""
+    raise BadParameter(
+        "crs",
+        fmt,
+        [f"EPSG:{code} on .gpkg and .shp.zip downloads" for code in DOWNLOAD_EPSG],
+        reason=(
+            f"{fmt} downloads are always WGS 84 longitude/latitude (OGC CRS84): RFC 7946 "
+            "§4 requires it for GeoJSON; ask for the .gpkg or .shp.zip download with crs="
+        ),
+    )
