@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     from . import (
         api,
         caching,
+        cors,
         dataset_cache,
         datasets,
         downloads,
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         ogc,
         pages,
         security,
+        url_limit,
     )
 
     store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
@@ -75,6 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(ogc.bp)
     errors.register(app)
     security.register(app)
+    url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
+    cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *
     app.after_request(caching.compress_response)
     dataset_cache.register(app)
     caching.register_static_versioning(app)
