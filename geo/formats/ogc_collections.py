@@ -25,7 +25,7 @@ import pandas as pd
 
 from geo.errors import UnknownItem
 from geo.levels import LEVELS
-from geo.version import data_version
+from geo.version import bundled_version
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 HTML = "text/html"
@@ -241,8 +241,9 @@ _builtin_cache: dict[str, list[Collection]] = {}
 
 
 def bundled_collections() -> list[Collection]:
-    """:func:`builtin_collections`, once per data version."""
-    version = data_version()
+    """:func:`builtin_collections`, once per bundled data version (a publish changes nothing
+    here: published datasets are keyed by their own version)."""
+    version = bundled_version()
     if version not in _builtin_cache:
         _builtin_cache.clear()
         _builtin_cache[version] = builtin_collections()
@@ -281,6 +282,8 @@ def dataset_collection(
 _dataset_cache: OrderedDict[tuple[str, str, int], Collection | None] = OrderedDict()
 _dataset_lock = threading.Lock()
 DATASET_CACHE_SIZE = 4096
+#: How many dataset collections were built (tests count work with it).
+build_count = {"n": 0}
 
 
 def _dataset_collection(database_url: str, dataset_id: str, number: int) -> Collection | None:
@@ -298,6 +301,7 @@ def _dataset_collection(database_url: str, dataset_id: str, number: int) -> Coll
     record = store.dataset(dataset_id)
     version = store.version(dataset_id, number)
     meta = version.metadata
+    build_count["n"] += 1
     if meta.get("kind") == "links":
         built = None  # a links table (from, to, weight) is not features by unit
     else:
@@ -421,7 +425,7 @@ load_count = {"n": 0}
 
 def features(collection: Collection) -> gpd.GeoDataFrame:
     """The collection's features (EPSG:4326), loaded once per data version."""
-    key = (collection.id, data_version(), collection.version)
+    key = (collection.id, bundled_version(), collection.version)
     with _frames_lock:
         frame = _frames.get(key)
         if frame is not None:
@@ -447,7 +451,7 @@ _level_cache: dict[tuple[str, str], tuple[list[str], list[str], tuple | None]] =
 
 def _level_description(level: str) -> tuple[list[str], list[str], tuple | None]:
     """(columns, text columns, bbox) of a level's bare units, once per data version."""
-    key = (level, data_version())
+    key = (level, bundled_version())
     if key not in _level_cache:
         from geo.sources.regions import regions
 
@@ -505,7 +509,7 @@ def queryables(collection: Collection) -> list[str]:
     if collection.properties and collection.level:
         # A dataset's value columns are numbers with a *_source text: the level's columns.
         return list(_level_description(collection.level)[1])
-    key = (collection.id, data_version(), collection.version)
+    key = (collection.id, bundled_version(), collection.version)
     if key not in _queryables:
         _queryables[key] = _text_columns(features(collection))
     return list(_queryables[key])
