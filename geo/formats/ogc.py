@@ -11,6 +11,7 @@ routes, negotiates formats and renders.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -195,19 +196,25 @@ def _bbox_shape(bbox: tuple[float, ...]):
     return shapely.box(minx, miny, maxx, maxy)
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2})(?:[Tt ].*)?)?$")
+_DATE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[Tt ].*)?)?")
+_INSTANT = r"\d{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([Tt ].*)?)?"
+#: What ``datetime`` accepts (also the OpenAPI pattern): an instant, or an interval with
+#: one open end at most. Days past a month's end count as its last day, year 0000 as 1.
+DATETIME_PATTERN = rf"^({_INSTANT}|{_INSTANT}/({_INSTANT}|\.\.)?|(\.\.)?/{_INSTANT})$"
 
 
 def _instant(raw: str, end: bool) -> dt.date | None:
     if raw in ("", ".."):
         return None
-    match = _DATE.match(raw)
+    match = _DATE.fullmatch(raw)  # "." stops at a newline, as in the schema's pattern
     if not match:
         raise ValueError(raw)
     year, month, day = match.groups()
+    number = max(int(year), 1)
     if month is None:  # a bare year: the whole year
-        return dt.date(int(year), 12, 31) if end else dt.date(int(year), 1, 1)
-    return dt.date(int(year), int(month), int(day))
+        return dt.date(number, 12, 31) if end else dt.date(number, 1, 1)
+    last = calendar.monthrange(number, int(month))[1]
+    return dt.date(number, int(month), min(int(day), last))
 
 
 def _period(raw: str) -> tuple[dt.date | None, dt.date | None]:
@@ -227,8 +234,7 @@ def _period(raw: str) -> tuple[dt.date | None, dt.date | None]:
                 raise ValueError(raw)
     except ValueError:
         raise BadParameter("datetime", raw, valid) from None
-    if start is not None and end is not None and start > end:
-        raise BadParameter("datetime", raw, valid, reason="start after end")
+    # start after end: an empty interval (matches nothing), as the schema allows it
     return start, end
 
 
@@ -241,7 +247,7 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
     A ``limit`` above the maximum means the maximum (Part 1, /req/core/fc-limit-response-1).
     """
     limit = DEFAULT_LIMIT
-    if args.get("limit") not in (None, ""):
+    if args.get("limit") is not None:  # given empty: a 400, like any non-integer
         limit = min(
             _integer(
                 "limit",
@@ -253,11 +259,14 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
             MAX_LIMIT,
         )
     offset = 0
-    if args.get("offset") not in (None, ""):
+    if args.get("offset") is not None:
         offset = _integer("offset", args["offset"], 0, 10**30, "an integer ≥ 0")
     out_crs = parse_crs(args, "crs")
     bbox_crs = parse_crs(args, "bbox-crs") if "bbox-crs" in args else None
-    given = _bbox_numbers(args["bbox"]) if args.get("bbox") not in (None, "") else None
+    raw_bbox = args.get("bbox")
+    if hasattr(args, "getlist") and len(args.getlist("bbox")) > 1:
+        raw_bbox = ",".join(args.getlist("bbox"))  # the exploded form (bbox=1&bbox=2&…)
+    given = _bbox_numbers(raw_bbox) if raw_bbox is not None else None
     bbox = None
     if given is not None:
         source = bbox_crs or crs_ref.RefCRS(CRS84, None)
@@ -267,7 +276,7 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
             bbox = (0.0, 1.0, 0.0, -1.0)
         if not all(math.isfinite(v) for v in bbox):
             bbox = (0.0, 1.0, 0.0, -1.0)
-    raw_datetime = args.get("datetime") or None
+    raw_datetime = args.get("datetime")
     period = None
     if raw_datetime is not None:
         if collection.year_column is None:
@@ -333,6 +342,8 @@ def select(collection: Collection, query: ItemsQuery) -> tuple[gpd.GeoDataFrame,
             ok &= years >= start.year
         if end is not None:
             ok &= years <= end.year
+        if start is not None and end is not None and start > end:
+            ok &= False
         keep &= ok.to_numpy()
     matched = frame[keep]
     return matched.iloc[query.offset : query.offset + query.limit], len(matched)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from geo import crs_ref
 from geo.formats.ogc import (
     BBOX_RULE,
+    DATETIME_PATTERN,
     DEFAULT_LIMIT,
     DESCRIPTION,
     FORMATS,
@@ -330,9 +331,9 @@ def openapi_document(base: str) -> dict:
                 "datetime": _parameter(
                     "datetime",
                     "query",
-                    {"type": "string"},
-                    "a date, year or interval (start/end, '..' open): features whose year "
-                    "overlaps it",
+                    {"type": "string", "pattern": DATETIME_PATTERN},
+                    "a date, year or interval (start/end, '..' or empty for one open end): "
+                    "features whose year overlaps it; a start after the end matches nothing",
                     style="form",
                     explode=False,
                 ),
