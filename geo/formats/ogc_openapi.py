@@ -27,7 +27,7 @@ from geo.formats.ogc import (
     bundled_collections,
     queryables,
 )
-from geo.version import data_version
+from geo.version import bundled_version
 
 
 def _schemas() -> dict:
@@ -240,7 +240,7 @@ def openapi_document(base: str) -> dict:
         "info": {
             "title": TITLE,
             "description": DESCRIPTION,
-            "version": data_version(),
+            "version": bundled_version(),
             "license": {"name": LICENSE},
         },
         "servers": [{"url": base, "description": "this service"}],
