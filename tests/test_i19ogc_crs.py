@@ -140,3 +140,77 @@ def test_openapi_offers_crs_and_bbox_crs(client):
     params = doc["components"]["parameters"]
     assert params["crs"]["schema"]["enum"] == OFFERED
     assert params["bbox-crs"]["schema"]["enum"] == OFFERED
+
+
+def _oapif_has_crs_option() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("ogrinfo") is None:
+        return False
+    listing = subprocess.run(
+        ["ogrinfo", "--format", "OAPIF"], capture_output=True, text=True, timeout=30
+    ).stdout
+    return 'name="CRS"' in listing
+
+
+@pytest.mark.skipif(
+    not _oapif_has_crs_option(),
+    reason="this GDAL's OAPIF driver has no CRS open option (added in GDAL 3.7; Debian 12 "
+    "ships 3.6.2): the downloads' GDAL tests cover the GK zones instead",
+)
+def test_ogrinfo_oapif_reads_a_gk_zone_layer(live_server):
+    import subprocess
+
+    result = subprocess.run(
+        ["ogrinfo", "-so", "-oo", "CRS=EPSG:4548", f"OAPIF:{live_server}/ogc", "county"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'ID["EPSG",4548]' in result.stdout
+    assert "Feature Count: 199" in result.stdout
+
+
+def test_ogrinfo_reads_the_crs84_collection_with_its_crs_list(live_server):
+    """GDAL 3.6's OAPIF driver still reads the collections now that they list 7 CRSs."""
+    import shutil
+    import subprocess
+
+    if shutil.which("ogrinfo") is None:
+        pytest.skip("gdal-bin missing")
+    result = subprocess.run(
+        ["ogrinfo", "-so", f"OAPIF:{live_server}/ogc", "facilities"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Geometry: Point" in result.stdout
+
+
+def test_gdal_oapif_client_reads_a_gk_zone_layer_through_pyogrio(live_server):
+    """pyogrio's bundled GDAL (3.12) has the OAPIF CRS open option: it asks the service for
+    crs=EPSG:4548 and reads a layer in that CRS; positions agree with CRS84 within 1 m."""
+    import pyogrio
+    from pyproj import Geod
+
+    if "OAPIF" not in pyogrio.list_drivers():
+        pytest.skip("pyogrio's GDAL has no OAPIF driver")
+    url = f"OAPIF:{live_server}/ogc"
+    gk = pyogrio.read_dataframe(url, layer="facilities", CRS="EPSG:4548")
+    assert gk.crs.to_epsg() == 4548
+    plain = pyogrio.read_dataframe(url, layer="facilities")
+    gk, plain = gk.set_index("id"), plain.set_index("id")
+    to84 = Transformer.from_crs("EPSG:4548", "OGC:CRS84", always_xy=True)
+    geod = Geod(ellps="WGS84")
+    checked = 0
+    for fid, point in plain.geometry.items():
+        if point is None or point.is_empty:
+            continue
+        moved = gk.geometry[fid]
+        lon, lat = to84.transform(moved.x, moved.y)
+        assert geod.inv(point.x, point.y, lon, lat)[2] < 1.0
+        checked += 1
+    assert checked > 10
