@@ -139,3 +139,22 @@ def test_links_source_does_not_import_the_ogc_layer():
 
     source = Path("geo/sources/links.py").read_text()
     assert "formats.ogc" not in source and "register_collections" not in source
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [1366, 390])
+def test_ogc_html_in_both_languages_in_a_browser(page, live_server, artifacts, lang, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    url = f"{live_server}/ogc/collections/facilities/items?f=html&limit=5&lang={lang}"
+    url += "&crs=http://www.opengis.net/def/crs/EPSG/0/4548"
+    response = page.goto(url)
+    assert response.status == 200 and response.headers["content-crs"].endswith("4548>")
+    assert page.locator("html").get_attribute("lang") == lang
+    title = "设施" if lang == "zh" else "Facilities"
+    assert title in page.locator("h2").first.inner_text()
+    page.screenshot(path=artifacts / f"i19ogc_items_{lang}_{width}.png", full_page=True)
+    page.goto(f"{live_server}/ogc/collections?f=html&lang={lang}")
+    expected = "县级行政单元" if lang == "zh" else "County-level units"
+    assert expected in page.content()
+    page.screenshot(path=artifacts / f"i19ogc_collections_{lang}_{width}.png")
+    assert page.js_errors == []

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, has_request_context, render_template, 
 
 from geo.errors import BadParameter, UnknownItem
 from geo.formats import ogc, ogc_collections, ogc_openapi
+from geo.i18n import text
 
 from .. import security
 from ..caching import MAX_AGE, Rendered, lookup, request_key, respond
@@ -107,7 +108,15 @@ def _serve(
         document = build()
         if fmt == "html":
             context = {"collection": ogc.get_collection(collection_id)} if collection_id else {}
-            html = render_template(template, doc=document, base=base_url(), lang=lang, **context)
+            html = render_template(
+                template,
+                doc=document,
+                base=base_url(),
+                lang=lang,
+                t=lambda key: text(key, lang),
+                q="&lang=zh" if lang == "zh" else "",  # links inside the views keep zh
+                **context,
+            )
             policy = security.page_policy(html, framable=False)
             return Rendered(
                 html.encode("utf-8"), "text/html", {"Content-Security-Policy": policy, **extra}
