@@ -53,14 +53,11 @@ def test_collection_titles_follow_lang_and_accept_language(client):
     assert client.get("/ogc/collections?lang=fr").status_code == 400
 
 
-def _app(tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"})
-
-
-def test_publish_and_delete_show_in_the_collections_at_once(tmp_path):
+def test_publish_and_delete_show_in_the_collections_at_once(database_url):
+    """On SQLite and PostgreSQL."""
     from test_datasets import county_csv, publish_csv
 
-    client = _app(tmp_path).test_client()
+    client = create_app({"TESTING": True, "DATABASE_URL": database_url}).test_client()
     first = client.get("/ogc/collections")
     assert "max-age=0" in first.headers["Cache-Control"]  # revalidate, no 60 s lifetime
     etag = first.headers["ETag"]

@@ -177,11 +177,6 @@ def _bbox_numbers(raw: str) -> tuple[float, ...]:
     return tuple(numbers)
 
 
-def _bbox(raw: str) -> tuple[float, float, float, float]:
-    """A CRS84 bbox (kept for callers that only speak CRS84)."""
-    return _bbox_numbers(raw)
-
-
 def _bbox_shape(bbox: tuple[float, ...]):
     """The CRS84 area a bbox covers (see :data:`BBOX_RULE`), or None for nothing."""
     minx, miny, maxx, maxy = bbox
