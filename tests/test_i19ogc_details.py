@@ -155,3 +155,48 @@ def test_ogc_html_in_both_languages_in_a_browser(page, live_server, artifacts, l
     assert expected in page.content()
     page.screenshot(path=artifacts / f"i19ogc_collections_{lang}_{width}.png")
     assert page.js_errors == []
+
+
+def test_long_url_through_gunicorn_gets_the_json_414(tmp_path):
+    """gunicorn with the project's limit_request_line passes a 5,000-byte URL to the app,
+    which answers its JSON 414 (gunicorn's default would answer bare HTML)."""
+    import json as jsonlib
+    import os
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from conftest import ROOT, free_port, wait_for
+
+    from webmap import gunicorn_conf
+
+    port = free_port()
+    env = {**os.environ, "JJJ_ATLAS_DATABASE_URL": f"sqlite:///{tmp_path}/g.sqlite3"}
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--limit-request-line",
+            str(gunicorn_conf.limit_request_line),
+            "webmap:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/api/zones")
+        url = base + "/ogc/collections/county/items?name=" + "x" * 5000
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(url, timeout=30)
+        assert caught.value.code == 414
+        assert caught.value.headers.get_content_type() == "application/json"
+        assert jsonlib.loads(caught.value.read())["parameter"] == "url"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -12,6 +12,7 @@ once that lands.
 
 from __future__ import annotations
 
+import os
 import tempfile
 
 import schemathesis
@@ -39,7 +40,8 @@ schema = _schema()
 
 @schema.parametrize()
 @settings(
-    max_examples=5,
+    # Bounded for the suite; JJJ_SCHEMATHESIS_EXAMPLES=200 for a longer run.
+    max_examples=int(os.environ.get("JJJ_SCHEMATHESIS_EXAMPLES", "5")),
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
