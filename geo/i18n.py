@@ -347,6 +347,41 @@ TEXT: dict[str, dict[str, str]] = {
     "see_choropleth": {"en": "Map of the values", "zh": "数值分级地图"},
     "groups_custom_label": {"en": "Custom groups", "zh": "自定义分组"},
     "update": {"en": "Update", "zh": "更新"},
+    # --- i19ogc ---
+    "ogc_collections": {"en": "Collections", "zh": "数据集合"},
+    "ogc_title": {"en": "title", "zh": "标题"},
+    "ogc_description": {"en": "description", "zh": "说明"},
+    "ogc_items": {"en": "items", "zh": "要素"},
+    "ogc_features": {"en": "features", "zh": "要素"},
+    "ogc_matching": {
+        "en": "{returned} of {matched} matching features.",
+        "zh": "共 {matched} 个匹配要素，本页 {returned} 个。",
+    },
+    "ogc_next": {"en": "next page", "zh": "下一页"},
+    "ogc_prev": {"en": "previous page", "zh": "上一页"},
+    "ogc_source_note": {
+        "en": "Source and note columns are on each feature's page and in the JSON.",
+        "zh": "来源和备注列见各要素页面及 JSON。",
+    },
+    "ogc_geometry": {"en": "geometry", "zh": "几何"},
+    "ogc_no_geometry": {"en": "none (no sourced coordinate)", "zh": "无（没有有来源的坐标）"},
+    "ogc_attribution": {"en": "Attribution", "zh": "来源与许可"},
+    "ogc_extent": {"en": "Extent (CRS84)", "zh": "范围（CRS84）"},
+    "ogc_years": {"en": "Years", "zh": "年份"},
+    "ogc_browse": {"en": "Browse the features", "zh": "浏览要素"},
+    "ogc_filter": {"en": "Filter by property", "zh": "按属性筛选"},
+    "ogc_properties": {"en": "Properties", "zh": "属性"},
+    "ogc_links": {"en": "Links", "zh": "链接"},
+    "ogc_crs": {
+        "en": "Coordinate reference systems (crs=; stored in CRS84)",
+        "zh": "坐标参考系（crs=；以 CRS84 存储）",
+    },
+    "ogc_conformance": {"en": "Conformance classes", "zh": "一致性类"},
+    "ogc_api": {"en": "API definition (OpenAPI 3.0)", "zh": "API 定义（OpenAPI 3.0）"},
+    "ogc_connect": {
+        "en": "Connect from QGIS (Layer → Add WFS / OGC API – Features layer) or GDAL:",
+        "zh": "可在 QGIS（图层 → 添加 WFS / OGC API – Features 图层）或 GDAL 中连接：",
+    },
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

@@ -537,4 +537,4 @@ def test_datasets_as_ogc_collections_and_gis_files_follow_replace_and_delete(ds_
     assert ds_client.put(f"/api/datasets/{dataset_id}", data=new, headers=auth).status_code == 200
     assert beds() == {"130100": 10.0}  # cached per worker, keyed on the datasets' state
     assert ds_client.delete(f"/api/datasets/{dataset_id}", headers=auth).status_code == 200
-    assert ds_client.get(items_url).status_code == 404
+    assert ds_client.get(items_url).status_code == 410  # gone, like its other addresses

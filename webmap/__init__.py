@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         analysis,
         api,
         caching,
+        cors,
         dataset_cache,
         datasets,
         downloads,
@@ -55,14 +56,15 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         ogc,
         pages,
         security,
+        url_limit,
     )
 
     store_for(app.config["DATABASE_URL"])  # open and migrate now: a bad URL fails at startup
     register_version_source("dataset", datasets.requested_dataset_state)
     register_version_source("ogc-datasets", ogc.datasets_state)
-    from geo.formats.ogc import register_collections
+    from geo.formats.ogc_collections import register_collections
 
-    register_collections("datasets", ogc.dataset_collections)
+    register_collections("datasets", ogc.dataset_collections, ogc.dataset_collection)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
@@ -77,6 +79,8 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(analysis.bp)
     errors.register(app)
     security.register(app)
+    url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
+    cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *
     app.after_request(caching.compress_response)
     dataset_cache.register(app)
     caching.register_static_versioning(app)

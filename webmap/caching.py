@@ -418,7 +418,11 @@ class FastPath:
         path = environ.get("PATH_INFO", "")
         query = sorted_query(environ.get("QUERY_STRING", ""))
         gzip_ok = bool(parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING", ""))["gzip"])
-        accept = environ.get("HTTP_ACCEPT", "") if path.startswith("/ogc") else ""
+        accept = (  # OGC answers vary on Accept and Accept-Language (titles in zh/en)
+            environ.get("HTTP_ACCEPT", "") + "|" + environ.get("HTTP_ACCEPT_LANGUAGE", "")
+            if path.startswith("/ogc")
+            else ""
+        )
         host = environ.get("HTTP_HOST", "")
         scheme = environ.get("wsgi.url_scheme", "http")
         return (version, path, query, host, scheme, gzip_ok, accept)

