@@ -26,6 +26,7 @@ from geo.sources.catalog import (
     get_indicator,
     resolve_indicator,
 )
+from geo.sources.comparability import change_notes
 from geo.sources.facilities import (
     GRADE3A_TIER,
     grade3a_hospitals,
@@ -410,21 +411,34 @@ def indicator_change(indicator_id: str, level: str, year, compare) -> pd.DataFra
     -------
     DataFrame
         Indexed by ``adcode``; ``value`` (at ``year``), ``base`` (at ``compare``),
-        ``change`` (value − base, catalog unit) and ``change_pct`` (percent of base).
+        ``change`` (value − base, catalog unit) and ``change_pct`` (percent of base);
+        ``change_note`` / ``change_note_zh`` say why a unit's change is missing where its
+        area or count differs between the years (:mod:`geo.sources.comparability`).
     """
     year, compare = check_compare(indicator_id, year, compare)
     later = indicator_values(indicator_id, level, year)
     earlier = indicator_values(indicator_id, level, compare)
+    indicator, _ = resolve_indicator(indicator_id)
+    notes = change_notes(indicator.id, level, year, compare)
     both = later.index.intersection(earlier.index)
     value = later.loc[both, "value"].astype(float)
     base = earlier.loc[both, "value"].astype(float)
     change = value - base
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(base != 0, change / base * 100.0, np.nan)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {"value": value, "base": base, "change": change, "change_pct": np.round(pct, 2)},
         index=pd.Index(both, name="adcode"),
     )
+    # Units whose areas or counts differ between the years: no change, a note saying why.
+    frame = frame.reindex(frame.index.union(notes.index))
+    frame.index.name = "adcode"
+    frame.loc[notes.index, ["change", "change_pct"]] = np.nan
+    frame["value"] = frame.index.map(later["value"]).astype(float)
+    frame["base"] = frame.index.map(earlier["value"]).astype(float)
+    frame["change_note"] = notes["note"].reindex(frame.index).fillna("")
+    frame["change_note_zh"] = notes["note_zh"].reindex(frame.index).fillna("")
+    return frame
 
 
 def regions_with_indicators(
@@ -456,6 +470,11 @@ def regions_with_indicators(
             frame[f"{indicator_id}_change_pct"] = (
                 frame["adcode"].map(change["change_pct"]).astype(float)
             )
+            if change["change_note"].ne("").any():
+                frame[f"{indicator_id}_change_note"] = frame["adcode"].map(change["change_note"])
+                frame[f"{indicator_id}_change_note_zh"] = frame["adcode"].map(
+                    change["change_note_zh"]
+                )
     return frame
 
 
