@@ -87,7 +87,7 @@ def test_choropleth_parameters_all_work(client):
         ("/maps/choropleth?indicator=nope", 404, "indicator"),
         ("/maps/choropleth", 400, "indicator"),
         ("/maps/choropleth?indicator=area_km2&level=township", 400, "level"),
-        ("/maps/choropleth?indicator=doctors_per_1000_2020&level=county", 400, "level"),
+        ("/maps/choropleth?indicator=doctors_per_1000&level=county", 400, "level"),
         ("/maps/choropleth?indicator=area_km2&scheme=jenks2", 400, "scheme"),
         ("/maps/choropleth?indicator=area_km2&k=12", 400, "k"),
         ("/maps/choropleth?indicator=area_km2&k=five", 400, "k"),

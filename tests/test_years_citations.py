@@ -88,17 +88,17 @@ def test_prefecture_health_counts_and_derived_rates():
     beds = indicator_values("hospital_beds", "prefecture")["value"]
     assert beds.to_dict() == {"110100": 127_143, "120100": 68_400}
     assert indicator_values("health_technicians", "prefecture")["value"]["110100"] == 303_699
-    rate = indicator_values("health_technicians_per_1000_2020", "prefecture")
+    rate = indicator_values("health_technicians_per_1000", "prefecture")
     assert rate["value"]["110100"] == round(303_699 / 21_893_095 * 1000, 1)
     assert rate["source"].str.startswith("derived: ").all()
-    formula = get_indicator("health_technicians_per_1000_2020").derived["formula"]
+    formula = get_indicator("health_technicians_per_1000").derived["formula"]
     assert formula.startswith("health_technicians / population × 1000")
     # Beijing publishes 13.87 and 5.81 per 1,000: the derived rates agree.
     assert rate["value"]["110100"] == pytest.approx(13.87, abs=0.05)
-    beds_rate = indicator_values("hospital_beds_per_1000_2020", "prefecture")["value"]
+    beds_rate = indicator_values("hospital_beds_per_1000", "prefecture")["value"]
     assert beds_rate["110100"] == pytest.approx(5.81, abs=0.01)
     # Province values stay the paper's published figures, not derived ones.
-    province = indicator_values("health_technicians_per_1000_2020", "province")["value"]
+    province = indicator_values("health_technicians_per_1000", "province")["value"]
     assert province["110000"] == 13.8
     assert coverage("hospital_beds", "prefecture") == (2, 13)
 
@@ -175,7 +175,7 @@ def test_every_indicator_and_zone_cites_public_documents():
         for c in item.citations:
             assert c["title"] and c["publisher"] and c["date"], (item.id, c)
             assert c["url"].startswith("http") or c.get("unavailable"), (item.id, c)
-    seeded = get_indicator("nurses_per_1000_2020").citations[0]
+    seeded = get_indicator("nurses_per_1000").citations[0]
     assert seeded["url"] == "https://ojs.bbwpublisher.com/index.php/PBES"
     assert seeded["date"] == "2024-02-25" and seeded["section"] == "3.4"
 

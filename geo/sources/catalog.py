@@ -7,6 +7,13 @@ facilities; ``"derived"`` levels are ratios of two other indicators (formula in 
 
 An indicator may carry several years (``"years"``); ``year`` is the latest. Old ids that
 named one year (``population_2020``) are *aliases*: they resolve to the indicator and year.
+A derived indicator's years follow its inputs: the years both inputs have values for, plus
+the years of its own table rows (levels that are read, not derived).
+
+This module is metadata only and imports nothing that reads values: the values, changes and
+the :class:`~geo.sources.indicator_sources.IndicatorSource` interface of a bundled indicator
+(:class:`geo.sources.indicators.BundledIndicator`) live in :mod:`geo.sources.indicators`,
+which imports this module — never the other way round.
 """
 
 from __future__ import annotations
@@ -70,23 +77,8 @@ class Indicator:
     def unit_label(self, lang: str = "en") -> str:
         return (self.unit_zh or self.unit) if lang == "zh" else self.unit
 
-    def values(self, level: str, year: int | None = None):
-        """Sourced values at ``level`` for ``year`` (default the latest; see
-        :func:`geo.sources.indicators.indicator_values`)."""
-        from geo.sources.indicators import indicator_values
-
-        return indicator_values(self.id, level, year)
-
-    def change(self, level: str, year, compare):
-        """Change between two years (see :func:`geo.sources.indicators.indicator_change`)."""
-        from geo.sources.indicators import indicator_change
-
-        return indicator_change(self.id, level, year, compare)
-
     def check_years(self, year, compare) -> tuple[int | None, int | None]:
         """(year, compare year) of a map; BadParameter naming the valid years."""
-        from geo.sources.indicators import check_compare
-
         return check_compare(self.id, year, compare)
 
     @property
@@ -150,6 +142,14 @@ def _raw() -> dict:
     return json.loads((INDICATORS_DIR / "catalog.json").read_text(encoding="utf-8"))
 
 
+def _derived_years(raw: dict, spec: dict) -> set[int]:
+    """The years both inputs of a derived indicator have values for."""
+    entries = {e["id"]: e for e in raw["indicators"]}
+    inputs = [entries[spec["numerator"]], entries[spec["denominator"]]]
+    years = [{int(y) for y in e.get("years", ()) or [e["year"]]} for e in inputs]
+    return years[0] & years[1]
+
+
 @lru_cache(maxsize=1)
 def _catalog() -> dict[str, Indicator]:
     raw = _raw()
@@ -162,7 +162,9 @@ def _catalog() -> dict[str, Indicator]:
         if entry["id"] in catalog:
             raise ValueError(f"catalog: duplicate indicator id {entry['id']}")
         years = tuple(sorted(int(y) for y in entry.get("years", ())))
-        year = entry.get("year")
+        if entry.get("derived"):
+            years = tuple(sorted(set(years) | _derived_years(raw, entry["derived"])))
+        year = years[-1] if entry.get("derived") and years else entry.get("year")
         if years and year is not None and year != years[-1]:
             raise ValueError(f"catalog: {entry['id']} year {year} is not its latest {years}")
         for citation in entry.get("citations", ()):
@@ -177,7 +179,7 @@ def _catalog() -> dict[str, Indicator]:
             title_en=entry["title_en"],
             unit=entry["unit"],
             unit_zh=entry.get("unit_zh", ""),
-            year=entry.get("year"),
+            year=year,
             levels=levels,
             source=entry["source"],
             higher_is_better=entry.get("higher_is_better"),
@@ -266,3 +268,29 @@ def check_indicator_level(indicator: Indicator, level: str) -> None:
             [lv for lv in LEVELS if lv in indicator.levels],
             reason=f"indicator {indicator.id} has no values at that level",
         )
+
+
+def check_compare(indicator_id: str, year: int | str | None, compare: int | str | None):
+    """(year, compare year) for a change view; BadParameter unless two distinct years."""
+    indicator, alias_year = resolve_indicator(indicator_id)
+    chosen = check_year(indicator, year if year not in (None, "") else alias_year)
+    if compare in (None, ""):
+        return chosen, None
+    # A change runs forward in time: from an earlier year to the year shown.
+    other = [y for y in indicator.all_years if y < chosen]
+    if not other:
+        raise BadParameter(
+            "compare",
+            compare,
+            "none",
+            reason=f"indicator {indicator.id} has no year before {chosen}",
+        )
+    try:
+        base = int(compare)
+    except (TypeError, ValueError):
+        base = None
+    if base not in other:
+        raise BadParameter(
+            "compare", compare, other, reason=f"an earlier year of indicator {indicator.id}"
+        )
+    return chosen, base
