@@ -38,9 +38,9 @@ from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
 from geo.sources.catalog import Indicator, check_indicator_level
+from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
 from geo.sources.indicators import bundled_indicator as get_indicator
 from geo.sources.indicators import resolve_bundled as resolve_indicator
-from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
 from geo.sources.regions import regions
 from geo.sources.zones import CorridorAnalysis, corridor_analysis, parse_band_km
 

@@ -16,7 +16,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.errors import BadParameter
 from geo.levels import XIONGAN, check_level
 from geo.measure import ALBERS_JJJ, area_centroids, geodesic_distance_km
 from geo.paths import INDICATORS_DIR
