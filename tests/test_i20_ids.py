@@ -85,3 +85,17 @@ def test_catalog_does_not_import_the_value_layer():
         elif isinstance(node, ast.Import):
             imported.update(alias.name for alias in node.names)
     assert not {m for m in imported if m.startswith("geo.sources")}
+
+
+def test_partial_later_years_are_years_of_the_indicator_and_maps_open_on_the_best_covered():
+    from geo.sources.indicators import coverage
+
+    gdp = get_indicator("gdp")
+    assert gdp.all_years == (2021, 2022, 2023) and gdp.default_year == 2021
+    assert indicator_values("gdp", "prefecture")["value"].equals(
+        indicator_values("gdp", "prefecture", 2021)["value"]
+    )
+    assert indicator_values("gdp", "prefecture", 2022)["value"]["131100"] == 1800.5  # Hengshui
+    assert coverage("gdp", "prefecture", 2021) == (11, 13)
+    assert coverage("gdp", "prefecture", 2022) == (2, 13)
+    assert coverage("gdp", "prefecture", 2023) == (2, 13)

@@ -71,6 +71,17 @@ class Indicator:
             return self.years
         return (self.year,) if self.year is not None else ()
 
+    @property
+    def default_year(self) -> int | None:
+        """The year a map shows when none is asked for: the catalog's ``default_year`` (the
+        best-covered year, where a later year has values for a few units only), else the
+        latest."""
+        valid = self.all_years
+        if not valid:
+            return None
+        chosen = self.extra.get("default_year")
+        return int(chosen) if chosen in valid else valid[-1]
+
     def derived_at(self, level: str) -> bool:
         return bool(self.derived) and level in self.derived.get("levels", ())
 
@@ -110,6 +121,7 @@ class Indicator:
             "source_zh": self.source_zh,
             "citations": [dict(c) for c in self.citations],
             "derived": dict(self.derived) if self.derived else None,
+            "default_year": self.default_year,
         }
 
 
@@ -167,6 +179,8 @@ def _catalog() -> dict[str, Indicator]:
         year = years[-1] if entry.get("derived") and years else entry.get("year")
         if years and year is not None and year != years[-1]:
             raise ValueError(f"catalog: {entry['id']} year {year} is not its latest {years}")
+        if "default_year" in entry and int(entry["default_year"]) not in years:
+            raise ValueError(f"catalog: {entry['id']} default_year is not one of {years}")
         for citation in entry.get("citations", ()):
             # A document without a public copy says why instead of giving a URL.
             required = [f for f in CITATION_FIELDS if f != "url" or not citation.get("unavailable")]
@@ -227,7 +241,7 @@ def check_year(indicator: Indicator, year: str | int | None) -> int | None:
     """
     valid = indicator.all_years
     if year is None or year == "":
-        return valid[-1] if valid else None
+        return indicator.default_year
     try:
         value = int(year)
     except (TypeError, ValueError):
