@@ -293,7 +293,7 @@ def main(xlsx: str) -> None:
                 }
             )
     with open(BOUNDARIES / "county_changes_2010_2020.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 

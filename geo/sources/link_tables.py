@@ -473,6 +473,7 @@ def _build_frame(version: VersionRecord) -> pd.DataFrame:
             "source_date": version.created_at[:10],
             "source_url": meta.get("source_url", ""),
             "note": "",
+            "note_zh": "",
         }
         for end in geo_links.ENDS:
             info, problem = geo_links._resolve_end(record[end], None, {}, units, centroids)

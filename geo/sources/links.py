@@ -81,6 +81,7 @@ COLUMNS = (
     "source_date",
     "source_url",
     "note",
+    "note_zh",
 )
 ENDS = ("from", "to")
 DIRECTIONS = {"incoming": "to", "outgoing": "from"}
@@ -550,6 +551,7 @@ EXPORT_COLUMNS = (
     "source_date",
     "source_url",
     "note",
+    "note_zh",
 )
 
 
