@@ -112,3 +112,15 @@ def test_download_carries_the_change_note_in_both_languages(client):
         "/download/regions.csv?level=county&indicators=population&year=2010"
     ).get_data(as_text=True)
     assert "919253" in csv_text  # 东城区 2010 (with 崇文区)
+
+
+def test_change_map_names_the_note_property_in_the_page_language():
+    from geo.maps.mapspec import choropleth_spec
+
+    zh = choropleth_spec(
+        {"indicator": "population", "level": "county", "compare": "2010", "lang": "zh"}
+    )
+    assert zh.layer_options("/x")["changeNoteProperty"] == "population_change_note_zh"
+    en = choropleth_spec({"indicator": "population", "level": "county", "compare": "2010"})
+    assert en.layer_options("/x")["changeNoteProperty"] == "population_change_note"
+    assert en.units_with_value == 32  # Beijing and Tianjin districts; Hebei not comparable

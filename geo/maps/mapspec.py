@@ -226,6 +226,11 @@ class ChoroplethSpec(_MapQuery):
             options["decimals"] = 1 if self.change == "percent" else ind.decimals
             options["valueLabel"] = change_label(self.year, self.compare, self.lang)
             options["signed"] = True
+            # Units whose change is not comparable carry why, in the page's language
+            # (geo.sources.comparability): the tooltip shows it in place of a change.
+            options["changeNoteProperty"] = f"{ind.id}_change_note" + (
+                "_zh" if self.lang == "zh" else ""
+            )
             # Tooltips show both years and both measures of change.
             options["extra"] = [
                 {
