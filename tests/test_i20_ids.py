@@ -99,3 +99,11 @@ def test_partial_later_years_are_years_of_the_indicator_and_maps_open_on_the_bes
     assert coverage("gdp", "prefecture", 2021) == (11, 13)
     assert coverage("gdp", "prefecture", 2022) == (2, 13)
     assert coverage("gdp", "prefecture", 2023) == (2, 13)
+
+
+def test_a_change_without_a_year_runs_to_the_latest_year(client):
+    from geo.sources.catalog import check_compare
+
+    assert check_compare("gdp", None, "2021") == (2023, 2021)
+    assert check_compare("gdp", None, None) == (2021, None)  # the default year
+    assert client.get("/maps/choropleth?indicator=gdp&compare=2021").status_code == 200

@@ -287,7 +287,10 @@ def check_indicator_level(indicator: Indicator, level: str) -> None:
 def check_compare(indicator_id: str, year: int | str | None, compare: int | str | None):
     """(year, compare year) for a change view; BadParameter unless two distinct years."""
     indicator, alias_year = resolve_indicator(indicator_id)
-    chosen = check_year(indicator, year if year not in (None, "") else alias_year)
+    asked = year if year not in (None, "") else alias_year
+    if asked is None and compare not in (None, "") and indicator.all_years:
+        asked = indicator.all_years[-1]  # a change without a year runs to the latest year
+    chosen = check_year(indicator, asked)
     if compare in (None, ""):
         return chosen, None
     # A change runs forward in time: from an earlier year to the year shown.
