@@ -18,7 +18,7 @@ YEARLESS = {
     "nurses_per_1000": 2020,
     "health_technicians_per_1000": 2020,
     "hospital_beds_per_1000": 2020,
-    "top100_hospitals": 2020,
+    "top100_hospitals": 2021,
     "academician_share": 2023,
     "grade3a_per_million": 2020,
 }

@@ -28,7 +28,7 @@ REQUIRED = {
 
 # Jing & Zhang (2024) §3.4 (2020) and Mu & Yang (2024) (2023), Beijing / Tianjin / Hebei.
 SEED_FIGURES = {
-    "top100_hospitals": (21, 3, 0),
+    "top100_hospitals_2020": (21, 3, 0),  # alias: the paper's year, not the 2021 edition
     "health_technicians_per_1000": (13.8, 8.2, 6.9),
     "doctors_per_1000": (5.4, 3.5, 3.2),
     "nurses_per_1000": (6.1, 3.0, 2.7),
