@@ -75,6 +75,8 @@ def test_every_english_note_has_its_chinese_note():
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         assert "note_zh" in frame.columns, path.name
         assert ((frame["note"] == "") == (frame["note_zh"] == "")).all(), path.name
+        if "source_zh" in frame.columns or path.parent == FACILITIES_DIR:
+            assert (frame["source_zh"] != "").all(), path.name
     for path, key in (
         (INDICATORS_DIR / "catalog.json", "indicators"),
         (ZONES_DIR / "zones.json", "zones"),
@@ -95,6 +97,7 @@ def test_downloads_and_api_carry_both_languages(client):
     facilities = client.get("/download/facilities.geojson?category=hospital").get_json()
     notes = [f["properties"].get("note_zh") for f in facilities["features"]]
     assert any(notes) and all("note" in f["properties"] for f in facilities["features"])
+    assert all(f["properties"].get("source_zh") for f in facilities["features"])
     api = client.get("/api/indicators/academician_share").get_json()
     citation = api["citations"][0] if "citations" in api else api["indicator"]["citations"][0]
     assert citation["publisher_zh"] == "所读副本未写明" and citation["unavailable_zh"]

@@ -55,6 +55,7 @@ OPTIONAL_COLUMNS = (
     "ref_source",
     "datum_check",
     "note_zh",
+    "source_zh",
 )
 CATEGORIES = ("hospital", "park", "base")
 PRECISIONS = ("site", "district")
