@@ -20,13 +20,12 @@ def _parent(adcode: str) -> str:
     return adcode[:2] + "0100" if adcode[:2] in ("11", "12") else adcode[:4] + "00"
 
 
-def test_every_county_has_a_2020_census_value_and_2010_stays_missing():
+def test_every_county_has_a_2020_census_value():
     counties = regions("county")
     values = indicator_values("population", "county", 2020)
     assert len(counties) == 199 and set(values.index) == set(counties["adcode"])
     assert (values["value"] > 0).all()
     assert coverage("population", "county", 2020) == (199, 199)
-    assert indicator_values("population", "county", 2010).empty  # not bundled: missing
     assert values.loc["110101", "value"] == 708_829  # 东城区
     assert values.loc["130709", "value"] == 105_501  # 崇礼区
 

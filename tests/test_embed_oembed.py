@@ -112,8 +112,10 @@ def test_embed_stands_alone_title_subtitle_source_and_data(client):
     assert "年份: 2021" in choropleth_subtitle(spec) and "单位: 亿元" in choropleth_subtitle(spec)
     assert 'href="/api/indicators/gdp"' in text  # source line links the cited values
     # "Get the data": exactly what is drawn (this level, this indicator).
-    assert 'href="/download/regions.csv?level=prefecture&amp;indicators=gdp"' in text
-    assert 'href="/download/regions.geojson?level=prefecture&amp;indicators=gdp"' in text
+    assert 'href="/download/regions.csv?level=prefecture&amp;indicators=gdp&amp;year=2021"' in text
+    assert (
+        'href="/download/regions.geojson?level=prefecture&amp;indicators=gdp&amp;year=2021"' in text
+    )
     assert 'id="data-table"' in text
     bare = client.get("/embed/choropleth?indicator=gdp&level=prefecture&chrome=0")
     bare_text = bare.get_data(as_text=True)

@@ -179,7 +179,7 @@ def test_grade3a_tier_counts_and_missing_outside_the_listed_provinces():
     assert beijing == 68  # 三级甲等 rows of the Beijing insurance list
     county = indicator_values("grade3a_hospitals", "county")["value"]
     assert county.sum() == beijing and set(county.index.str[:2]) == {"11"}
-    per_million = indicator_values("grade3a_per_million_2020", "prefecture")["value"]
+    per_million = indicator_values("grade3a_per_million", "prefecture")["value"]
     population = indicator_values("population_2020", "prefecture")["value"]
     assert per_million["110100"] == pytest.approx(beijing * 1e6 / population["110100"], abs=0.01)
     nearest = indicator_values("nearest_grade3a_km", "county")
@@ -192,7 +192,7 @@ def test_grade3a_tier_counts_and_missing_outside_the_listed_provinces():
     "indicator_id,tier",
     [
         ("grade3a_hospitals", "grade-3a"),
-        ("grade3a_per_million_2020", "grade-3a"),
+        ("grade3a_per_million", "grade-3a"),
         ("nearest_grade3a_km", "grade-3a"),
         ("top_hospitals", "fudan-top100"),
         ("nearest_top_hospital_km", "fudan-top100"),

@@ -87,7 +87,7 @@ def test_choropleth_parameters_all_work(client):
         ("/maps/choropleth?indicator=nope", 404, "indicator"),
         ("/maps/choropleth", 400, "indicator"),
         ("/maps/choropleth?indicator=area_km2&level=township", 400, "level"),
-        ("/maps/choropleth?indicator=doctors_per_1000_2020&level=county", 400, "level"),
+        ("/maps/choropleth?indicator=doctors_per_1000&level=county", 400, "level"),
         ("/maps/choropleth?indicator=area_km2&scheme=jenks2", 400, "scheme"),
         ("/maps/choropleth?indicator=area_km2&k=12", 400, "k"),
         ("/maps/choropleth?indicator=area_km2&k=five", 400, "k"),
@@ -219,7 +219,8 @@ def test_api_catalogs(client):
     assert data["aliases"]["population_2020"] == {"indicator": "population", "year": 2020}
     entry = next(i for i in data["indicators"] if i["id"] == "gdp")
     assert entry["coverage"]["prefecture"]["units"] == 13
-    assert entry["unit"] and entry["year"] == 2021 and entry["source"]
+    assert entry["unit"] and entry["source"]
+    assert entry["default_year"] == 2021 and entry["year"] == 2023
     zone_data = client.get("/api/zones").get_json()
     assert {z["id"] for z in zone_data["zones"]} >= {"tong-wu-lang", "xiongan"}
 

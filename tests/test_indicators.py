@@ -11,28 +11,28 @@ from geo.sources.indicators import coverage, indicator_values, regions_with_indi
 from geo.sources.regions import regions
 
 REQUIRED = {
-    "top100_hospitals_2020",
-    "health_technicians_per_1000_2020",
-    "doctors_per_1000_2020",
-    "nurses_per_1000_2020",
-    "academician_share_2023",
+    "top100_hospitals",
+    "health_technicians_per_1000",
+    "doctors_per_1000",
+    "nurses_per_1000",
+    "academician_share",
     "population",
     "area_km2",
     "population_density",
     "gdp",
     "health_technicians",
-    "hospital_beds_per_1000_2020",
+    "hospital_beds_per_1000",
     "top_hospitals",
     "nearest_top_hospital_km",
 }
 
 # Jing & Zhang (2024) §3.4 (2020) and Mu & Yang (2024) (2023), Beijing / Tianjin / Hebei.
 SEED_FIGURES = {
-    "top100_hospitals_2020": (21, 3, 0),
-    "health_technicians_per_1000_2020": (13.8, 8.2, 6.9),
-    "doctors_per_1000_2020": (5.4, 3.5, 3.2),
-    "nurses_per_1000_2020": (6.1, 3.0, 2.7),
-    "academician_share_2023": (88.5, 8.0, 3.5),
+    "top100_hospitals_2020": (21, 3, 0),  # alias: the paper's year, not the 2021 edition
+    "health_technicians_per_1000": (13.8, 8.2, 6.9),
+    "doctors_per_1000": (5.4, 3.5, 3.2),
+    "nurses_per_1000": (6.1, 3.0, 2.7),
+    "academician_share": (88.5, 8.0, 3.5),
 }
 
 
@@ -117,6 +117,6 @@ def test_bad_requests_name_what_is_valid():
     with pytest.raises(UnknownItem, match="population_density"):
         get_indicator("no_such_indicator")
     with pytest.raises(BadParameter, match="province"):
-        indicator_values("doctors_per_1000_2020", "county")
+        indicator_values("doctors_per_1000", "county")
     with pytest.raises(BadParameter, match="prefecture"):
         indicator_values("population_2020", "township")

@@ -22,10 +22,10 @@ def test_population_has_both_censuses_and_old_ids_resolve():
     v2020 = indicator_values("population", "prefecture")["value"]
     assert v2020.equals(indicator_values("population_2020", "prefecture")["value"])
     v2010 = indicator_values("population", "prefecture", 2010)["value"]
-    assert v2010["110100"] == 19_612_368 and v2010["120100"] == 12_938_224
+    assert v2010["110100"] == 19_612_368 and v2010["120100"] == 12_938_693  # county table
     assert v2010["130700"] == 4_345_485  # Zhangjiakou: the 2020 bulletin's comparison figure
     assert "133100" not in v2010.index  # Xiong'an did not exist in 2010
-    assert coverage("population", "prefecture", 2010) == (10, 13)
+    assert coverage("population", "prefecture", 2010) == (13, 13)
     assert resolve_indicator("gdp_2021") == (get_indicator("gdp"), 2021)
     assert set(aliases()) >= {"population_2020", "gdp_2021", "population_density_2020"}
 
@@ -35,7 +35,7 @@ def test_change_is_later_minus_earlier_where_both_are_sourced():
     assert change.loc["130700", "change"] == 4_118_908 - 4_345_485
     assert change.loc["130100", "change"] == 1_071_298  # as the Shijiazhuang bulletin says
     assert change.loc["130400", "change_pct"] == pytest.approx(2.61, abs=0.01)  # Handan: 2.61%
-    assert "130500" not in change.index  # Xingtai 2010 missing → no change value
+    assert change.loc["130500", "base"] == 7_104_103  # Xingtai 2010: sum of its counties
 
 
 def test_change_view_spec_is_centred_on_zero_with_a_diverging_palette():
@@ -49,7 +49,7 @@ def test_change_view_spec_is_centred_on_zero_with_a_diverging_palette():
     positive = [color for upper, color in zip(c.bins, c.colors) if upper >= 0]
     assert negative and positive  # Zhangjiakou, Chengde, Hengshui shrank; others grew
     assert set(negative) <= {"#ca0020", "#f4a582", "#b2182b", "#ef8a62", "#fddbc7"}  # red side
-    assert spec.units_with_value == 10 and spec.legend[-1].count == 3  # 3 missing
+    assert spec.units_with_value == 13 and spec.legend[-1].count == 0  # none missing
     zh = choropleth_spec({"indicator": "population", "compare": "2010", "lang": "zh"})
     assert "2010→2020年变化" in zh.legend_title
     absolute = choropleth_spec({"indicator": "population", "compare": "2010", "change": "absolute"})
@@ -88,17 +88,17 @@ def test_prefecture_health_counts_and_derived_rates():
     beds = indicator_values("hospital_beds", "prefecture")["value"]
     assert beds.to_dict() == {"110100": 127_143, "120100": 68_400}
     assert indicator_values("health_technicians", "prefecture")["value"]["110100"] == 303_699
-    rate = indicator_values("health_technicians_per_1000_2020", "prefecture")
+    rate = indicator_values("health_technicians_per_1000", "prefecture")
     assert rate["value"]["110100"] == round(303_699 / 21_893_095 * 1000, 1)
     assert rate["source"].str.startswith("derived: ").all()
-    formula = get_indicator("health_technicians_per_1000_2020").derived["formula"]
+    formula = get_indicator("health_technicians_per_1000").derived["formula"]
     assert formula.startswith("health_technicians / population × 1000")
     # Beijing publishes 13.87 and 5.81 per 1,000: the derived rates agree.
     assert rate["value"]["110100"] == pytest.approx(13.87, abs=0.05)
-    beds_rate = indicator_values("hospital_beds_per_1000_2020", "prefecture")["value"]
+    beds_rate = indicator_values("hospital_beds_per_1000", "prefecture")["value"]
     assert beds_rate["110100"] == pytest.approx(5.81, abs=0.01)
     # Province values stay the paper's published figures, not derived ones.
-    province = indicator_values("health_technicians_per_1000_2020", "province")["value"]
+    province = indicator_values("health_technicians_per_1000", "province")["value"]
     assert province["110000"] == 13.8
     assert coverage("hospital_beds", "prefecture") == (2, 13)
 
@@ -108,7 +108,9 @@ def test_download_takes_year_and_compare(client):
     assert csv_2010.status_code == 200
     assert "2010" in csv_2010.headers["Content-Disposition"]
     rows = {r["adcode"]: r for r in csv.DictReader(io.StringIO(csv_2010.get_data(as_text=True)))}
-    assert rows["110100"]["population"] == "19612368.0" and rows["130500"]["population"] == ""
+    assert (
+        rows["110100"]["population"] == "19612368.0" and rows["130500"]["population"] == "7104103.0"
+    )
     change = client.get(
         "/download/regions.geojson?level=prefecture&indicators=population&year=2020&compare=2010"
     )
@@ -131,7 +133,7 @@ def test_old_ids_redirect_and_still_download(client):
     assert "population_2020" in old.get_data(as_text=True).splitlines()[0]
     api = client.get("/api/indicators/population_2010").get_json()
     assert api["year_shown"] == 2010 and api["coverage_by_year"]["prefecture"]["2010"] == {
-        "with_value": 10,
+        "with_value": 13,
         "units": 13,
     }
 
@@ -141,8 +143,8 @@ def test_choropleth_page_has_year_and_compare_selectors_and_coverage(client):
         "/maps/choropleth?indicator=population&level=prefecture&compare=2010&lang=zh"
     ).get_data(as_text=True)
     assert 'id="year-select"' in html and 'id="compare-select"' in html
-    assert "2010→2020年变化" in html and 'data-with-value="10"' in html
-    assert "13个单位中10个有数据" in html
+    assert "2010→2020年变化" in html and 'data-with-value="13"' in html
+    assert "13个单位中13个有数据" in html
 
 
 # --- citations: public documents only --------------------------------------------------
@@ -173,7 +175,7 @@ def test_every_indicator_and_zone_cites_public_documents():
         for c in item.citations:
             assert c["title"] and c["publisher"] and c["date"], (item.id, c)
             assert c["url"].startswith("http") or c.get("unavailable"), (item.id, c)
-    seeded = get_indicator("nurses_per_1000_2020").citations[0]
+    seeded = get_indicator("nurses_per_1000").citations[0]
     assert seeded["url"] == "https://ojs.bbwpublisher.com/index.php/PBES"
     assert seeded["date"] == "2024-02-25" and seeded["section"] == "3.4"
 
@@ -207,7 +209,7 @@ def test_static_export_and_data_table_follow_the_change_view():
     spec = choropleth_spec({"indicator": "population", "level": "prefecture", "compare": "2010"})
     assert "change 2010→2020" in subtitle(spec) and "change 2010→2020" in legend_title(spec)
     rows = {row.adcode: row for row in choropleth_rows(spec)}
-    assert rows["130700"].display == "-5.2" and rows["130500"].value is None
+    assert rows["130700"].display == "-5.2" and rows["130500"].display == "+0.1"
     plain = choropleth_spec({"indicator": "population", "level": "prefecture", "year": "2010"})
     assert {r.adcode: r.value for r in choropleth_rows(plain)}["110100"] == 19_612_368
 
@@ -219,19 +221,19 @@ def test_gallery_cards_state_the_coverage_of_the_map_they_link(client):
 
 
 def test_default_level_has_every_year_the_map_asks_for(client):
-    """population has county values for 2020 only: a change view without level= opens at the
-    finest level holding both years, not at an empty county map."""
+    """population has county values for both censuses (2010 from the census county table):
+    a change view without level= opens at county level, with the comparable counties."""
     from geo.maps.mapspec import choropleth_spec
 
     assert choropleth_spec({"indicator": "population"}).level == "county"
     for query in ({"compare": "2010"}, {"year": "2010"}):
         spec = choropleth_spec({"indicator": "population", **query})
-        assert spec.level == "prefecture"
+        assert spec.level == "county"
         assert spec.units_with_value > 0
     response = client.get("/maps/choropleth?indicator=population&compare=2010")
     assert response.status_code == 200
-    assert "level=prefecture" in response.get_data(as_text=True)
-    # An explicit level is kept, and its gap shown as a gap.
+    assert "level=county" in response.get_data(as_text=True)
+    # An explicit level is kept.
     assert choropleth_spec(
-        {"indicator": "population", "year": "2010", "level": "county"}
-    ).level == ("county")
+        {"indicator": "population", "year": "2010", "level": "prefecture"}
+    ).level == ("prefecture")

@@ -191,6 +191,7 @@ class LinksSpec:
                 "weight_unit": r["weight_unit"],
                 "source_title": r["source_title"],
                 "source_publisher": r["source_publisher"],
+                "source_publisher_zh": r.get("source_publisher_zh", ""),
                 "source_date": r["source_date"],
                 "source_url": r["source_url"],
             }

@@ -37,8 +37,10 @@ from geo.errors import BadParameter
 from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
-from geo.sources.catalog import Indicator, check_indicator_level, get_indicator, resolve_indicator
+from geo.sources.catalog import Indicator, check_indicator_level
 from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
+from geo.sources.indicators import bundled_indicator as get_indicator
+from geo.sources.indicators import resolve_bundled as resolve_indicator
 from geo.sources.regions import regions
 from geo.sources.zones import CorridorAnalysis, corridor_analysis, parse_band_km
 
@@ -224,6 +226,11 @@ class ChoroplethSpec(_MapQuery):
             options["decimals"] = 1 if self.change == "percent" else ind.decimals
             options["valueLabel"] = change_label(self.year, self.compare, self.lang)
             options["signed"] = True
+            # Units whose change is not comparable carry why, in the page's language
+            # (geo.sources.comparability): the tooltip shows it in place of a change.
+            options["changeNoteProperty"] = f"{ind.id}_change_note" + (
+                "_zh" if self.lang == "zh" else ""
+            )
             # Tooltips show both years and both measures of change.
             options["extra"] = [
                 {

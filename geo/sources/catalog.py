@@ -7,6 +7,13 @@ facilities; ``"derived"`` levels are ratios of two other indicators (formula in 
 
 An indicator may carry several years (``"years"``); ``year`` is the latest. Old ids that
 named one year (``population_2020``) are *aliases*: they resolve to the indicator and year.
+A derived indicator's years follow its inputs: the years both inputs have values for, plus
+the years of its own table rows (levels that are read, not derived).
+
+This module is metadata only and imports nothing that reads values: the values, changes and
+the :class:`~geo.sources.indicator_sources.IndicatorSource` interface of a bundled indicator
+(:class:`geo.sources.indicators.BundledIndicator`) live in :mod:`geo.sources.indicators`,
+which imports this module — never the other way round.
 """
 
 from __future__ import annotations
@@ -64,29 +71,25 @@ class Indicator:
             return self.years
         return (self.year,) if self.year is not None else ()
 
+    @property
+    def default_year(self) -> int | None:
+        """The year a map shows when none is asked for: the catalog's ``default_year`` (the
+        best-covered year, where a later year has values for a few units only), else the
+        latest."""
+        valid = self.all_years
+        if not valid:
+            return None
+        chosen = self.extra.get("default_year")
+        return int(chosen) if chosen in valid else valid[-1]
+
     def derived_at(self, level: str) -> bool:
         return bool(self.derived) and level in self.derived.get("levels", ())
 
     def unit_label(self, lang: str = "en") -> str:
         return (self.unit_zh or self.unit) if lang == "zh" else self.unit
 
-    def values(self, level: str, year: int | None = None):
-        """Sourced values at ``level`` for ``year`` (default the latest; see
-        :func:`geo.sources.indicators.indicator_values`)."""
-        from geo.sources.indicators import indicator_values
-
-        return indicator_values(self.id, level, year)
-
-    def change(self, level: str, year, compare):
-        """Change between two years (see :func:`geo.sources.indicators.indicator_change`)."""
-        from geo.sources.indicators import indicator_change
-
-        return indicator_change(self.id, level, year, compare)
-
     def check_years(self, year, compare) -> tuple[int | None, int | None]:
         """(year, compare year) of a map; BadParameter naming the valid years."""
-        from geo.sources.indicators import check_compare
-
         return check_compare(self.id, year, compare)
 
     @property
@@ -118,6 +121,7 @@ class Indicator:
             "source_zh": self.source_zh,
             "citations": [dict(c) for c in self.citations],
             "derived": dict(self.derived) if self.derived else None,
+            "default_year": self.default_year,
         }
 
 
@@ -150,6 +154,14 @@ def _raw() -> dict:
     return json.loads((INDICATORS_DIR / "catalog.json").read_text(encoding="utf-8"))
 
 
+def _derived_years(raw: dict, spec: dict) -> set[int]:
+    """The years both inputs of a derived indicator have values for."""
+    entries = {e["id"]: e for e in raw["indicators"]}
+    inputs = [entries[spec["numerator"]], entries[spec["denominator"]]]
+    years = [{int(y) for y in e.get("years", ()) or [e["year"]]} for e in inputs]
+    return years[0] & years[1]
+
+
 @lru_cache(maxsize=1)
 def _catalog() -> dict[str, Indicator]:
     raw = _raw()
@@ -162,9 +174,13 @@ def _catalog() -> dict[str, Indicator]:
         if entry["id"] in catalog:
             raise ValueError(f"catalog: duplicate indicator id {entry['id']}")
         years = tuple(sorted(int(y) for y in entry.get("years", ())))
-        year = entry.get("year")
+        if entry.get("derived"):
+            years = tuple(sorted(set(years) | _derived_years(raw, entry["derived"])))
+        year = years[-1] if entry.get("derived") and years else entry.get("year")
         if years and year is not None and year != years[-1]:
             raise ValueError(f"catalog: {entry['id']} year {year} is not its latest {years}")
+        if "default_year" in entry and int(entry["default_year"]) not in years:
+            raise ValueError(f"catalog: {entry['id']} default_year is not one of {years}")
         for citation in entry.get("citations", ()):
             # A document without a public copy says why instead of giving a URL.
             required = [f for f in CITATION_FIELDS if f != "url" or not citation.get("unavailable")]
@@ -177,7 +193,7 @@ def _catalog() -> dict[str, Indicator]:
             title_en=entry["title_en"],
             unit=entry["unit"],
             unit_zh=entry.get("unit_zh", ""),
-            year=entry.get("year"),
+            year=year,
             levels=levels,
             source=entry["source"],
             higher_is_better=entry.get("higher_is_better"),
@@ -225,7 +241,7 @@ def check_year(indicator: Indicator, year: str | int | None) -> int | None:
     """
     valid = indicator.all_years
     if year is None or year == "":
-        return valid[-1] if valid else None
+        return indicator.default_year
     try:
         value = int(year)
     except (TypeError, ValueError):
@@ -266,3 +282,32 @@ def check_indicator_level(indicator: Indicator, level: str) -> None:
             [lv for lv in LEVELS if lv in indicator.levels],
             reason=f"indicator {indicator.id} has no values at that level",
         )
+
+
+def check_compare(indicator_id: str, year: int | str | None, compare: int | str | None):
+    """(year, compare year) for a change view; BadParameter unless two distinct years."""
+    indicator, alias_year = resolve_indicator(indicator_id)
+    asked = year if year not in (None, "") else alias_year
+    if asked is None and compare not in (None, "") and indicator.all_years:
+        asked = indicator.all_years[-1]  # a change without a year runs to the latest year
+    chosen = check_year(indicator, asked)
+    if compare in (None, ""):
+        return chosen, None
+    # A change runs forward in time: from an earlier year to the year shown.
+    other = [y for y in indicator.all_years if y < chosen]
+    if not other:
+        raise BadParameter(
+            "compare",
+            compare,
+            "none",
+            reason=f"indicator {indicator.id} has no year before {chosen}",
+        )
+    try:
+        base = int(compare)
+    except (TypeError, ValueError):
+        base = None
+    if base not in other:
+        raise BadParameter(
+            "compare", compare, other, reason=f"an earlier year of indicator {indicator.id}"
+        )
+    return chosen, base

@@ -43,7 +43,8 @@ COLUMNS = (
     "location_precision",
     "note",
 )
-#: Columns added with the datum check and the grade-3A tier; files without them read as empty.
+#: Columns added with the datum check, the grade-3A tier and the Chinese note (``note_zh``, the
+#: project's own words of ``note`` in Chinese); files without them read as empty.
 OPTIONAL_COLUMNS = (
     "grade",
     "grade_source",
@@ -53,6 +54,8 @@ OPTIONAL_COLUMNS = (
     "ref_gcj02_lat",
     "ref_source",
     "datum_check",
+    "note_zh",
+    "source_zh",
 )
 CATEGORIES = ("hospital", "park", "base")
 PRECISIONS = ("site", "district")

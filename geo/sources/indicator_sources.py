@@ -16,7 +16,8 @@ import pandas as pd
 
 from geo.errors import BadParameter
 from geo.levels import LEVELS, check_level
-from geo.sources.catalog import check_indicator_level, get_indicator
+from geo.sources.catalog import check_indicator_level
+from geo.sources.indicators import bundled_indicator as get_indicator
 
 
 @runtime_checkable
@@ -189,6 +190,8 @@ def default_level(source: IndicatorSource, years: Sequence[int | None] = ()) -> 
     """The finest level the source has values at in every one of ``years`` (default: its
     latest year), so that a change view such as ``compare=2010`` opens where both years
     exist instead of a level that has only one of them."""
+    if source.kind == "indicator":  # a catalog entry (metadata only) → the one with values
+        source = get_indicator(source.id)
     levels = [lv for lv in LEVELS if lv in source.levels]
     wanted = tuple(years) or (None,)
     for level in reversed(levels):

@@ -9,23 +9,26 @@ in the value's source); a *change* compares one indicator between two of its yea
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from functools import cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.errors import BadParameter
 from geo.levels import XIONGAN, check_level
 from geo.measure import ALBERS_JJJ, area_centroids, geodesic_distance_km
 from geo.paths import INDICATORS_DIR
+from geo.sources import catalog
 from geo.sources.catalog import (
     Indicator,
+    check_compare,
     check_indicator_level,
     check_year,
     get_indicator,
     resolve_indicator,
 )
+from geo.sources.comparability import change_notes
 from geo.sources.facilities import (
     GRADE3A_TIER,
     grade3a_hospitals,
@@ -71,7 +74,6 @@ def _table_values(indicator: Indicator, level: str, year: int | None = None) -> 
 def _derived(indicator: Indicator, level: str, year: int | None) -> pd.DataFrame:
     """numerator / denominator × scale where both are sourced; the source says so."""
     spec = indicator.derived
-    year = spec.get("year", year)
     numerator = indicator_values(spec["numerator"], level, year)
     denominator = indicator_values(spec["denominator"], level, year)
     both = numerator.index.intersection(denominator.index)
@@ -234,7 +236,7 @@ def _grade3a_count(level: str) -> pd.DataFrame:
 def _grade3a_per_million(level: str) -> pd.DataFrame:
     units = regions(level)
     counts = indicator_values("grade3a_hospitals", level)["value"]
-    population = indicator_values("population_2020", level)["value"]
+    population = indicator_values("population", level, 2020)["value"]
     per_million = units["adcode"].map(counts * 1e6 / population).to_numpy(dtype=float)
     return _computed_frame(
         units,
@@ -320,7 +322,7 @@ COMPUTED: dict[str, Callable[[str], pd.DataFrame]] = {
     "nearest_top_hospital_km": _nearest_top_hospital,
     "nearest_top_hospital_county_km": _nearest_ranked_county,
     "grade3a_hospitals": _grade3a_count,
-    "grade3a_per_million_2020": _grade3a_per_million,
+    "grade3a_per_million": _grade3a_per_million,
     "nearest_grade3a_km": _nearest_grade3a,
     "incoming_links": _link_count("incoming"),
     "outgoing_links": _link_count("outgoing"),
@@ -377,32 +379,6 @@ def indicator_values(indicator_id: str, level: str, year: int | str | None = Non
     return _values_cached(indicator.id, level, chosen).copy()
 
 
-def check_compare(indicator_id: str, year: int | str | None, compare: int | str | None):
-    """(year, compare year) for a change view; BadParameter unless two distinct years."""
-    indicator, alias_year = resolve_indicator(indicator_id)
-    chosen = check_year(indicator, year if year not in (None, "") else alias_year)
-    if compare in (None, ""):
-        return chosen, None
-    # A change runs forward in time: from an earlier year to the year shown.
-    other = [y for y in indicator.all_years if y < chosen]
-    if not other:
-        raise BadParameter(
-            "compare",
-            compare,
-            "none",
-            reason=f"indicator {indicator.id} has no year before {chosen}",
-        )
-    try:
-        base = int(compare)
-    except (TypeError, ValueError):
-        base = None
-    if base not in other:
-        raise BadParameter(
-            "compare", compare, other, reason=f"an earlier year of indicator {indicator.id}"
-        )
-    return chosen, base
-
-
 def indicator_change(indicator_id: str, level: str, year, compare) -> pd.DataFrame:
     """Change of one indicator between two of its years, where both values are sourced.
 
@@ -410,21 +386,34 @@ def indicator_change(indicator_id: str, level: str, year, compare) -> pd.DataFra
     -------
     DataFrame
         Indexed by ``adcode``; ``value`` (at ``year``), ``base`` (at ``compare``),
-        ``change`` (value − base, catalog unit) and ``change_pct`` (percent of base).
+        ``change`` (value − base, catalog unit) and ``change_pct`` (percent of base);
+        ``change_note`` / ``change_note_zh`` say why a unit's change is missing where its
+        area or count differs between the years (:mod:`geo.sources.comparability`).
     """
     year, compare = check_compare(indicator_id, year, compare)
     later = indicator_values(indicator_id, level, year)
     earlier = indicator_values(indicator_id, level, compare)
+    indicator, _ = resolve_indicator(indicator_id)
+    notes = change_notes(indicator.id, level, year, compare)
     both = later.index.intersection(earlier.index)
     value = later.loc[both, "value"].astype(float)
     base = earlier.loc[both, "value"].astype(float)
     change = value - base
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(base != 0, change / base * 100.0, np.nan)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {"value": value, "base": base, "change": change, "change_pct": np.round(pct, 2)},
         index=pd.Index(both, name="adcode"),
     )
+    # Units whose areas or counts differ between the years: no change, a note saying why.
+    frame = frame.reindex(frame.index.union(notes.index))
+    frame.index.name = "adcode"
+    frame.loc[notes.index, ["change", "change_pct"]] = np.nan
+    frame["value"] = frame.index.map(later["value"]).astype(float)
+    frame["base"] = frame.index.map(earlier["value"]).astype(float)
+    frame["change_note"] = notes["note"].reindex(frame.index).fillna("")
+    frame["change_note_zh"] = notes["note_zh"].reindex(frame.index).fillna("")
+    return frame
 
 
 def regions_with_indicators(
@@ -456,6 +445,11 @@ def regions_with_indicators(
             frame[f"{indicator_id}_change_pct"] = (
                 frame["adcode"].map(change["change_pct"]).astype(float)
             )
+            if change["change_note"].ne("").any():
+                frame[f"{indicator_id}_change_note"] = frame["adcode"].map(change["change_note"])
+                frame[f"{indicator_id}_change_note_zh"] = frame["adcode"].map(
+                    change["change_note_zh"]
+                )
     return frame
 
 
@@ -478,3 +472,35 @@ def regions_with_sources(
         frame[source.id] = frame["adcode"].map(values["value"]).astype(float)
         frame[f"{source.id}_source"] = frame["adcode"].map(values["source"])
     return frame
+
+
+@dataclass(frozen=True)
+class BundledIndicator(Indicator):
+    """A catalog indicator with its values: satisfies
+    :class:`~geo.sources.indicator_sources.IndicatorSource` (maps, downloads, exports)."""
+
+    def values(self, level: str, year: int | None = None) -> pd.DataFrame:
+        """Sourced values at ``level`` for ``year`` (default the latest; see
+        :func:`indicator_values`)."""
+        return indicator_values(self.id, level, year)
+
+    def change(self, level: str, year, compare) -> pd.DataFrame:
+        """Change between two years (see :func:`indicator_change`)."""
+        return indicator_change(self.id, level, year, compare)
+
+
+@cache
+def _bundled(indicator_id: str) -> BundledIndicator:
+    plain = catalog.get_indicator(indicator_id)
+    return BundledIndicator(**{f.name: getattr(plain, f.name) for f in fields(plain)})
+
+
+def bundled_indicator(indicator_id: str) -> BundledIndicator:
+    """The indicator with this id (or alias), with values; UnknownItem otherwise."""
+    return _bundled(catalog.get_indicator(indicator_id).id)
+
+
+def resolve_bundled(indicator_id: str) -> tuple[BundledIndicator, int | None]:
+    """Like :func:`geo.sources.catalog.resolve_indicator`, with values."""
+    indicator, year = catalog.resolve_indicator(indicator_id)
+    return _bundled(indicator.id), year

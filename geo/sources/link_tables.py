@@ -470,9 +470,11 @@ def _build_frame(version: VersionRecord) -> pd.DataFrame:
             # Starts with our own words, so no user text opens a CSV cell (formulas).
             "source_title": f"dataset {version.dataset_id} v{version.version}: {title}",
             "source_publisher": _csv_safe(meta.get("source", "")),
+            "source_publisher_zh": _csv_safe(meta.get("source", "")),
             "source_date": version.created_at[:10],
             "source_url": meta.get("source_url", ""),
             "note": "",
+            "note_zh": "",
         }
         for end in geo_links.ENDS:
             info, problem = geo_links._resolve_end(record[end], None, {}, units, centroids)

@@ -78,9 +78,11 @@ COLUMNS = (
     "weight_unit",
     "source_title",
     "source_publisher",
+    "source_publisher_zh",
     "source_date",
     "source_url",
     "note",
+    "note_zh",
 )
 ENDS = ("from", "to")
 DIRECTIONS = {"incoming": "to", "outgoing": "from"}
@@ -547,9 +549,11 @@ EXPORT_COLUMNS = (
     "weight_unit",
     "source_title",
     "source_publisher",
+    "source_publisher_zh",
     "source_date",
     "source_url",
     "note",
+    "note_zh",
 )
 
 
