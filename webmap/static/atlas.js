@@ -224,7 +224,8 @@
       group.addLayer(marker);
       entries.push(marker);
     });
-    var shifts = [[0, 0], [0, -0.9], [0, 0.9], [0.62, 0], [-0.62, 0]];
+    var shifts = [[0, 0], [0, -0.9], [0, 0.9], [0.62, 0], [-0.62, 0], [0, -1.8], [0, 1.8],
+      [0.62, -0.9], [-0.62, 0.9], [0.62, 0.9], [-0.62, -0.9]];
     function place() {
       if (!map.hasLayer(group)) { return; }
       var frame = map.getContainer().getBoundingClientRect(), placed = [], shown = 0;
@@ -527,7 +528,7 @@
         unhighlight: function (layer) { members.resetStyle(layer); }
       }));
       L.geoJSON(byRole("line"), { style: { className: "jjj-corridor-line", color: "#d94801",
-        weight: 4 } }).bindTooltip(escapeHtml(o.labels.corridor_line)).addTo(map);
+        weight: 4 } }).bindTooltip(escapeHtml(o.lineText || o.labels.corridor_line)).addTo(map);
       var facilities = byRole("facility");
       function facilityPopup(p, approximate) {
         var lines = [nameHtml(p), escapeHtml(o.labels[p.category] || p.category) + " · " +
@@ -573,6 +574,8 @@
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
       if (bounds.isValid()) { fitKeepingFit(map, bounds); }
+      var labels = drawLabels(map, o, null);
+      if (labels) { bindToggles(map, { labels: labels.layer, place: labels.place }); }
       function drawn() {
         // Site markers on top: an approximate ring (or a link end) at the same place must
         // not hide a located facility; the rings stay clickable around them.
@@ -707,8 +710,10 @@
       }).addTo(map);
       var drawn = drawLinks(map, data, o);
       var bounds = shaded.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
+      if (bounds.isValid()) { fitKeepingFit(map, bounds); }
       drawn.placeArrows();
+      var labels = drawLabels(map, o, null);
+      if (labels) { bindToggles(map, { labels: labels.layer, place: labels.place }); }
       JJJAtlas.layers.push(shaded, drawn.lines);
       markLoaded(map, "regions-drawn", regular.length);
       markLoaded(map, "ends-drawn", drawn.ends.length);
