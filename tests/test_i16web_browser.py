@@ -250,7 +250,8 @@ def test_update_map_keeps_the_view(browser, live_server):
     page.wait_for_url(re.compile(r".*k=6.*#9/39\.9000/116\.4000$"), timeout=20_000)
     page.wait_for_selector(DRAWN, state="attached", timeout=20_000)
     view = page.evaluate(
-        "() => { const m = JJJAtlas.maps[0], c = m.getCenter(); return [m.getZoom(), c.lat, c.lng]; }"
+        "() => { const m = JJJAtlas.maps[0], c = m.getCenter();"
+        " return [m.getZoom(), c.lat, c.lng]; }"
     )
     assert view[0] == 9 and abs(view[1] - 39.9) < 1e-3 and abs(view[2] - 116.4) < 1e-3
     page.context.close()
