@@ -63,7 +63,7 @@ def test_text_the_map_script_draws_is_in_the_page_language(client, url, lang):
     wrong = [s for s in strings if pattern.search(s) or (lang == "zh" and s in ("km", "mi"))]
     assert wrong == []
     # Place names in the page's language, one per unit.
-    names = [row[4] for row in options["labelPoints"]]
+    names = [row[3] for row in options["labelPoints"]]
     assert names and all(CJK_RUN.search(n) for n in names) == (lang == "zh")
 
 
@@ -124,6 +124,11 @@ def test_year_selector_offers_years_at_the_level_that_has_them(client):
 
 def test_palette_choices_carry_their_colours(client):
     html = client.get(f"{CHORO}&level=prefecture&k=4").get_data(as_text=True)
-    colours = json.loads(unescape(re.search(r'data-palette-colors="([^"]+)"', html).group(1)))
-    assert len(colours["YlGnBu"]) == 4 and colours["YlGnBu"][0].startswith("#")
-    assert "RdBu" in colours
+    colours = json.loads(unescape(re.search(r"data-palette-colors='([^']+)'", html).group(1)))
+    assert len(colours["YlGnBu"].split()) == 4 and re.fullmatch(
+        r"[0-9a-f]{6}", colours["YlGnBu"][:6]
+    )
+    assert "RdBu" not in colours  # the family of the view: sequential here
+    html = client.get(f"{CHORO}&level=prefecture&compare=2010").get_data(as_text=True)
+    colours = json.loads(unescape(re.search(r"data-palette-colors='([^']+)'", html).group(1)))
+    assert "RdBu" in colours and "YlGnBu" not in colours

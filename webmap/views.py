@@ -109,7 +109,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         diverging_palettes=DIVERGING_PALETTES,
         change_modes=CHANGE_MODES,
         year_choices=year_choices(spec.indicator, spec.level),
-        palette_swatches=palette_swatches(spec.k),
+        palette_swatches=palette_swatches(spec.k, diverging=spec.compare is not None),
         label_modes=LABEL_MODES,
         downloads={
             "geojson": url_for("downloads.regions_geojson", **data),

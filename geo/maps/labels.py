@@ -150,7 +150,11 @@ def label_records(level: str) -> list[dict]:
 
 
 def web_label_options(level: str, lang: str) -> list[list]:
-    """The compact form ``static/atlas.js`` reads: ``[adcode, lon, lat, rank, name]`` (short
-    names at county level, where 199 units share the map)."""
+    """The compact form ``static/atlas.js`` reads: ``[adcode, lon, lat, name]`` in rank
+    order (the first is placed first), coordinates to 0.001° (~100 m, finer than a label
+    can show), short names at county level, where 199 units share the map."""
     short = level == "county"
-    return [[p.adcode, p.lon, p.lat, p.rank, p.name(lang, short)] for p in label_points(level)]
+    return [
+        [p.adcode, round(p.lon, 3), round(p.lat, 3), p.name(lang, short)]
+        for p in label_points(level)
+    ]

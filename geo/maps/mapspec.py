@@ -441,7 +441,8 @@ class CorridorSpec(_MapQuery):
 
     def label_points(self) -> list[list]:
         """Place names of the map: members first, then the prefecture-level context units
-        (``[adcode, lon, lat, rank, name]``, see :func:`geo.maps.labels.web_label_options`)."""
+        (``[adcode, lon, lat, name]`` in rank order, see
+        :func:`geo.maps.labels.web_label_options`)."""
         rows, seen = [], set()
         for adcode, level in self.zone.members:
             for row in web_label_options(level, self.lang):
@@ -451,7 +452,7 @@ class CorridorSpec(_MapQuery):
         for row in web_label_options("prefecture", self.lang):
             if row[0] not in seen:
                 rows.append(row)
-        return [[r[0], r[1], r[2], rank, r[4]] for rank, r in enumerate(rows, start=1)]
+        return rows
 
     def indicator_headers(self) -> list[Indicator]:
         return [get_indicator(i) for i in self.analysis.member_indicators]
@@ -525,14 +526,14 @@ def year_choices(indicator: IndicatorSource, level: str) -> list[dict]:
     return choices
 
 
-def palette_swatches(k: int) -> dict[str, list[str]]:
-    """Every palette's colours at ``k`` classes (the page shows them next to the choice)."""
+def palette_swatches(k: int, diverging: bool = False) -> dict[str, str]:
+    """The colours of each palette of one family at ``k`` classes, as the page shows them
+    next to the palette choice: ``{"YlGnBu": "ffffcc a1dab4 …"}`` (hex without ``#``)."""
     from branca.utilities import color_brewer
 
     n = max(3, k)
-    return {
-        p: [c.lower() for c in color_brewer(p, n)[:n]] for p in (*PALETTES, *DIVERGING_PALETTES)
-    }
+    names = DIVERGING_PALETTES if diverging else PALETTES
+    return {p: " ".join(c.lower().lstrip("#") for c in color_brewer(p, n)[:n]) for p in names}
 
 
 def _unit_name(adcode: str, lang: str) -> str:

@@ -198,7 +198,7 @@
   }
 
   /* Labels of units at their label points (geo/maps/labels.py, shipped with the layer's
-   * options as [adcode, lon, lat, rank, name]). mode: names | values | both. After every
+   * options as [adcode, lon, lat, name], most important first). mode: names | values | both. After every
    * zoom or move, labels are placed by rank: each tries its point, then just above, below,
    * right and left of it, and is hidden when every place overlaps a label already placed
    * (or leaves the map). So no two visible labels overlap, and more appear on zooming in. */
@@ -210,8 +210,8 @@
       map.getPane("jjjLabels").style.pointerEvents = "none";
     }
     var group = L.layerGroup(), entries = [];
-    points.slice().sort(function (a, b) { return a[3] - b[3]; }).forEach(function (row) {
-      var name = row[4], value = valueText ? valueText(row[0]) : null, html;
+    points.forEach(function (row) {
+      var name = row[3], value = valueText ? valueText(row[0]) : null, html;
       if (mode === "values" && value === null) { return; }
       if (mode === "names") { html = escapeHtml(name); }
       else if (mode === "values") { html = escapeHtml(value); }
@@ -532,7 +532,9 @@
         style: { className: "jjj-member", color: "#54278f", weight: 2, fillColor: "#9e9ac8",
                  fillOpacity: 0.45 },
         onEachFeature: function (f, layer) {
-          layer.bindTooltip(nameHtml(f.properties), { sticky: true, className: "jjj-tooltip" });
+          if (!touchOnly) {
+            layer.bindTooltip(nameHtml(f.properties), { sticky: true, className: "jjj-tooltip" });
+          }
           layer.bindPopup(nameHtml(f.properties), { className: "jjj-tap", maxWidth: 260 });
         }
       }).addTo(map);
@@ -657,8 +659,10 @@
       },
       onEachFeature: function (f, layer) {
         layer.bindPopup(popup(f.properties), { maxWidth: 340 });
-        layer.bindTooltip(escapeHtml(f.properties.from_name_zh) + " \u2192 " +
-          escapeHtml(f.properties.to_name_zh), { sticky: true, className: "jjj-tooltip" });
+        if (!touchOnly) {  // a tap opens the popup alone
+          layer.bindTooltip(escapeHtml(f.properties.from_name_zh) + " \u2192 " +
+            escapeHtml(f.properties.to_name_zh), { sticky: true, className: "jjj-tooltip" });
+        }
         var coords = f.geometry.coordinates, n = coords.length;
         var arrow = L.polygon([[0, 0], [0, 0], [0, 0]], {
           className: "jjj-link-arrow", color: o.kindColors[f.properties.kind] || "#333",
@@ -841,9 +845,9 @@
       select.parentNode.appendChild(strip);
       function show() {
         strip.innerHTML = "";
-        (colors[select.value] || []).forEach(function (c) {
+        (colors[select.value] || "").split(" ").filter(Boolean).forEach(function (c) {
           var cell = document.createElement("span");
-          cell.style.backgroundColor = c;
+          cell.style.backgroundColor = "#" + c;
           strip.appendChild(cell);
         });
       }
