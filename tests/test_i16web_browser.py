@@ -326,3 +326,19 @@ def test_one_tap_opens_one_info_box(browser, live_server):
         scale["y"] + scale["height"] <= attribution["y"]
     )
     page.context.close()
+
+
+def test_points_chosen_on_the_page_without_typing_a_url(browser, live_server):
+    page = new_page(browser, 1366)
+    page.goto(f"{live_server}{PREFECTURE}&lang=zh")
+    page.wait_for_selector(DRAWN, state="attached", timeout=20_000)
+    page.click("details.points-choice summary")
+    page.check("input[name=points][value=hospital]")
+    page.check("input[name=points][value=park]")
+    page.click("form.controls button[type=submit]")
+    page.wait_for_url(re.compile(r".*points=hospital,park.*"), timeout=20_000)
+    page.wait_for_selector("body[data-points-drawn]", state="attached", timeout=20_000)
+    expected = sum(len(layer.features) for layer in parse_points("hospital,park"))
+    assert page.locator("path.jjj-point").count() == expected
+    assert "医院" in page.inner_text("#map-layers")
+    page.context.close()

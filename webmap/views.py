@@ -24,6 +24,7 @@ from geo.maps.mapspec import (
     palette_swatches,
     year_choices,
 )
+from geo.maps.points import valid_tokens
 
 from . import maps
 from .export import export_links
@@ -111,6 +112,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         year_choices=year_choices(spec.indicator, spec.level),
         palette_swatches=palette_swatches(spec.k, diverging=spec.compare is not None),
         label_modes=LABEL_MODES,
+        point_tokens=valid_tokens(),
         downloads={
             "geojson": url_for("downloads.regions_geojson", **data),
             "csv": url_for("downloads.regions_csv", **data),

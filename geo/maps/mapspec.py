@@ -382,7 +382,9 @@ def choropleth_spec(
 
     missing = len(units) - len(regular)
     labels = check_label_mode(params.get("labels"))
-    points = parse_points(params.get("points"))
+    # points=a,b or points=a&points=b (the page's checkboxes send one value each).
+    raw_points = params.getlist("points") if hasattr(params, "getlist") else [params.get("points")]
+    points = parse_points(",".join(p for p in raw_points if p))
     return ChoroplethSpec(
         indicator=indicator,
         level=level,

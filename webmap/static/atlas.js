@@ -830,7 +830,11 @@
         var map = JJJAtlas.maps[0];
         if (!map || (form.method || "get").toLowerCase() !== "get") { return; }
         event.preventDefault();
-        var query = new URLSearchParams(new FormData(form)).toString();
+        var params = new URLSearchParams(new FormData(form));
+        var points = params.getAll("points");  // one checkbox each: one points=a,b value
+        params.delete("points");
+        if (points.length) { params.append("points", points.join(",")); }
+        var query = params.toString().replace(/%2C/g, ",");
         global.location.assign(form.action.split("#")[0].split("?")[0] + "?" + query + viewHash(map));
       });
     });
