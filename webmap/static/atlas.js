@@ -859,7 +859,23 @@
       show();
     });
   }
-  function onReady() { linkYearSelectors(); keepViewOnSubmit(); paletteSwatches(); }
+  /* Tables wider than the page scroll in their own box: such a box takes keyboard focus,
+   * so it can be scrolled without a mouse. */
+  function focusableScrollBoxes() {
+    var boxes = document.querySelectorAll("main table, .embed table, details.data-table, .ogc-table");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.setAttribute("data-scroll-box", ""); }
+      } else if (box.hasAttribute("data-scroll-box")) {
+        box.removeAttribute("tabindex"); box.removeAttribute("data-scroll-box");
+      }
+    });
+  }
+  function onReady() {
+    linkYearSelectors(); keepViewOnSubmit(); paletteSwatches(); focusableScrollBoxes();
+    global.addEventListener("resize", focusableScrollBoxes);
+    document.addEventListener("toggle", focusableScrollBoxes, true);
+  }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", onReady);
   } else {
