@@ -80,7 +80,7 @@ def test_prefecture_labels_on_a_phone_do_not_overlap(browser, live_server, artif
     page.wait_for_selector(DRAWN, state="attached", timeout=20_000)
     boxes = page.evaluate(LABEL_BOXES)
     assert boxes["overlaps"] == 0
-    assert len(boxes["labels"]) >= 12
+    assert len(boxes["labels"]) == 14
     page.screenshot(path=artifacts / f"i16_prefecture_{lang}_390.png")
     page.context.close()
 
@@ -189,6 +189,8 @@ def test_corridor_legend_names_members_line_band_and_context(browser, live_serve
     assert not re.search(r"\b1[123]\d{4}\b", legend)  # places by name, never adcodes
     assert page.evaluate(LABEL_BOXES)["overlaps"] == 0
     page.screenshot(path=artifacts / f"i16_corridor_{lang}_1366.png")
+    page.uncheck("input[data-jjj-toggle='labels']")
+    assert page.locator(".jjj-label").count() == 0
     page.context.close()
 
 
