@@ -283,6 +283,7 @@
     if (!o || !o.layers || !o.layers.length) { return {}; }
     if (!map.getPane("jjjPoints")) { map.createPane("jjjPoints").style.zIndex = 620; }
     var renderer = L.svg({ pane: "jjjPoints" }), W = o.labels, out = {};
+    var popupWidth = Math.max(160, Math.min(300, map.getSize().x - 130));  // fits a phone
     o.layers.forEach(function (layer) {
       var group = L.layerGroup();
       layer.features.forEach(function (p) {
@@ -300,7 +301,9 @@
                         : escapeHtml(W.site_located),
           "<small>" + escapeHtml(W.source) + ": <span class=\"citation\">" + escapeHtml(p.source) +
             "</span></small>"];
-        marker.bindPopup(lines.join("<br>"), { maxWidth: 300, className: "jjj-tap" });
+        // Panned clear of the zoom buttons (top left) when it opens.
+        marker.bindPopup(lines.join("<br>"), { maxWidth: popupWidth, className: "jjj-tap",
+          autoPanPaddingTopLeft: L.point(48, 12) });
         group.addLayer(marker);
       });
       group.addTo(map);
