@@ -327,6 +327,12 @@ def test_one_tap_opens_one_info_box(browser, live_server):
     assert scale["x"] + scale["width"] <= attribution["x"] or (
         scale["y"] + scale["height"] <= attribution["y"]
     )
+    # Nor the southern units: the map is fitted with room below for both controls.
+    lowest = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('path.jjj-region')]"
+        ".map(p => p.getBoundingClientRect().bottom))"
+    )
+    assert lowest <= min(attribution["y"], scale["y"]) + 1
     page.context.close()
 
 
