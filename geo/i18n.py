@@ -210,6 +210,16 @@ TEXT: dict[str, dict[str, str]] = {
         "jointly built parks, each with its source",
         "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
     },
+    # --- i16print ---
+    "print_layout": {"en": "Print layout", "zh": "打印版式"},
+    "paper": {"en": "Paper", "zh": "纸张"},
+    "paper_a4": {"en": "A4", "zh": "A4"},
+    "paper_a3": {"en": "A3", "zh": "A3"},
+    "paper_letter": {"en": "Letter", "zh": "Letter（美式信纸）"},
+    "orientation": {"en": "Orientation", "zh": "方向"},
+    "portrait": {"en": "Portrait", "zh": "纵向"},
+    "landscape": {"en": "Landscape", "zh": "横向"},
+    "file_format": {"en": "Format", "zh": "格式"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

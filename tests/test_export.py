@@ -275,9 +275,17 @@ def test_cli_exports_one_map_and_a_batch(tmp_path, capsys):
         == 0
     )
     made = sorted(p.name for p in folder.iterdir())
+    from geo.render.names import choropleth_name
     from geo.sources.catalog import indicators
 
-    expected = sorted(f"jjj_province_{i.id}_en.png" for i in indicators() if "province" in i.levels)
+    options = render.export_options({"width": "400", "dpi": "72"}, "png")
+    expected = sorted(
+        choropleth_name(choropleth_spec({"indicator": i.id, "level": "province"}), options)
+        for i in indicators()
+        if "province" in i.levels
+    )
+    # the file names say indicator, level, year and language
+    assert "jjj_population_province_2020_en.png" in expected
     assert made == expected
     assert all(Image.open(folder / name).width == 400 for name in made)
     err = capsys.readouterr().err

@@ -14,7 +14,7 @@ from geo.maps.describe import choropleth_rows, choropleth_subtitle, spec_year
 from geo.maps.mapspec import ChoroplethSpec, change_label
 from geo.measure import ALBERS_JJJ
 from geo.render.fonts import cjk_font
-from geo.render.layout import INK, Sheet, drawing
+from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
 from geo.sources.regions import regions
 
@@ -71,10 +71,11 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
         pt = sheet.pt
         valued = regular[[not m for m in missing]]
         if len(valued):
+            fills = [c for c, m in zip(colors, missing) if not m]
             valued.plot(
                 ax=ax,
-                color=[c for c, m in zip(colors, missing) if not m],
-                edgecolor="white",
+                color=fills,
+                edgecolor=[edge_color(c) for c in fills],
                 linewidth=0.05 * pt,
             )
         gaps = regular[missing]
