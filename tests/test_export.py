@@ -44,8 +44,10 @@ def test_svg_parses_and_has_the_physical_size(client):
     root = ET.fromstring(response.data)
     assert root.tag.endswith("svg")
     assert float(root.get("width").removesuffix("pt")) == pytest.approx(900 / 150 * 72, abs=0.01)
-    # Text is drawn as outlines (svg.fonttype=path): no font needed by the viewer.
-    assert root.findall(".//{http://www.w3.org/2000/svg}text") == []
+    # Text stays text (svg.fonttype=none), the CJK font named: editable in Inkscape.
+    texts = root.findall(".//{http://www.w3.org/2000/svg}text")
+    assert "地区生产总值" in [t.text for t in texts]
+    assert all("Noto Sans CJK SC" in t.get("style") for t in texts)
     assert b'id="legend"' in response.data
 
 

@@ -38,7 +38,7 @@ BOUNDARY_SOURCE = {
 }
 #: Deterministic files for the same request (ETags stay stable across workers).
 RC = {
-    "svg.fonttype": "path",  # glyphs as outlines: the SVG shows the same text everywhere
+    "svg.fonttype": "none",  # text as <text> with the font named: editable in Inkscape/Illustrator
     "svg.hashsalt": "jjj-atlas",
     "pdf.fonttype": 42,  # embedded TrueType subset: selectable, searchable text
     "hatch.linewidth": 0.6,
@@ -293,7 +293,11 @@ class Sheet:
                 length_fraction=0.22,
                 box_alpha=0.75,
                 # matplotlib-scalebar takes a dict, not FontProperties
-                font_properties={"fname": cjk_font().get_file(), "size": 1.0 * self.pt},
+                font_properties={
+                    "fname": cjk_font().get_file(),
+                    "family": cjk_font().get_family(),
+                    "size": 1.0 * self.pt,
+                },
                 color=INK,
                 scale_loc="top",
             )
