@@ -16,7 +16,14 @@ from geo.maps.describe import (
     corridor_summary,
 )
 from geo.maps.linkmap import link_style_options, zone_link_kinds
-from geo.maps.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
+from geo.maps.labels import LABEL_MODES
+from geo.maps.mapspec import (
+    CHANGE_MODES,
+    ChoroplethSpec,
+    CorridorSpec,
+    palette_swatches,
+    year_choices,
+)
 
 from . import maps
 from .export import export_links
@@ -101,6 +108,9 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         palettes=PALETTES,
         diverging_palettes=DIVERGING_PALETTES,
         change_modes=CHANGE_MODES,
+        year_choices=year_choices(spec.indicator, spec.level),
+        palette_swatches=palette_swatches(spec.k),
+        label_modes=LABEL_MODES,
         downloads={
             "geojson": url_for("downloads.regions_geojson", **data),
             "csv": url_for("downloads.regions_csv", **data),
