@@ -13,6 +13,7 @@ from geo.levels import LEVELS
 from geo.maps.describe import choropleth_rows, choropleth_subtitle, spec_year
 from geo.maps.mapspec import ChoroplethSpec, change_label
 from geo.measure import ALBERS_JJJ
+from geo.render.annotate import draw_labels, draw_points
 from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
@@ -45,11 +46,24 @@ def legend_title(spec: ChoroplethSpec) -> str:
     return f"{spec.unit}" + (f" · {year}" if year else "")
 
 
+def label_values(spec: ChoroplethSpec) -> dict[str, str]:
+    """adcode → the value as the legend writes it, with its unit (``labels=values|both``)."""
+    if spec.labels not in ("values", "both"):
+        return {}
+    unit = spec.unit
+    return {
+        adcode: f"{spec.format_map_value(value)} {unit}".strip()
+        for adcode, value in spec.map_values().items()
+        if value == value  # NaN: no value, no label
+    }
+
+
 def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
     """The choropleth ``spec`` as PNG, SVG or PDF bytes (``options.format``).
 
     Same classes and colours as the web map (``spec.classification``), "no data" in the
-    spec's neutral grey with a hatch, special units as dashed outlines.
+    spec's neutral grey with a hatch, special units as dashed outlines; units named
+    (``spec.labels``) and facility layers drawn (``spec.points``) as on the web map.
     """
     rows = {row.adcode: row for row in choropleth_rows(spec)}
     units = projected_units(spec.level)
@@ -117,6 +131,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
                     label=f"{name} ({text('special_area', spec.lang)})",
                 )
             )
+        handles += draw_points(sheet, spec.points, spec.lang)
         sheet.legend(
             handles,
             title=legend_title(spec),
@@ -126,4 +141,5 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
             handleheight=1.1,
         )
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
+        draw_labels(sheet, spec.level, spec.lang, spec.labels, label_values(spec))
         return sheet.to_bytes()

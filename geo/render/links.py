@@ -10,6 +10,7 @@ from matplotlib.patches import Patch
 from geo.i18n import text
 from geo.maps.linkmap import LinksSpec
 from geo.measure import ALBERS_JJJ
+from geo.render.annotate import draw_labels
 from geo.render.choropleth import projected_units, region_extent
 from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing, edge_color
@@ -129,4 +130,5 @@ def render_links(spec: LinksSpec, options: ExportOptions) -> bytes:
             title_fontproperties=cjk_font(1.0 * pt, "bold"),
         )
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
+        draw_labels(sheet, spec.level, lang)
         return sheet.to_bytes()
