@@ -183,6 +183,8 @@ class Sheet:
             margin, top_pad, bottom_pad = MARGIN * width, 0.03 * width, 0.01 * width
         else:
             width, height = page
+            if options.format == "png":  # whole pixels, rounded (matplotlib truncates)
+                width, height = (round(v * options.dpi) / options.dpi for v in page)
             self.pt = min(page)  # same type on portrait and landscape pages
             margin = top_pad = bottom_pad = PAPER_MARGIN * self.pt
         pt = self.pt
