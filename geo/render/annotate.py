@@ -153,6 +153,10 @@ def draw_labels(
         )
         artist.set_gid(f"label-{record.adcode}")
         if everything:
+            # Every unit is named: a label that would cover one placed before moves a
+            # little (above, below, aside) to the first spot that is free, else stays.
+            box = _nudge(ax, renderer, artist, backing, (x, y), taken, gap)
+            taken.append(box)
             kept.append(artist)
             continue
         box = artist.get_window_extent(renderer).padded(gap)
@@ -165,6 +169,26 @@ def draw_labels(
             artist.remove()
             backing.remove()
     return kept
+
+
+#: Where an all-named label may move, in multiples of its (width, height).
+NUDGES = ((0, 0), (0, 0.75), (0, -0.75), (0.45, 0), (-0.45, 0), (0, 1.3), (0, -1.3))
+
+
+def _nudge(ax, renderer, artist, backing, xy, taken: list, gap: float) -> Bbox:
+    box = artist.get_window_extent(renderer).padded(gap)
+    to_data = ax.transData.inverted()
+    x0, y0 = ax.transData.transform(xy)
+    for dx, dy in NUDGES:
+        moved = Bbox.from_bounds(
+            box.x0 + dx * box.width, box.y0 + dy * box.height, box.width, box.height
+        )
+        if not any(moved.overlaps(other) for other in taken):
+            position = to_data.transform((x0 + dx * box.width, y0 + dy * box.height))
+            artist.set_position(position)
+            backing.set_position(position)
+            return moved
+    return box
 
 
 def draw_points(sheet: Sheet, layers: list[PointLayer], lang: str) -> list:

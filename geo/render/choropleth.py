@@ -47,12 +47,12 @@ def legend_title(spec: ChoroplethSpec) -> str:
 
 
 def label_values(spec: ChoroplethSpec) -> dict[str, str]:
-    """adcode → the value as the legend writes it, with its unit (``labels=values|both``)."""
+    """adcode → the value as the legend writes it (``labels=values|both``); the unit is in
+    the legend's title."""
     if spec.labels not in ("values", "both"):
         return {}
-    unit = spec.unit
     return {
-        adcode: f"{spec.format_map_value(value)} {unit}".strip()
+        adcode: spec.format_map_value(value)
         for adcode, value in spec.map_values().items()
         if value == value  # NaN: no value, no label
     }
