@@ -59,8 +59,8 @@ def _map_params(args: argparse.Namespace, indicator: str | None = None) -> dict[
         "dpi": args.dpi,
         "paper": args.paper,
         "orientation": args.orientation,
-        "labels": getattr(args, "labels", None),
-        "points": getattr(args, "points", None),
+        "labels": args.labels,
+        "points": args.points,
     }
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
 
@@ -184,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     maps.add_argument("--orientation", default=None, help="portrait (default) or landscape")
     maps.add_argument("--links", action="store_true", help="the cooperation-links map instead")
+    maps.add_argument("--labels", default=None, help="names (default), values, both or none")
+    maps.add_argument(
+        "--points", default=None, help="facility layers over a choropleth, e.g. hospital,park"
+    )
     export.set_defaults(func=_export)
 
     args = parser.parse_args(argv)
