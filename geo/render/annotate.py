@@ -18,6 +18,7 @@ This module only draws them on a :class:`~geo.render.layout.Sheet`:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import numpy as np
 from matplotlib import patheffects
@@ -31,7 +32,7 @@ from geo.maps.labels import label_points
 from geo.maps.points import PointLayer
 from geo.measure import ALBERS_JJJ
 from geo.render.fonts import cjk_font
-from geo.render.layout import INK, Sheet
+from geo.render.layout import INK, Sheet, text_width
 
 #: Levels whose units are all named; finer levels get the subset that fits.
 ALL_NAMED = ("province", "prefecture")
@@ -74,6 +75,20 @@ def obstacles(sheet: Sheet) -> list[Bbox]:
     if legend is not None:
         boxes.append(legend.get_window_extent(renderer))
     return [b for b in boxes if b.width > 0 and b.height > 0]
+
+
+@lru_cache(maxsize=4096)
+def _width_at_10pt(value: str, weight: str) -> float:
+    """Width of one line of a label at 10 pt, in points (scaled to any size)."""
+    return text_width(value, cjk_font(10, weight))
+
+
+def _line_height(ax, renderer, size: float) -> float:
+    """Height in pixels of one line of label text at ``size`` points, as drawn."""
+    probe = ax.text(0, 0, "国Ag", fontproperties=cjk_font(size), va="center")
+    height = probe.get_window_extent(renderer).height
+    probe.remove()
+    return height
 
 
 def label_text(name: str, value: str | None, mode: str) -> str | None:
@@ -125,14 +140,31 @@ def draw_labels(
         taken = []
     if not everything and not taken:
         taken.extend(obstacles(sheet))
-    gap = LABEL_GAP_PT * sheet.options.dpi / 72
+    dpi = sheet.options.dpi
+    gap = LABEL_GAP_PT * dpi / 72
+    line_px = _line_height(ax, renderer, size) if not everything else 0.0
     kept = []
     for record, x, y in zip(records, xs, ys):
         label = label_text(record.name(lang), values.get(record.adcode), mode)
         if not label:
             continue
+        weight = "bold" if record.special else "normal"
+        if not everything:
+            # Measured before drawing (widths cached per name), so the many county names
+            # that do not fit cost no text artist.
+            cx, cy = ax.transData.transform((x, y))
+            width = max(_width_at_10pt(line, weight) for line in label.split("\n"))
+            width *= size / 10 * dpi / 72
+            lines = label.count("\n") + 1
+            height = line_px * (1 + 1.1 * (lines - 1))
+            box = Bbox.from_bounds(cx - width / 2, cy - height / 2, width, height).padded(gap)
+            inside = frame.containsx(box.x0) and frame.containsx(box.x1)
+            inside = inside and frame.containsy(box.y0) and frame.containsy(box.y1)
+            if not inside or any(box.overlaps(other) for other in taken):
+                continue
+            taken.append(box)
         style = {
-            "fontproperties": cjk_font(size, "bold" if record.special else "normal"),
+            "fontproperties": cjk_font(size, weight),
             "ha": "center",
             "va": "center",
             "linespacing": 1.1,
@@ -155,19 +187,8 @@ def draw_labels(
         if everything:
             # Every unit is named: a label that would cover one placed before moves a
             # little (above, below, aside) to the first spot that is free, else stays.
-            box = _nudge(ax, renderer, artist, backing, (x, y), taken, gap)
-            taken.append(box)
-            kept.append(artist)
-            continue
-        box = artist.get_window_extent(renderer).padded(gap)
-        inside = frame.containsx(box.x0) and frame.containsx(box.x1)
-        inside = inside and frame.containsy(box.y0) and frame.containsy(box.y1)
-        if inside and not any(box.overlaps(other) for other in taken):
-            taken.append(box)
-            kept.append(artist)
-        else:
-            artist.remove()
-            backing.remove()
+            taken.append(_nudge(ax, renderer, artist, backing, (x, y), taken, gap))
+        kept.append(artist)
     return kept
 
 
