@@ -248,7 +248,7 @@ TEXT: dict[str, dict[str, str]] = {
     "paper": {"en": "Paper", "zh": "纸张"},
     "paper_a4": {"en": "A4", "zh": "A4"},
     "paper_a3": {"en": "A3", "zh": "A3"},
-    "paper_letter": {"en": "Letter", "zh": "Letter（美式信纸）"},
+    "paper_letter": {"en": "Letter", "zh": "信纸 Letter"},
     "orientation": {"en": "Orientation", "zh": "方向"},
     "portrait": {"en": "Portrait", "zh": "纵向"},
     "landscape": {"en": "Landscape", "zh": "横向"},

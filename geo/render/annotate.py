@@ -42,6 +42,8 @@ LABEL_SIZE = {"province": 1.3, "prefecture": 1.1, "county": 0.72}
 #: Extra room kept around a county label (points) so kept names do not touch.
 LABEL_GAP_PT = 1.5
 LABEL_ZORDER = 7
+#: Below this height in pixels (oEmbed thumbnails) labels are left out.
+MIN_LABEL_PX = 7.0
 POINT_ZORDER = 6
 
 _to_albers = Transformer.from_crs("EPSG:4326", ALBERS_JJJ, always_xy=True)
@@ -134,6 +136,8 @@ def draw_labels(
         moved = [where.get(r.adcode, xy) for r, xy in zip(records, zip(xs, ys))]
         xs, ys = [xy[0] for xy in moved], [xy[1] for xy in moved]
     size = size or LABEL_SIZE.get(level, LABEL_SIZE["county"]) * pt
+    if size * sheet.options.dpi / 72 < MIN_LABEL_PX:
+        return []  # a thumbnail: names this small would be specks, not text
     renderer = _renderer(sheet)
     frame = ax.get_window_extent(renderer)
     if taken is None:
