@@ -276,3 +276,9 @@ def test_map_page_offers_paper_and_orientation(client, lang, words):
     assert 'action="/export/corridor/jing-jin.pdf"' in corridor
     links = client.get(f"/maps/links?lang={lang}").get_data(as_text=True)
     assert 'action="/export/links.pdf"' in links
+
+
+def test_thumbnails_leave_labels_out(client):
+    small = client.get(POP.format(fmt="svg") + "&width=300&dpi=100").get_data(as_text=True)
+    texts = [t.text for t in ET.fromstring(small).iter(f"{SVG}text")]
+    assert "Baoding" not in texts and "Resident population (national census)" in texts
