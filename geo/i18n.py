@@ -243,6 +243,7 @@ TEXT: dict[str, dict[str, str]] = {
     "i16_m": {"en": "m", "zh": "米"},
     "i16_loading": {"en": "Loading…", "zh": "加载中…"},
     "i16_site": {"en": "site", "zh": "精确位置"},
+    "i16_load_error": {"en": "The map data could not be loaded", "zh": "地图数据无法加载"},
     # --- i16print ---
     "print_layout": {"en": "Print layout", "zh": "打印版式"},
     "paper": {"en": "Paper", "zh": "纸张"},

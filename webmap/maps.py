@@ -83,6 +83,7 @@ def page_options(lang: str) -> dict:
     tiles cannot be loaded, and the scale bar's words (metric only, no "mi")."""
     return {
         "basemapNote": text("i16_basemap_unavailable", lang),
+        "loadError": text("i16_load_error", lang),
         "scaleWords": {"km": text("i16_km", lang), "m": text("i16_m", lang)},
     }
 

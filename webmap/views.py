@@ -15,8 +15,8 @@ from geo.maps.describe import (
     corridor_subtitle,
     corridor_summary,
 )
-from geo.maps.linkmap import link_style_options, zone_link_kinds
 from geo.maps.labels import LABEL_MODES
+from geo.maps.linkmap import link_style_options, zone_link_kinds
 from geo.maps.mapspec import (
     CHANGE_MODES,
     ChoroplethSpec,

@@ -15,6 +15,7 @@ and for choosing a subset in static exports.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -45,9 +46,31 @@ class LabelPoint:
     rank: int
     special: bool
     area_km2: float
+    #: Short forms for crowded maps (county level): "Weichang", "围场县", "Dongcheng".
+    short_zh: str = ""
+    short_en: str = ""
 
-    def name(self, lang: str) -> str:
+    def name(self, lang: str, short: bool = False) -> str:
+        if short:
+            return (
+                (self.short_zh or self.name_zh) if lang == "zh" else (self.short_en or self.name_en)
+            )
         return self.name_zh if lang == "zh" else self.name_en
+
+
+#: Ethnic groups named in the autonomous counties of the region (the short form drops them).
+_ETHNIC_ZH = re.compile(r"(?:满族|回族|蒙古族)+自治县$")
+_SUFFIX_EN = re.compile(
+    r"\s+(?:(?:Manchu|Hui|Mongol|and|\s)+Autonomous County|Mining District|District|County"
+    r"|City|New Area)$"
+)
+
+
+def short_names(name_zh: str, name_en: str) -> tuple[str, str]:
+    """Short label forms: 围场满族蒙古族自治县 → 围场县; "Dongcheng District" → "Dongcheng"."""
+    short_zh = _ETHNIC_ZH.sub("县", name_zh)
+    short_en = _SUFFIX_EN.sub("", name_en) or name_en
+    return short_zh, short_en
 
 
 def check_label_mode(value: str | None) -> str:
@@ -109,6 +132,8 @@ def _label_points(level: str, version: str) -> tuple[LabelPoint, ...]:
             rank=rank,
             special=bool(row.special),
             area_km2=float(row.area_km2),
+            short_zh=short_names(row.name_zh, row.name_en)[0],
+            short_en=short_names(row.name_zh, row.name_en)[1],
         )
         for rank, (row, point) in enumerate(records, start=1)
     )
@@ -125,5 +150,7 @@ def label_records(level: str) -> list[dict]:
 
 
 def web_label_options(level: str, lang: str) -> list[list]:
-    """The compact form ``static/atlas.js`` reads: ``[adcode, lon, lat, rank, name]``."""
-    return [[p.adcode, p.lon, p.lat, p.rank, p.name(lang)] for p in label_points(level)]
+    """The compact form ``static/atlas.js`` reads: ``[adcode, lon, lat, rank, name]`` (short
+    names at county level, where 199 units share the map)."""
+    short = level == "county"
+    return [[p.adcode, p.lon, p.lat, p.rank, p.name(lang, short)] for p in label_points(level)]

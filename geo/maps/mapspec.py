@@ -431,6 +431,28 @@ class CorridorSpec(_MapQuery):
             for record in self.analysis.members.to_dict("records")
         ]
 
+    def member_names(self) -> list[str]:
+        """The zone's member units by name, in the page's language."""
+        return [_unit_name(adcode, self.lang) for adcode, _ in self.zone.members]
+
+    def line_names(self) -> list[str]:
+        """The places the corridor line runs through, in order (names, not adcodes)."""
+        return [_unit_name(adcode, self.lang) for adcode in self.zone.line]
+
+    def label_points(self) -> list[list]:
+        """Place names of the map: members first, then the prefecture-level context units
+        (``[adcode, lon, lat, rank, name]``, see :func:`geo.maps.labels.web_label_options`)."""
+        rows, seen = [], set()
+        for adcode, level in self.zone.members:
+            for row in web_label_options(level, self.lang):
+                if row[0] == adcode:
+                    rows.append(row)
+                    seen.add(adcode)
+        for row in web_label_options("prefecture", self.lang):
+            if row[0] not in seen:
+                rows.append(row)
+        return [[r[0], r[1], r[2], rank, r[4]] for rank, r in enumerate(rows, start=1)]
+
     def indicator_headers(self) -> list[Indicator]:
         return [get_indicator(i) for i in self.analysis.member_indicators]
 
@@ -440,6 +462,10 @@ class CorridorSpec(_MapQuery):
             "url": data_url,
             "shiftToGcj02": self.basemap.datum == "GCJ02",
             "lang": self.lang,
+            "labelPoints": self.label_points(),
+            "lineText": text("i16_corridor_line_between", self.lang).format(
+                places=" → ".join(self.line_names())
+            ),
             "labels": {
                 k: text(k, self.lang)
                 for k in (
@@ -507,3 +533,10 @@ def palette_swatches(k: int) -> dict[str, list[str]]:
     return {
         p: [c.lower() for c in color_brewer(p, n)[:n]] for p in (*PALETTES, *DIVERGING_PALETTES)
     }
+
+
+def _unit_name(adcode: str, lang: str) -> str:
+    from geo.sources.zones import _all_units
+
+    row = _all_units().loc[adcode]
+    return row["name_zh"] if lang == "zh" else row["name_en"]

@@ -76,8 +76,11 @@
     return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
   }
 
+  /* A place's two names, each marked with its language (a zh page keeps English names
+   * as names, not as untranslated text). */
   function nameHtml(p) {
-    return "<strong>" + escapeHtml(p.name_zh) + "</strong> " + escapeHtml(p.name_en);
+    return "<strong lang=\"zh\">" + escapeHtml(p.name_zh) + "</strong> <span lang=\"en\">" +
+      escapeHtml(p.name_en) + "</span>";
   }
 
   function markLoaded(map, key, count) {
@@ -224,7 +227,8 @@
       group.addLayer(marker);
       entries.push(marker);
     });
-    var shifts = [[0, 0], [0, -0.9], [0, 0.9], [0.62, 0], [-0.62, 0]];
+    var shifts = [[0, 0], [0, -0.9], [0, 0.9], [0.62, 0], [-0.62, 0], [0, -1.8], [0, 1.8],
+      [0.62, -0.9], [-0.62, 0.9], [0.62, 0.9], [-0.62, -0.9]];
     function place() {
       if (!map.hasLayer(group)) { return; }
       var frame = map.getContainer().getBoundingClientRect(), placed = [], shown = 0;
@@ -255,9 +259,16 @@
         shown++;
       });
       markLoaded(map, "labels-shown", shown);
+      markLoaded(map, "labels-zoom", map.getZoom());
+    }
+    /* Place once the view has settled (after the zoom animation's last frame). */
+    var pending = null;
+    function schedule() {
+      if (pending) { global.cancelAnimationFrame(pending); }
+      pending = global.requestAnimationFrame(function () { pending = null; place(); });
     }
     group.addTo(map);
-    map.on("zoomend moveend resize", place);
+    map.on("zoomend moveend resize", schedule);
     map.on("overlayadd", function (e) { if (e.layer === group) { place(); } });
     place();
     markLoaded(map, "labels-drawn", entries.length);
@@ -287,7 +298,8 @@
           escapeHtml(W[p.tier] || p.tier) + (p.grade ? " \u00b7 " + escapeHtml(W[p.grade] || p.grade) : ""),
           p.approximate ? "<strong class=\"jjj-approximate\">" + escapeHtml(W.approximate) + "</strong>"
                         : escapeHtml(W.site_located),
-          "<small>" + escapeHtml(W.source) + ": " + escapeHtml(p.source) + "</small>"];
+          "<small>" + escapeHtml(W.source) + ": <span class=\"citation\">" + escapeHtml(p.source) +
+            "</span></small>"];
         marker.bindPopup(lines.join("<br>"), { maxWidth: 300, className: "jjj-tap" });
         group.addLayer(marker);
       });
@@ -322,26 +334,30 @@
   function watchTiles(map, note) {
     if (!note || map._jjjTilesWatched) { return; }
     map._jjjTilesWatched = true;
-    var box = null, loaded = 0;
+    var box = null, loaded = 0, tiles = 0;
+    function show() {
+      if (box || loaded) { return; }
+      box = L.control({ position: "topright" });
+      box.onAdd = function () {
+        var div = L.DomUtil.create("div", "jjj-basemap-note");
+        div.setAttribute("role", "status");
+        div.textContent = note;
+        return div;
+      };
+      box.addTo(map);
+      document.body.setAttribute("data-basemap-unavailable", "1");
+    }
     map.eachLayer(function (layer) {
       if (!(layer instanceof L.TileLayer)) { return; }
+      tiles++;
       layer.on("tileload", function () {
         loaded++;
         if (box) { box.remove(); box = null; document.body.removeAttribute("data-basemap-unavailable"); }
       });
-      layer.on("tileerror", function () {
-        if (box || loaded) { return; }
-        box = L.control({ position: "topright" });
-        box.onAdd = function () {
-          var div = L.DomUtil.create("div", "jjj-basemap-note");
-          div.setAttribute("role", "status");
-          div.textContent = note;
-          return div;
-        };
-        box.addTo(map);
-        document.body.setAttribute("data-basemap-unavailable", "1");
-      });
+      layer.on("tileerror", show);
     });
+    /* Tiles that neither load nor fail (an unreachable host): say so after a few seconds. */
+    if (tiles) { global.setTimeout(show, 4000); }
   }
 
   /* The scale bar in the page's language: metric only, "千米"/"米" on zh pages. */
@@ -482,7 +498,10 @@
       if (labels) { layers.labels = labels.layer; layers.place = labels.place; }
       bindToggles(map, layers);
       return group;
-    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+    }).catch(function (err) {
+      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      throw err;
+    });
   };
 
   var CATEGORY_COLORS = { hospital: "#e31a1c", park: "#1f78b4", base: "#33a02c" };
@@ -527,7 +546,7 @@
         unhighlight: function (layer) { members.resetStyle(layer); }
       }));
       L.geoJSON(byRole("line"), { style: { className: "jjj-corridor-line", color: "#d94801",
-        weight: 4 } }).bindTooltip(escapeHtml(o.labels.corridor_line)).addTo(map);
+        weight: 4 } }).bindTooltip(escapeHtml(o.lineText || o.labels.corridor_line)).addTo(map);
       var facilities = byRole("facility");
       function facilityPopup(p, approximate) {
         var lines = [nameHtml(p), escapeHtml(o.labels[p.category] || p.category) + " · " +
@@ -541,7 +560,7 @@
             lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
           }
         }
-        lines.push("<small>" + escapeHtml(truncate(p.source, 160)) + "</small>");
+        lines.push("<small class=\"citation\">" + escapeHtml(truncate(p.source, 160)) + "</small>");
         return lines.join("<br>");
       }
       var facilityLayer = L.geoJSON(facilities, {
@@ -553,7 +572,7 @@
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindPopup(facilityPopup(p, false), { maxWidth: 320 });
-          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || ""));
+          layer.bindTooltip(nameHtml(p));
         }
       }).addTo(map);
       /* District-precision points: hollow rings, labelled approximate, never measured. */
@@ -567,12 +586,14 @@
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindPopup(facilityPopup(p, true), { maxWidth: 320 });
-          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || "") + " (" +
+          layer.bindTooltip(nameHtml(p) + " (" +
             escapeHtml(o.labels.approximate) + ")");
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
       if (bounds.isValid()) { fitKeepingFit(map, bounds); }
+      var labels = drawLabels(map, o, null);
+      if (labels) { bindToggles(map, { labels: labels.layer, place: labels.place }); }
       function drawn() {
         // Site markers on top: an approximate ring (or a link end) at the same place must
         // not hide a located facility; the rings stay clickable around them.
@@ -590,7 +611,10 @@
         markLoaded(map, "corridor-links-drawn", data.features.length);
         drawn();
       });
-    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+    }).catch(function (err) {
+      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      throw err;
+    });
   };
 
   /* Cooperation links as curved arcs origin -> destination, coloured by kind, width by
@@ -707,13 +731,18 @@
       }).addTo(map);
       var drawn = drawLinks(map, data, o);
       var bounds = shaded.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
+      if (bounds.isValid()) { fitKeepingFit(map, bounds); }
       drawn.placeArrows();
+      var labels = drawLabels(map, o, null);
+      if (labels) { bindToggles(map, { labels: labels.layer, place: labels.place }); }
       JJJAtlas.layers.push(shaded, drawn.lines);
       markLoaded(map, "regions-drawn", regular.length);
       markLoaded(map, "ends-drawn", drawn.ends.length);
       markLoaded(map, "links-drawn", data.features.length);
-    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+    }).catch(function (err) {
+      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      throw err;
+    });
   };
 
   /* Data tables: header buttons sort the rows by each cell's data-value. */
