@@ -149,7 +149,8 @@ def draw_labels(
     line_px = _line_height(ax, renderer, size) if not everything else 0.0
     kept = []
     for record, x, y in zip(records, xs, ys):
-        label = label_text(record.name(lang), values.get(record.adcode), mode)
+        name = record.name(lang, short=level == "county")  # short at county, as on screen
+        label = label_text(name, values.get(record.adcode), mode)
         if not label:
             continue
         weight = "bold" if record.special else "normal"
