@@ -282,3 +282,9 @@ def test_thumbnails_leave_labels_out(client):
     small = client.get(POP.format(fmt="svg") + "&width=300&dpi=100").get_data(as_text=True)
     texts = [t.text for t in ET.fromstring(small).iter(f"{SVG}text")]
     assert "Baoding" not in texts and "Resident population (national census)" in texts
+
+
+def test_legend_says_when_fewer_classes_are_drawn(client):
+    url = "/export/choropleth.svg?indicator=health_technicians&level=prefecture&k=7&width=900"
+    texts = [t.text for t in ET.fromstring(client.get(url).data).iter(f"{SVG}text")]
+    assert "7 classes asked, 2 drawn: only 2 units have values" in texts

@@ -40,10 +40,15 @@ def region_extent() -> tuple[float, float, float, float]:
 
 
 def legend_title(spec: ChoroplethSpec) -> str:
+    """Unit and year (or change) of the legend, with the web map's note when fewer classes
+    are drawn than ``k`` asks ("5 classes asked, 2 drawn: only 2 units have values")."""
     if getattr(spec, "compare", None) is not None:
-        return f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
-    year = spec_year(spec)
-    return f"{spec.unit}" + (f" · {year}" if year else "")
+        title = f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
+    else:
+        year = spec_year(spec)
+        title = f"{spec.unit}" + (f" · {year}" if year else "")
+    note = getattr(spec, "classes_note", None)
+    return f"{title}\n{note}" if note else title
 
 
 def label_values(spec: ChoroplethSpec) -> dict[str, str]:

@@ -280,6 +280,7 @@ class Sheet:
             **kwargs,
         )
         legend.set_gid("legend")
+        legend.get_title().set_multialignment("center")  # a title with a note line
 
     def decorate(self, scalebar_loc: str = "lower left", arrow_xy=(0.95, 0.96)) -> None:
         """Scale bar (km, true at the standard parallels) and north arrow."""
