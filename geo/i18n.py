@@ -414,6 +414,16 @@ TEXT: dict[str, dict[str, str]] = {
     "i16_km": {"en": "km", "zh": "千米"},
     "i16_m": {"en": "m", "zh": "米"},
     "i16_load_error": {"en": "The map data could not be loaded", "zh": "地图数据无法加载"},
+    # --- i16print ---
+    "print_layout": {"en": "Print layout", "zh": "打印版式"},
+    "paper": {"en": "Paper", "zh": "纸张"},
+    "paper_a4": {"en": "A4", "zh": "A4"},
+    "paper_a3": {"en": "A3", "zh": "A3"},
+    "paper_letter": {"en": "Letter", "zh": "信纸 Letter"},
+    "orientation": {"en": "Orientation", "zh": "方向"},
+    "portrait": {"en": "Portrait", "zh": "纵向"},
+    "landscape": {"en": "Landscape", "zh": "横向"},
+    "file_format": {"en": "Format", "zh": "格式"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

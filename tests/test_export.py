@@ -44,8 +44,10 @@ def test_svg_parses_and_has_the_physical_size(client):
     root = ET.fromstring(response.data)
     assert root.tag.endswith("svg")
     assert float(root.get("width").removesuffix("pt")) == pytest.approx(900 / 150 * 72, abs=0.01)
-    # Text is drawn as outlines (svg.fonttype=path): no font needed by the viewer.
-    assert root.findall(".//{http://www.w3.org/2000/svg}text") == []
+    # Text stays text (svg.fonttype=none), the CJK font named: editable in Inkscape.
+    texts = root.findall(".//{http://www.w3.org/2000/svg}text")
+    assert "地区生产总值" in [t.text for t in texts]
+    assert all("Noto Sans CJK SC" in t.get("style") for t in texts)
     assert b'id="legend"' in response.data
 
 
@@ -275,9 +277,17 @@ def test_cli_exports_one_map_and_a_batch(tmp_path, capsys):
         == 0
     )
     made = sorted(p.name for p in folder.iterdir())
+    from geo.render.names import choropleth_name
     from geo.sources.catalog import indicators
 
-    expected = sorted(f"jjj_province_{i.id}_en.png" for i in indicators() if "province" in i.levels)
+    options = render.export_options({"width": "400", "dpi": "72"}, "png")
+    expected = sorted(
+        choropleth_name(choropleth_spec({"indicator": i.id, "level": "province"}), options)
+        for i in indicators()
+        if "province" in i.levels
+    )
+    # the file names say indicator, level, year and language
+    assert "jjj_population_province_2020_en.png" in expected
     assert made == expected
     assert all(Image.open(folder / name).width == 400 for name in made)
     err = capsys.readouterr().err

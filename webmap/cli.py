@@ -57,6 +57,10 @@ def _map_params(args: argparse.Namespace, indicator: str | None = None) -> dict[
         "band_km": args.band_km,
         "width": args.width,
         "dpi": args.dpi,
+        "paper": args.paper,
+        "orientation": args.orientation,
+        "labels": args.labels,
+        "points": args.points,
     }
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
 
@@ -76,10 +80,23 @@ def _progress(done: int, total: int, label: str) -> None:
 def _export_image(args: argparse.Namespace) -> int:
     from geo import render
     from geo.maps.mapspec import choropleth_spec, corridor_spec
+    from geo.render.names import choropleth_name
     from geo.sources.catalog import indicators
 
     indicator_ids = [i for i in (args.indicators or "").split(",") if i]
     output = Path(args.output)
+    if args.links:
+        from geo.maps import linkmap
+        from geo.render.links import render_links
+        from geo.sources.links import BUNDLED
+
+        params = _map_params(args)
+        params.pop("k", None)
+        options = render.export_options(params, args.format)
+        data = render_links(linkmap.links_spec(params, {}, BUNDLED), options)
+        output.write_bytes(data)
+        print(f"wrote {output} ({len(data):,} bytes)")
+        return 0
     if args.zone:
         params = _map_params(args)
         options = render.export_options(params, args.format)
@@ -100,7 +117,7 @@ def _export_image(args: argparse.Namespace) -> int:
             params["level"] = level
             options = render.export_options(params, args.format)
             spec = choropleth_spec(params)
-            path = output / f"jjj_{level}_{indicator_id}_{spec.lang}.{args.format}"
+            path = output / choropleth_name(spec, options)
             path.write_bytes(render.render_choropleth(spec, options))
         _progress(total, total, "done")
         print(f"wrote {total} maps to {output}/")
@@ -162,6 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     maps.add_argument("--band-km", dest="band_km", default=None, help="corridor band (km)")
     maps.add_argument("--width", default=None, help="pixels, 300-6000 (default 1200)")
     maps.add_argument("--dpi", default=None, help="72-600 (default 150)")
+    maps.add_argument(
+        "--paper", default=None, help="a4, a3 or letter: exactly that page (--width ignored)"
+    )
+    maps.add_argument("--orientation", default=None, help="portrait (default) or landscape")
+    maps.add_argument("--links", action="store_true", help="the cooperation-links map instead")
+    maps.add_argument("--labels", default=None, help="names (default), values, both or none")
+    maps.add_argument(
+        "--points", default=None, help="facility layers over a choropleth, e.g. hospital,park"
+    )
     export.set_defaults(func=_export)
 
     args = parser.parse_args(argv)

@@ -1,8 +1,9 @@
 """Static map exports: the map pages' maps as PNG, SVG or PDF, drawn by ``geo.render``.
 
 ``/export/choropleth.<fmt>?<map parameters>&width=&dpi=`` and
-``/export/corridor/<zone_id>.<fmt>?...``. Cached by the full normalised parameter set,
-with a strong ETag.
+``/export/corridor/<zone_id>.<fmt>?...``, or a page size with ``paper=a4|a3|letter`` and
+``orientation=portrait|landscape``. Cached by the full normalised parameter set, with a
+strong ETag; the file name says what the file is (:mod:`geo.render.names`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from flask import Blueprint, current_app, request, url_for
 
 from geo import render
 from geo.maps.mapspec import choropleth_spec, corridor_spec
+from geo.render.names import choropleth_name, corridor_name
+from geo.render.options import ORIENTATIONS, PAPERS
 
 from .caching import MAX_AGE, CachedBody, Rendered, lookup, respond
 from .errors import error_response
@@ -26,15 +29,11 @@ def _key(kind: str, spec, options: render.ExportOptions) -> tuple:
     query = sorted(spec.query().items())
     # A dataset map without v= shows the latest version: key by the version resolved now.
     data = sorted(getattr(spec, "data_query", dict)().items())
-    return ("export", kind, *zone, options.format, options.width, options.dpi, *query, *data)
+    return ("export", kind, *zone, *options.key(), *query, *data)
 
 
 def _file_name(kind: str, spec, options: render.ExportOptions) -> str:
-    if kind == "corridor":
-        name = f"corridor_{spec.zone.id}_{spec.analysis.band_km:g}km"
-    else:
-        name = f"{spec.level}_{spec.indicator.slug}"
-    return f"jjj_{name}_{spec.lang}.{options.format}"
+    return (corridor_name if kind == "corridor" else choropleth_name)(spec, options)
 
 
 def _lookup(kind: str, spec, options: render.ExportOptions) -> tuple[CachedBody, bool]:
@@ -74,6 +73,23 @@ def _font_missing(err: render.FontMissing):
     return error_response(503, str(err))
 
 
-def export_links(endpoint: str, **values) -> dict[str, str]:
+class ExportLinks(dict):
+    """URLs of one map's exports, by format (the buttons on map pages), with what the
+    page's paper form needs: the PDF URL as its action and the map's query as fields."""
+
+    papers = tuple(PAPERS)
+    orientations = ORIENTATIONS
+    formats = render.FORMATS
+
+    def __init__(self, endpoint: str, values: dict):
+        super().__init__(
+            {fmt.upper(): url_for(endpoint, fmt=fmt, **values) for fmt in render.FORMATS}
+        )
+        path_values = {k: v for k, v in values.items() if k == "zone_id"}
+        self.action = url_for(endpoint, fmt="pdf", **path_values)
+        self.fields = {k: str(v) for k, v in values.items() if k != "zone_id"}
+
+
+def export_links(endpoint: str, **values) -> ExportLinks:
     """URLs of one map's exports, by format (for the buttons on map pages)."""
-    return {fmt.upper(): url_for(endpoint, fmt=fmt, **values) for fmt in render.FORMATS}
+    return ExportLinks(endpoint, values)

@@ -15,6 +15,7 @@ from geo.maps import linkmap
 from geo.maps.describe import links_summary, links_unit_rows
 from geo.maps.labels import web_label_options
 from geo.render.links import render_links as draw_static_links
+from geo.render.names import links_name
 from geo.sources import links as geo_links
 from geo.sources.link_tables import link_source
 
@@ -107,7 +108,7 @@ def export(fmt: str):
     """The links map as PNG, SVG or PDF (geo.render.links), same parameters as the page."""
     options = render.export_options(request.args, fmt)
     spec = _spec()
-    key = ("export", "links", options.format, options.width, options.dpi)
+    key = ("export", "links", *options.key())
     # data_query names the resolved dataset version: a replace never serves a stale image.
     data = {**spec.query(), **spec.link_filter.data_query()}
     try:
@@ -115,7 +116,7 @@ def export(fmt: str):
             key + tuple(sorted(data.items())),
             lambda: draw_static_links(spec, options),
             options.mimetype,
-            f"jjj_links_{spec.level}_{spec.lang}.{options.format}",
+            links_name(spec, options),
             max_age=86400,
         )
     except render.FontMissing as err:

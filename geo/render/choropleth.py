@@ -13,8 +13,9 @@ from geo.levels import LEVELS
 from geo.maps.describe import choropleth_rows, choropleth_subtitle, spec_year
 from geo.maps.mapspec import ChoroplethSpec, change_label
 from geo.measure import ALBERS_JJJ
+from geo.render.annotate import draw_labels, draw_points
 from geo.render.fonts import cjk_font
-from geo.render.layout import INK, Sheet, drawing
+from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
 from geo.sources.regions import regions
 
@@ -39,17 +40,35 @@ def region_extent() -> tuple[float, float, float, float]:
 
 
 def legend_title(spec: ChoroplethSpec) -> str:
+    """Unit and year (or change) of the legend, with the web map's note when fewer classes
+    are drawn than ``k`` asks ("5 classes asked, 2 drawn: only 2 units have values")."""
     if getattr(spec, "compare", None) is not None:
-        return f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
-    year = spec_year(spec)
-    return f"{spec.unit}" + (f" · {year}" if year else "")
+        title = f"{spec.unit} · {change_label(spec.year, spec.compare, spec.lang)}"
+    else:
+        year = spec_year(spec)
+        title = f"{spec.unit}" + (f" · {year}" if year else "")
+    note = getattr(spec, "classes_note", None)
+    return f"{title}\n{note}" if note else title
+
+
+def label_values(spec: ChoroplethSpec) -> dict[str, str]:
+    """adcode → the value as the legend writes it (``labels=values|both``); the unit is in
+    the legend's title."""
+    if spec.labels not in ("values", "both"):
+        return {}
+    return {
+        adcode: spec.format_map_value(value)
+        for adcode, value in spec.map_values().items()
+        if value == value  # NaN: no value, no label
+    }
 
 
 def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
     """The choropleth ``spec`` as PNG, SVG or PDF bytes (``options.format``).
 
     Same classes and colours as the web map (``spec.classification``), "no data" in the
-    spec's neutral grey with a hatch, special units as dashed outlines.
+    spec's neutral grey with a hatch, special units as dashed outlines; units named
+    (``spec.labels``) and facility layers drawn (``spec.points``) as on the web map.
     """
     rows = {row.adcode: row for row in choropleth_rows(spec)}
     units = projected_units(spec.level)
@@ -71,10 +90,11 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
         pt = sheet.pt
         valued = regular[[not m for m in missing]]
         if len(valued):
+            fills = [c for c, m in zip(colors, missing) if not m]
             valued.plot(
                 ax=ax,
-                color=[c for c, m in zip(colors, missing) if not m],
-                edgecolor="white",
+                color=fills,
+                edgecolor=[edge_color(c) for c in fills],
                 linewidth=0.05 * pt,
             )
         gaps = regular[missing]
@@ -116,6 +136,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
                     label=f"{name} ({text('special_area', spec.lang)})",
                 )
             )
+        handles += draw_points(sheet, spec.points, spec.lang)
         sheet.legend(
             handles,
             title=legend_title(spec),
@@ -125,4 +146,5 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
             handleheight=1.1,
         )
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
+        draw_labels(sheet, spec.level, spec.lang, spec.labels, label_values(spec))
         return sheet.to_bytes()

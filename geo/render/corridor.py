@@ -5,11 +5,15 @@ from __future__ import annotations
 import geopandas as gpd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from shapely.geometry import Point, box
+from shapely.ops import polylabel
 
 from geo.i18n import text
 from geo.maps.describe import corridor_subtitle
+from geo.maps.labels import label_points
 from geo.maps.mapspec import CorridorSpec
 from geo.measure import ALBERS_JJJ
+from geo.render.annotate import LABEL_SIZE, draw_labels, project
 from geo.render.choropleth import projected_units
 from geo.render.fonts import cjk_font
 from geo.render.layout import Sheet, drawing
@@ -40,6 +44,41 @@ def _extent(bounds) -> tuple[float, float, float, float]:
         grow = (h / high - w) / 2
         xmin, xmax = xmin - grow, xmax + grow
     return (xmin, ymin, xmax, ymax)
+
+
+def visible_label_points(units: gpd.GeoDataFrame, extent) -> dict[str, tuple[float, float]]:
+    """A label point inside the part of each unit the frame shows, for the units whose
+    own label point (:mod:`geo.maps.labels`) falls outside the frame (Beijing on a map of
+    its south-eastern suburbs)."""
+    xmin, ymin, xmax, ymax = extent
+    frame = box(xmin, ymin, xmax, ymax)
+    inner = frame.buffer(-0.06 * min(xmax - xmin, ymax - ymin))
+    records = label_points("prefecture")
+    xs, ys = project([r.lon for r in records], [r.lat for r in records])
+    own = {r.adcode: Point(x, y) for r, x, y in zip(records, xs, ys)}
+    points = {}
+    for adcode, geometry in zip(units["adcode"], units.geometry):
+        shown = geometry.intersection(inner)
+        if shown.is_empty or shown.area < 0.02 * inner.area:
+            continue
+        if adcode not in own or inner.contains(own[adcode]):
+            continue
+        polygon = max(getattr(shown, "geoms", [shown]), key=lambda g: g.area)
+        if polygon.geom_type != "Polygon":
+            continue
+        point = polylabel(polygon, tolerance=500)  # metres
+        points[adcode] = (point.x, point.y)
+    return points
+
+
+def unit_names(adcodes, lang: str) -> list[str]:
+    """Names of units (prefectures or counties) in ``lang``, by adcode."""
+    names = {}
+    for level in ("prefecture", "county"):
+        frame = projected_units(level)
+        column = "name_zh" if lang == "zh" else "name_en"
+        names.update(zip(frame["adcode"], frame[column]))
+    return [names.get(a, a) for a in adcodes]
 
 
 def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
@@ -76,14 +115,29 @@ def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
             linestyle=(0, (4, 4)),
         )
         line.plot(ax=ax, color=LINE_COLOR, linewidth=0.3 * pt)
+        places = " – ".join(unit_names(spec.zone.line, lang))
         handles = [
-            Patch(facecolor=MEMBER_FILL, edgecolor=MEMBER_EDGE, label=text("members", lang)),
+            Patch(
+                facecolor=MEMBER_FILL, edgecolor=MEMBER_EDGE, label=text("i16_member_units", lang)
+            ),
+            Line2D(
+                [],
+                [],
+                color=LINE_COLOR,
+                linewidth=0.3 * pt,
+                label=text("i16_corridor_line_between", lang).format(places=places),
+            ),
             Patch(
                 facecolor=BAND_FILL,
                 edgecolor=BAND_EDGE,
-                label=f"{text('band', lang)} {analysis.band_km:g} km",
+                linestyle=(0, (4, 4)),
+                label=text("i16_band_km", lang).format(km=f"{analysis.band_km:g}"),
             ),
-            Line2D([], [], color=LINE_COLOR, linewidth=0.3 * pt, label=text("corridor_line", lang)),
+            Patch(
+                facecolor=CONTEXT_FILL,
+                edgecolor=CONTEXT_EDGE,
+                label=text("i16_context_units", lang),
+            ),
         ]
         for category, color in CATEGORY_COLORS.items():
             chosen = points[points["category"] == category]
@@ -141,4 +195,22 @@ def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
             prop=cjk_font(1.05 * pt),
         )
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.95, 0.94))
+        # Member units named first (they are what the map is about), then the prefectures
+        # around them, each only where it fits.
+        taken: list = []
+        member_codes = set(members["adcode"])
+        size = LABEL_SIZE["prefecture"] * pt
+        (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+        shown_points = visible_label_points(context, (xmin, ymin, xmax, ymax))
+        for level in ("county", "prefecture"):
+            draw_labels(
+                sheet,
+                level,
+                lang,
+                keep=lambda a, level=level: level == "prefecture" or a in member_codes,
+                all_named=False,
+                taken=taken,
+                size=size,
+                where=shown_points,
+            )
         return sheet.to_bytes()

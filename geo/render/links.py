@@ -10,9 +10,10 @@ from matplotlib.patches import Patch
 from geo.i18n import text
 from geo.maps.linkmap import LinksSpec
 from geo.measure import ALBERS_JJJ
+from geo.render.annotate import draw_labels
 from geo.render.choropleth import projected_units, region_extent
 from geo.render.fonts import cjk_font
-from geo.render.layout import INK, Sheet, drawing
+from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
 from geo.sources.links import KIND_COLORS, endpoints_frame, link_counts, links_frame
 
@@ -56,10 +57,11 @@ def render_links(spec: LinksSpec, options: ExportOptions) -> bytes:
             lang,
         )
         ax, pt = sheet.ax, sheet.pt
+        fills = _shade_colors(spec, regular["adcode"])
         regular.plot(
             ax=ax,
-            color=_shade_colors(spec, regular["adcode"]),
-            edgecolor="white",
+            color=fills,
+            edgecolor=[edge_color(c) for c in fills],
             linewidth=0.05 * pt,
         )
         if spec.level != "province":
@@ -128,4 +130,5 @@ def render_links(spec: LinksSpec, options: ExportOptions) -> bytes:
             title_fontproperties=cjk_font(1.0 * pt, "bold"),
         )
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
+        draw_labels(sheet, spec.level, lang)
         return sheet.to_bytes()
