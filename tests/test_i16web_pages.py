@@ -112,12 +112,17 @@ def test_legend_says_when_fewer_classes_are_drawn(client, lang, expected):
 
 
 def test_year_selector_offers_years_at_the_level_that_has_them(client):
-    html = client.get(f"{CHORO}&level=county&lang=zh").get_data(as_text=True)
-    assert re.search(r'<option value="2010" data-level="prefecture">2010 \(地级\)</option>', html)
+    # gdp 2023 has values for prefectures only (two city bulletins), none for provinces.
+    gdp = "/maps/choropleth?indicator=gdp"
+    html = client.get(f"{gdp}&level=province&lang=zh").get_data(as_text=True)
+    assert re.search(r'<option value="2023" data-level="prefecture">2023 \(地级\)</option>', html)
+    html = client.get(f"{gdp}&level=province&year=2022&lang=en").get_data(as_text=True)
     compare = re.search(r'<select name="compare".*?</select>', html, re.S).group(0)
-    assert "2010" not in compare  # no all-grey change map at county level
-    html = client.get(f"{CHORO}&level=prefecture&lang=en").get_data(as_text=True)
+    assert '<option value="2021">' in compare
+    html = client.get(f"{gdp}&level=prefecture&lang=en").get_data(as_text=True)
     assert "data-level=" not in html and 'id="year-note"' not in html
+    # population 2010 now has county values (2010 census by county): offered at county level.
+    html = client.get(f"{CHORO}&level=county&lang=en").get_data(as_text=True)
     compare = re.search(r'<select name="compare".*?</select>', html, re.S).group(0)
     assert '<option value="2010">' in compare
 

@@ -15,7 +15,7 @@ from geo.analysis.autocorrelation import autocorrelation, queen_weights
 from geo.analysis.inequality import _stats, inequality, parse_groups
 from geo.errors import BadParameter
 from geo.levels import XIONGAN
-from geo.sources.catalog import get_indicator
+from geo.sources.indicators import bundled_indicator as get_indicator
 from geo.sources.regions import regions
 
 # --- independent definitions ------------------------------------------------------------
@@ -228,7 +228,7 @@ def morans_i(y, m):
     [("population_density", "county"), ("population_density", "prefecture"), ("gdp", "prefecture")],
 )
 def test_morans_i_matches_a_contiguity_matrix_built_with_shapely(indicator, level):
-    values = regular_values(indicator, level, get_indicator(indicator).all_years[-1])
+    values = regular_values(indicator, level, get_indicator(indicator).default_year)
     result = autocorrelation(analysis_values({"indicator": indicator, "level": level}))
     adcodes = list(values.index)
     m = touching_matrix(adcodes, level)

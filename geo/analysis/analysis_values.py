@@ -20,8 +20,9 @@ import pandas as pd
 
 from geo.errors import BadParameter
 from geo.levels import SPECIAL_UNITS, check_level
-from geo.sources.catalog import check_indicator_level, resolve_indicator
+from geo.sources.catalog import check_indicator_level
 from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
+from geo.sources.indicators import resolve_bundled as resolve_indicator
 from geo.sources.regions import regions
 
 

@@ -31,7 +31,7 @@ from scipy.stats import variation
 from geo.analysis.analysis_values import AnalysisValues, analysis_values, check_enough
 from geo.errors import BadParameter
 from geo.i18n import text
-from geo.sources.catalog import get_indicator
+from geo.sources.indicators import bundled_indicator as get_indicator
 from geo.sources.regions import regions
 
 #: ``weight=``: every unit once, or each unit by its residents.
