@@ -46,6 +46,8 @@ def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
     values = spec.map_values()  # the year shown, or the change in a change view
     c = spec.classification
     class_entries = [e for e in spec.legend if not e.missing]
+    missing_color = spec.missing_color
+    no_data = text("no_data", spec.lang)
     rows = []
     for adcode, name_zh, name_en in zip(units["adcode"], units["name_zh"], units["name_en"]):
         raw = values.get(adcode)
@@ -59,10 +61,8 @@ def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
                 value=value,
                 display=spec.format_map_value(value),
                 class_number=None if index is None else index + 1,
-                class_label=(
-                    text("no_data", spec.lang) if index is None else class_entries[index].label
-                ),
-                color=spec.missing_color if index is None else c.colors[index],
+                class_label=no_data if index is None else class_entries[index].label,
+                color=missing_color if index is None else c.colors[index],
             )
         )
     return rows
