@@ -84,9 +84,7 @@ def corridor_urls(seed: int) -> list[str]:
 
 def links_urls(seed: int) -> list[str]:
     years = [str(y) for y in range(2000, 2025)] + [""]
-    combos = list(
-        itertools.product(("prefecture", "county", "province"), LINK_KINDS, years, LANGS)
-    )
+    combos = list(itertools.product(("prefecture", "county", "province"), LINK_KINDS, years, LANGS))
     random.Random(seed).shuffle(combos)
     return [
         "/maps/links?" + _query(level=lv, kind=kind, year=y, lang=lang)
@@ -187,13 +185,21 @@ def main() -> int:
         if args.baseline != "none":
             base_dir = Path(tempfile.mkdtemp(prefix="cold-base-")) / "tree"
             subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_dir),
-                 args.baseline],
+                [
+                    "git",
+                    "-C",
+                    str(ROOT),
+                    "worktree",
+                    "add",
+                    "--detach",
+                    str(base_dir),
+                    args.baseline,
+                ],
                 check=True,
                 capture_output=True,
             )
         # Alternate after / baseline twice, so neither gets only the quiet or busy minutes.
-        for attempt in range(2):
+        for _attempt in range(2):
             results.setdefault("after", []).append(run_tree(ROOT, args.rounds))
             if base_dir is not None:
                 results.setdefault("baseline", []).append(run_tree(base_dir, args.rounds))
@@ -213,10 +219,14 @@ def main() -> int:
         }
         for side, runs in results.items()
     }
-    print(f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
-          f"end: {os.getloadavg()[0]:.1f}; rounds per run {args.rounds}, 2 runs per tree")
-    print(f"| page type (distinct URLs) | after median ms | after p90 ms "
-          f"| {args.baseline} median ms | {args.baseline} p90 ms | ratio (median) |")
+    print(
+        f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
+        f"end: {os.getloadavg()[0]:.1f}; rounds per run {args.rounds}, 2 runs per tree"
+    )
+    print(
+        f"| page type (distinct URLs) | after median ms | after p90 ms "
+        f"| {args.baseline} median ms | {args.baseline} p90 ms | ratio (median) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, after in merged["after"].items():
         base = merged.get("baseline", {}).get(name)

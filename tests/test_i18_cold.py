@@ -31,6 +31,4 @@ def test_missing_color_unchanged_by_memoising(monkeypatch):
     for p in PALETTES:
         for k in range(3, 10):
             colors = palette_colors(p, k)
-            assert colour.missing_color(colors) == colour._missing_color.__wrapped__(
-                tuple(colors)
-            )
+            assert colour.missing_color(colors) == colour._missing_color.__wrapped__(tuple(colors))
