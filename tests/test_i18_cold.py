@@ -32,3 +32,56 @@ def test_missing_color_unchanged_by_memoising(monkeypatch):
         for k in range(3, 10):
             colors = palette_colors(p, k)
             assert colour.missing_color(colors) == colour._missing_color.__wrapped__(tuple(colors))
+
+
+def test_fisher_jenks_matches_mapclassify():
+    import warnings
+
+    import mapclassify
+    import numpy as np
+
+    from geo.analysis.classify import fisher_jenks_bins
+    from geo.sources.catalog import get_indicator
+
+    rng = np.random.default_rng(18)
+    samples = [
+        get_indicator("population").values("county", 2020)["value"].dropna().to_numpy(float),
+        rng.lognormal(size=60),
+        rng.integers(0, 9, size=80).astype(float),  # many ties
+        np.round(rng.normal(size=70), 1),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for values in samples:
+            for k in (3, 5, 9):
+                expected = mapclassify.FisherJenks(values, k=k).bins
+                assert np.array_equal(fisher_jenks_bins(values, k), expected), (len(values), k)
+
+
+def test_map_render_same_as_folium(app):
+    """maps.render (folium once per basemap, layer calls appended) gives folium's output."""
+    import re
+
+    from geo.maps.basemaps import BASEMAPS
+    from webmap import maps
+
+    ids = re.compile(r"(map|tile_layer)_[0-9a-f]{32}")
+    options = [
+        (
+            "regions",
+            {"url": "/x?a=1&b=<2>", "bins": [1.5, 2], "label": "北京 'q' \"d\"", "n": None},
+        ),
+        ("links", {"z": 1, "a": {"nested": [True, False]}}),
+    ]
+    with app.test_request_context("/"):
+        for basemap in BASEMAPS.values():
+            fast = maps.base_map(basemap)
+            slow = maps.folium_map(basemap)
+            for function, opts in options:
+                maps.add_layer(fast, function, opts)
+                slow.add_child(maps.AtlasLayer(function, opts))
+            want = maps._render_folium(slow)  # (folium's render is not repeatable)
+            for _ in range(2):  # the second render comes from the per-basemap cache
+                got = maps.render(fast)
+                for part in ("header", "html", "script"):
+                    assert ids.sub("ID", getattr(got, part)) == ids.sub("ID", getattr(want, part))

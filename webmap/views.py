@@ -19,6 +19,7 @@ from geo.maps.linkmap import link_style_options, zone_link_kinds
 from geo.maps.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
 
 from . import maps
+from .datatable import table_body
 from .export import export_links
 
 EMBED_HEIGHT = 480
@@ -92,6 +93,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         spec=spec,
         embed=embed,
         rows=rows,
+        data_table_body=table_body(rows, spec.lang),
         summary=choropleth_summary(spec, rows),
         subtitle=choropleth_subtitle(spec),
         source_url=source_url(spec),
