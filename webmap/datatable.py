@@ -30,16 +30,17 @@ def _row_head(name: str, adcode: str, value: float | None, display: str) -> str:
 
 def table_body(rows: list[MapRow], lang: str) -> Markup:
     """The ``<tr>`` elements of the data table for ``rows`` (names in ``lang``)."""
-    labels: dict[str, str] = {}
+    cells: dict[tuple, str] = {}  # the class cell: at most k + 1 different ones per table
     parts = []
     for row in rows:
-        label = labels.get(row.class_label)
-        if label is None:
-            label = labels[row.class_label] = str(escape(row.class_label))
-        missing = " missing" if row.value is None else ""
-        parts.append(
-            _row_head(row.name(lang), row.adcode, row.value, row.display)
-            + f'<td data-value="{row.class_number or 0}"><span class="swatch{missing}" '
-            f'style="background-color: {escape(row.color)}"></span> {label}</td></tr>\n'
-        )
+        key = (row.class_number, row.color, row.class_label, row.value is None)
+        cell = cells.get(key)
+        if cell is None:
+            missing = " missing" if row.value is None else ""
+            cell = cells[key] = (
+                f'<td data-value="{row.class_number or 0}"><span class="swatch{missing}" '
+                f'style="background-color: {escape(row.color)}"></span> '
+                f"{escape(row.class_label)}</td></tr>\n"
+            )
+        parts.append(_row_head(row.name(lang), row.adcode, row.value, row.display) + cell)
     return Markup("".join(parts))

@@ -222,22 +222,28 @@ class LinkUnitRow:
 def links_unit_rows(spec) -> list[LinkUnitRow]:
     """Every regular unit of a links map's level (adcode order) with the incoming links
     that pass the filter, and the class and colour it is shaded with (the map's values)."""
-    units = regions(spec.level, include_special=False).sort_values("adcode")
-    incoming = spec.incoming
+    adcodes, names_zh, names_en = _sorted_units(spec.level)
+    incoming = spec.incoming.reindex(list(adcodes))
+    counts = incoming["count"].to_numpy()
+    weights = incoming["weight"].to_numpy(dtype=float)
+    lower = incoming["unlocated_in_parent"].to_numpy()
     values = spec.shade_values()
     c = spec.shading
     labels = [e.label for e in spec.shade_legend]
+    shade = np.array([float(values.get(a, 0)) for a in adcodes], dtype=float)
+    if c is not None:  # Classification.class_of for every value at once
+        indexes = np.searchsorted(c.bins, shade, side="left").clip(0, c.k - 1)
     rows = []
-    for adcode, name_zh, name_en in zip(units["adcode"], units["name_zh"], units["name_en"]):
-        index = c.class_of(float(values.get(adcode, 0))) if c is not None else None
+    for i, adcode in enumerate(adcodes):
+        index = None if c is None or math.isnan(shade[i]) else int(indexes[i])
         rows.append(
             LinkUnitRow(
                 adcode=adcode,
-                name_zh=name_zh,
-                name_en=name_en,
-                count=int(incoming.at[adcode, "count"]),
-                weight=float(incoming.at[adcode, "weight"]),
-                lower_bound=bool(incoming.at[adcode, "unlocated_in_parent"]),
+                name_zh=names_zh[i],
+                name_en=names_en[i],
+                count=int(counts[i]),
+                weight=float(weights[i]),
+                lower_bound=bool(lower[i]),
                 class_number=None if index is None else index + 1,
                 class_label="" if index is None else labels[index],
                 color="#f0f0f0" if index is None else c.colors[index],
