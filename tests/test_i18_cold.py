@@ -85,3 +85,35 @@ def test_map_render_same_as_folium(app):
                 got = maps.render(fast)
                 for part in ("header", "html", "script"):
                     assert ids.sub("ID", getattr(got, part)) == ids.sub("ID", getattr(want, part))
+
+
+OLD_ROW_LOOP = """{% for row in rows %}
+      <tr><th scope="row" data-value="{{ row.name(lang) }}">{{ row.name(lang) }}</th>
+        <td data-value="{{ row.adcode }}">{{ row.adcode }}</td>
+        <td class="num{{ ' missing' if row.value is none }}" data-value="{{ '' if row.value is none else row.value }}">{{ row.display }}</td>
+        <td data-value="{{ row.class_number or 0 }}"><span class="swatch{{ ' missing' if row.value is none }}" style="background-color: {{ row.color }}"></span> {{ row.class_label }}</td></tr>
+    {% endfor %}"""  # noqa: E501  (the Jinja loop _data_table.html had before issue 18)
+
+
+def test_data_table_rows_same_as_template_loop(app):
+    import re
+
+    from geo.maps.describe import choropleth_rows
+    from geo.maps.mapspec import choropleth_spec
+    from webmap.datatable import table_body
+
+    def squeeze(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    loop = app.jinja_env.from_string(OLD_ROW_LOOP)
+    with app.test_request_context("/"):
+        for params in (
+            {"indicator": "population", "level": "county", "lang": "zh"},
+            {"indicator": "nearest_top_hospital_km", "level": "county", "lang": "en", "k": "9"},
+            {"indicator": "population", "level": "county", "year": "2020", "compare": "2010"},
+            {"indicator": "gdp", "level": "prefecture", "lang": "en"},
+        ):
+            spec = choropleth_spec(params)
+            rows = choropleth_rows(spec)
+            want = squeeze(loop.render(rows=rows, lang=spec.lang))
+            assert squeeze(str(table_body(rows, spec.lang))) == want
