@@ -117,3 +117,22 @@ def test_data_table_rows_same_as_template_loop(app):
             rows = choropleth_rows(spec)
             want = squeeze(loop.render(rows=rows, lang=spec.lang))
             assert squeeze(str(table_body(rows, spec.lang))) == want
+
+
+def test_downloads_same_bytes_with_geometry_built_once():
+    """GeoJSON and TopoJSON downloads: geometries serialised / topology built once per
+    process, properties per download — the same bytes as building everything each time."""
+    from geo.formats import exports, geojson
+    from geo.sources.indicators import regions_with_indicators
+
+    metadata = {"name": "jjj", "indicators": [{"id": "x"}]}
+    for level, ids, year, compare in (
+        ("county", ("population", "area_km2"), None, None),
+        ("county", ("population",), 2020, 2010),
+        ("prefecture", ("gdp", "doctors"), None, None),
+    ):
+        frame = regions_with_indicators(level, ids, year=year, compare=compare)
+        plain = geojson.dumps(geojson.frame_to_feature_collection(frame, metadata=metadata))
+        for _ in range(2):  # the second time from the caches
+            assert geojson.frame_to_geojson_text(frame, metadata=metadata) == plain
+            assert exports._topojson(frame, metadata) == exports._topojson_uncached(frame, metadata)
