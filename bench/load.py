@@ -431,10 +431,15 @@ def cold_mix(args, tmp: Path) -> dict:
         sub = tmp / f"cold-{len(runs)}"
         sub.mkdir()
         with Gunicorn(label, server_args, tree) as server:
+            if args.cold_cached:  # the cached mix on the same server, before the cold one
+                warm(server, MIX)
+                cached = run_wrk(server.url, lua_script(MIX, sub), args.connections, 30)
+                runs[f"{label}, cached mix"] = cached
+                print(_row(f"{label}, cached mix 30 s", cached), flush=True)
             result = run_cold(server, sub, args.cold_connections, args.cold_duration)
         runs[label] = result
         note = "  (URLs ran out: some repeated)" if result["wrapped"] else ""
-        print(_row(label, result) + note, flush=True)
+        print(_row(f"{label}, cold mix", result) + note, flush=True)
     first = runs["this version"]
     runs["goal_met"] = first["p99_ms"] < 250 and first["rps"] >= 60 and first["errors"] == 0
     print(f"  goal p99 < 250 ms, >= 60 req/s, 0 errors: {'met' if runs['goal_met'] else 'NOT met'}")
@@ -462,6 +467,11 @@ def main(argv: list[str] | None = None) -> int:
         "--cold-baseline", default="main", help="git ref for the cold mix's baseline, or none"
     )
     parser.add_argument("--no-cached", action="store_true", help="only the cold mix")
+    parser.add_argument(
+        "--cold-cached",
+        action="store_true",
+        help="also run the cached mix (30 s) on each cold-mix server: before/after, same run",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "load.json")
     args = parser.parse_args(argv)
     if WRK is None:
