@@ -166,10 +166,17 @@ def stats() -> dict[str, int]:
     return cache.stats()
 
 
+#: Bodies above this size are gzipped at level 4 instead of 6: for the 0.9 MB county
+#: GeoJSON 2.4× faster (24 → 10 ms, paid by every cold download) for 2.5 % more bytes.
+#: Pages and the map pages' TopoJSON (0.3 MB at county level) stay at level 6.
+LARGE_BODY = 512_000
+
+
 def _entry(rendered: Rendered, tags: Iterable[str]) -> CachedBody:
+    level = 4 if len(rendered.body) > LARGE_BODY else 6
     return CachedBody(
         body=rendered.body,
-        gzipped=gzip.compress(rendered.body, compresslevel=6, mtime=0),
+        gzipped=gzip.compress(rendered.body, compresslevel=level, mtime=0),
         etag='"' + hashlib.sha256(rendered.body).hexdigest()[:32] + '"',
         mimetype=rendered.mimetype,
         headers=tuple(rendered.headers.items()),
