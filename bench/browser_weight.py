@@ -49,8 +49,12 @@ def measure(base_url: str) -> dict:
             for name, path in PAGES.items():
                 context = browser.new_context(viewport={"width": 1366, "height": 900})
                 page = context.new_page()
-                finished = []
-                page.on("requestfinished", finished.append)
+                finished: list = []
+
+                def collect(request, into=finished):
+                    into.append(request)
+
+                page.on("requestfinished", collect)
                 page.goto(base_url + path, wait_until="networkidle", timeout=60_000)
                 own = vendor = 0
                 files = []
