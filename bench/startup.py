@@ -130,10 +130,11 @@ def main() -> int:
                     {**in_process(env, tree), "serve_first_page_s": serve_to_first_page(env, tree)}
                     for _ in range(args.repeats)
                 ]
-                results[(label, count)] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                results[(label, count)] = median
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} at the end; median of {args.repeats} runs each")
-    print("| tree | published datasets | serve → first page s | import + create_app s | warm-up s |")
+    print("| tree | datasets | serve → first page s | import + create_app s | warm-up s |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for (label, count), r in results.items():
         print(
