@@ -377,6 +377,22 @@ def indicator_values(indicator_id: str, level: str, year: int | str | None = Non
     return _values_cached(indicator.id, level, chosen).copy()
 
 
+def warm_values() -> int:
+    """Compute every bundled indicator at every level and year it has (a bounded set: the
+    catalog's, never published datasets), so that processes forked afterwards start with
+    them: a map or download nobody asked for yet then costs no data work. Returns how many
+    (indicator, level, year) were computed."""
+    from geo.sources.catalog import indicators
+
+    count = 0
+    for indicator in indicators():
+        for level in indicator.levels:
+            for year in indicator.all_years or (None,):
+                indicator_values(indicator.id, level, year)  # the key requests use
+                count += 1
+    return count
+
+
 def check_compare(indicator_id: str, year: int | str | None, compare: int | str | None):
     """(year, compare year) for a change view; BadParameter unless two distinct years."""
     indicator, alias_year = resolve_indicator(indicator_id)
