@@ -165,13 +165,45 @@ def run_tree(tree: Path, rounds: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def steps(refs: list[str], rounds: int) -> int:
+    """Median per page type at each of ``refs`` (one run each, in order, one process)."""
+    rows = {}
+    load = os.getloadavg()
+    for ref in refs:
+        tree = Path(tempfile.mkdtemp(prefix="cold-step-")) / "tree"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            rows[ref] = run_tree(tree, rounds)
+        finally:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                capture_output=True,
+            )
+    names = list(next(iter(rows.values())))
+    print(f"load average at start {load[0]:.1f}, end {os.getloadavg()[0]:.1f}; median ms")
+    print("| commit | " + " | ".join(names) + " |")
+    print("| --- |" + " ---: |" * len(names))
+    for ref, result in rows.items():
+        print(f"| {ref} | " + " | ".join(f"{result[n]['median_ms']:.1f}" for n in names) + " |")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--baseline", default="main", help="git ref, or 'none'")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", help="cProfile one page type (stderr), no baseline")
+    parser.add_argument(
+        "--steps", help="comma-separated git refs measured one after the other (what each bought)"
+    )
     args = parser.parse_args()
+    if args.steps:
+        return steps(args.steps.split(","), args.rounds)
     if args.measure or args.profile:
         if str(Path.cwd()) not in sys.path:
             sys.path.insert(0, str(Path.cwd()))
