@@ -8,10 +8,10 @@ idle; every finished request's encoded body plus response headers
 Leaflet / topojson-client under ``/static/vendor/``. Budget: county choropleth ≤ 150 KB of
 own resources (1 KB = 1000 B), aim ≤ 120 KB.
 
-With ``--baseline REF`` (default ``main``) the same pages are measured on that commit's
+With ``--baseline REF`` (default ``merge-base``: where this branch left main) the same pages are measured on that commit's
 tree served the same way (``gunicorn -c python:webmap.gunicorn_conf``) in the same run.
 
-    .venv/bin/python bench/browser_weight.py [--baseline main|none]
+    .venv/bin/python bench/browser_weight.py [--baseline REF|merge-base|none]
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def measure(base_url: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--baseline", default="main")
+    parser.add_argument("--baseline", default="merge-base")
     args = parser.parse_args()
     trees = [("this version", ROOT)]
     runs = {}

@@ -6,7 +6,8 @@ layers underneath (indicator values, boundaries, corridor analyses) are warm, as
 server that has been up for a while. In-process (Flask test client, one thread = one
 worker), page types interleaved round by round; prints median and p90 per page type.
 
-With ``--baseline REF`` (default ``main``) the same URLs are measured on that commit in the
+With ``--baseline REF`` (default ``merge-base``: the commit this branch left main at) the
+same URLs are measured on that commit in the
 same run — a ``git worktree`` of it in a temporary directory, measured by this same script
 in a subprocess with that tree first on ``sys.path`` — and the ratios are printed.
 
@@ -195,7 +196,11 @@ def steps(refs: list[str], rounds: int) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
-    parser.add_argument("--baseline", default="main", help="git ref, or 'none'")
+    parser.add_argument(
+        "--baseline",
+        default="merge-base",
+        help="git ref, 'merge-base' (where this branch left main) or 'none'",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", help="cProfile one page type (stderr), no baseline")
     parser.add_argument(
@@ -214,6 +219,13 @@ def main() -> int:
     results = {}
     base_dir = None
     try:
+        if args.baseline == "merge-base":
+            args.baseline = subprocess.run(
+                ["git", "-C", str(ROOT), "merge-base", "main", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()[:7]
         if args.baseline != "none":
             base_dir = Path(tempfile.mkdtemp(prefix="cold-base-")) / "tree"
             subprocess.run(

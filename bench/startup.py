@@ -110,7 +110,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--baseline", default="main", help="git ref measured too, or none")
+    parser.add_argument("--baseline", default="merge-base", help="git ref measured too, or none")
     args = parser.parse_args()
     from load import extract
 
