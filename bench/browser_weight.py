@@ -8,8 +8,9 @@ idle; every finished request's encoded body plus response headers
 Leaflet / topojson-client under ``/static/vendor/``. Budget: county choropleth ≤ 150 KB of
 own resources (1 KB = 1000 B), aim ≤ 120 KB.
 
-With ``--baseline REF`` (default ``merge-base``: where this branch left main) the same pages are measured on that commit's
-tree served the same way (``gunicorn -c python:webmap.gunicorn_conf``) in the same run.
+With ``--baseline REF`` (default ``merge-base``: where this branch left main) the same
+pages are measured on that commit's tree served the same way
+(``gunicorn -c python:webmap.gunicorn_conf``) in the same run.
 
     .venv/bin/python bench/browser_weight.py [--baseline REF|merge-base|none]
 """

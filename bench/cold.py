@@ -11,7 +11,8 @@ same URLs are measured on that commit in the
 same run — a ``git worktree`` of it in a temporary directory, measured by this same script
 in a subprocess with that tree first on ``sys.path`` — and the ratios are printed.
 
-    .venv/bin/python bench/cold.py [--rounds 40] [--baseline main|none] [--profile TYPE]
+    .venv/bin/python bench/cold.py [--rounds 40] [--baseline REF|merge-base|none]
+        [--profile TYPE] [--steps REF,REF,...]
 """
 
 from __future__ import annotations
