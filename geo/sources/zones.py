@@ -23,7 +23,7 @@ from geo.measure import area_centroids
 from geo.paths import ZONES_DIR
 from geo.sources.boundaries import as_multipolygon
 from geo.sources.catalog import get_indicator, indicators
-from geo.sources.facilities import facilities, site_points
+from geo.sources.facilities import facilities, facility_table, site_points
 from geo.sources.indicators import indicator_values
 from geo.sources.regions import regions
 
@@ -273,11 +273,23 @@ class _ZoneDistances:
     unlocated: int
 
 
-@lru_cache(maxsize=64)
+_distances: dict[str, tuple[object, _ZoneDistances]] = {}
+
+
 def _zone_distances(zone_id: str) -> _ZoneDistances:
-    """Once per zone (bundled zones and facilities are fixed for the life of the process):
-    the line, its local metric CRS and every facility's distance to it; a request for
-    another band width only compares these distances and buffers the line."""
+    """Once per zone and facility table (bundled, loaded once per process): the line, its
+    local metric CRS and every facility's distance to it; a request for another band
+    width only compares these distances and buffers the line."""
+    table = facility_table()
+    found = _distances.get(zone_id)
+    if found is not None and found[0] is table:
+        return found[1]
+    result = _compute_zone_distances(zone_id)
+    _distances[zone_id] = (table, result)
+    return result
+
+
+def _compute_zone_distances(zone_id: str) -> _ZoneDistances:
     zone = get_zone(zone_id)
     line = corridor_line(zone)
     local = _local_equidistant(line)
