@@ -128,8 +128,8 @@ end
 """ + LUA[LUA.index("done = function") :]
 
 
-#: Distinct URLs handed to wrk (30 s at 500 req/s); the output says if they ran out.
-COLD_URLS = 15_000
+#: Distinct URLs handed to wrk (30 s at 1,000 req/s); the output says if they ran out.
+COLD_URLS = 30_000
 
 
 def cold_urls(seed: int = 18) -> tuple[list[str], list[str]]:
