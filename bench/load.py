@@ -17,6 +17,12 @@ Usage (from the repository root; ``make bench`` runs it after ``bench/run_all.py
    started from a temporary config on a free port) serving the same gzipped bytes:
    requests/s of each and the ratio (goal ≥ 0.25×).
 
+4. The cold mix (issue 18), beside the cached one: every request a URL nobody asked
+   before — choropleth pages and embeds over indicator × level × year × scheme × k ×
+   palette × lang, and downloads over level × indicator pairs × format — 20 connections,
+   30 s, against the default server, and against ``--cold-baseline`` (default ``main``)
+   served the same way in the same run. Goals: p99 < 250 ms, ≥ 60 req/s, 0 errors.
+
 Goal (DESIGN.md): p99 < 100 ms with 0 errors for the mix. Results go to
 ``bench/results/load.json``; ``bench/README.md`` holds the latest table. Tools: ``wrk`` and
 ``nginx`` (``scripts/ensure-bench-tools`` installs them); without nginx the comparison is
@@ -97,6 +103,117 @@ done = function(summary, latency, requests)
     latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000))
 end
 """
+
+
+COLD_LUA = r"""
+paths = {%(paths)s}
+local threads, next_id = {}, 0
+setup = function(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+init = function(args)
+  counter = 0
+  step = tonumber(%(threads)d)
+end
+request = function()
+  -- thread i takes paths i, i + T, i + 2T, ...: no two requests share a URL
+  local index = id + counter * step
+  counter = counter + 1
+  if index >= #paths then wrapped = true end
+  local path = paths[(index %% #paths) + 1]
+  return wrk.format("GET", path, {["Accept-Encoding"] = "gzip"})
+end
+""" + LUA[LUA.index("done = function") :]
+
+
+#: Distinct URLs handed to wrk (30 s at 1,000 req/s); the output says if they ran out.
+COLD_URLS = 30_000
+
+
+def cold_urls(seed: int = 18) -> tuple[list[str], list[str]]:
+    """Distinct cold URLs (shuffled) and one warm-up URL per (indicator, level, year).
+
+    Pages and embeds: every indicator at every level it has, each of its years, × 3
+    schemes × 7 class counts × 18 palettes × 2 languages. Downloads: every pair of
+    indicators a level has × GeoJSON/CSV/TopoJSON. Built from this tree's catalog.
+    """
+    import itertools
+    import random
+    from urllib.parse import urlencode
+
+    from server import ensure_project_importable
+
+    ensure_project_importable()
+    from geo.analysis.classify import K_RANGE, PALETTES, SCHEMES
+    from geo.sources.catalog import indicators
+
+    maps, warm_up = [], []
+    for ind in indicators():
+        for level in ind.levels:
+            years = [str(y) for y in ind.all_years] if len(ind.all_years) > 1 else [""]
+            for year in years:
+                base = {"indicator": ind.id, "level": level, "year": year}
+                warm_up.append(_url("/maps/choropleth", base))
+                for scheme, k, palette, lang in itertools.product(
+                    SCHEMES, K_RANGE, PALETTES, ("zh", "en")
+                ):
+                    params = {**base, "scheme": scheme, "k": k, "palette": palette, "lang": lang}
+                    maps.append(params)
+    rng = random.Random(seed)
+    rng.shuffle(maps)
+    urls = []
+    half = len(maps) // 2
+    urls += [_url("/maps/choropleth", p) for p in maps[:half]]
+    urls += [_url("/embed/choropleth", p) for p in maps[half:]]
+    rng.shuffle(urls)
+    downloads = []
+    levels = sorted({lv for ind in indicators() for lv in ind.levels})
+    for level in levels:
+        ids = [ind.id for ind in indicators() if level in ind.levels]
+        for a, b in itertools.combinations(ids, 2):
+            for fmt in ("geojson", "csv", "topojson"):
+                query = urlencode({"level": level, "indicators": f"{a},{b}"})
+                downloads.append(f"/download/regions.{fmt}?{query}")
+    rng.shuffle(downloads)
+    # 4 pages or embeds : 1 download, as long as downloads last
+    mixed = []
+    for i, url in enumerate(urls):
+        mixed.append(url)
+        if i % 4 == 3 and downloads:
+            mixed.append(downloads.pop())
+    return mixed[:COLD_URLS], warm_up
+
+
+def _url(path: str, params: dict) -> str:
+    from urllib.parse import urlencode
+
+    return f"{path}?" + urlencode({k: v for k, v in params.items() if v != ""})
+
+
+def cold_lua_script(paths: list[str], directory: Path, threads: int) -> Path:
+    path = directory / "cold.lua"
+    path.write_text(
+        COLD_LUA % {"paths": ", ".join(json.dumps(p) for p in paths), "threads": threads}
+    )
+    return path
+
+
+def run_cold(server: Gunicorn, tmp: Path, connections: int, duration: float) -> dict:
+    """The cold mix against ``server``: warm the data layers (one URL per indicator, level
+    and year, in every worker), then wrk over URLs none of which was asked before."""
+    urls, warm_up = cold_urls()
+    for _ in range(3):  # fresh connections spread over the workers
+        for url in warm_up:
+            status = fetch(server.port, url).status
+            if status != 200:
+                raise RuntimeError(f"{server.label}: warm-up {url} answered {status}")
+    script = cold_lua_script(urls, tmp, threads=2)
+    result = run_wrk(server.url, script, connections, duration)
+    result["distinct_urls"] = len(urls)
+    result["wrapped"] = result["requests"] > len(urls)
+    return result
 
 
 def lua_script(paths: tuple[str, ...], directory: Path) -> Path:
@@ -186,8 +303,19 @@ def warm(server: Gunicorn, paths: tuple[str, ...], rounds: int = 8) -> None:
                 raise RuntimeError(f"{server.label}: {path} answered {status}")
 
 
+def resolve_ref(ref: str) -> str:
+    """``merge-base`` → the commit this branch left main at (main moves on while a branch
+    is measured: comparing with the branch's own starting point keeps others' merges out)."""
+    if ref != "merge-base":
+        return ref
+    return subprocess.run(
+        ["git", "merge-base", "main", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()[:7]
+
+
 def extract(ref: str, directory: Path) -> Path:
     """The tree of git ``ref`` (code and data) unpacked into ``directory``."""
+    ref = resolve_ref(ref)
     archive = subprocess.run(
         ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
     ).stdout
@@ -298,6 +426,37 @@ def _row(label: str, result: dict) -> str:
     )
 
 
+def cold_mix(args, tmp: Path) -> dict:
+    """The cold mix on the default server, then on ``--cold-baseline`` served the same way
+    (its own ``webmap/gunicorn_conf.py``), in the same run."""
+    runs = {}
+    print(
+        f"\n== cold mix: every request a new URL (pages, embeds, downloads), "
+        f"{args.cold_connections} connections, {args.cold_duration:g} s each"
+    )
+    trees = [("this version", ROOT)]
+    if args.cold_baseline != "none":
+        trees.append((f"baseline {args.cold_baseline}", extract(args.cold_baseline, tmp)))
+    for label, tree in trees:
+        server_args = ["--config", "python:webmap.gunicorn_conf", "--access-logfile", "/dev/null"]
+        sub = tmp / f"cold-{len(runs)}"
+        sub.mkdir()
+        with Gunicorn(label, server_args, tree) as server:
+            if args.cold_cached:  # the cached mix on the same server, before the cold one
+                warm(server, MIX)
+                cached = run_wrk(server.url, lua_script(MIX, sub), args.connections, 30)
+                runs[f"{label}, cached mix"] = cached
+                print(_row(f"{label}, cached mix 30 s", cached), flush=True)
+            result = run_cold(server, sub, args.cold_connections, args.cold_duration)
+        runs[label] = result
+        note = "  (URLs ran out: some repeated)" if result["wrapped"] else ""
+        print(_row(f"{label}, cold mix", result) + note, flush=True)
+    first = runs["this version"]
+    runs["goal_met"] = first["p99_ms"] < 250 and first["rps"] >= 60 and first["errors"] == 0
+    print(f"  goal p99 < 250 ms, >= 60 req/s, 0 errors: {'met' if runs['goal_met'] else 'NOT met'}")
+    return runs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per mix run")
@@ -313,6 +472,19 @@ def main(argv: list[str] | None = None) -> int:
         help=f"git ref to compare with, or none (default {BASELINE}: main before this work)",
     )
     parser.add_argument("--nginx-duration", type=float, default=15.0)
+    parser.add_argument("--cold-duration", type=float, default=30.0, help="0: no cold mix")
+    parser.add_argument("--cold-connections", type=int, default=20)
+    parser.add_argument(
+        "--cold-baseline",
+        default="merge-base",
+        help="git ref for the cold mix's baseline (default: where this branch left main), or none",
+    )
+    parser.add_argument("--no-cached", action="store_true", help="only the cold mix")
+    parser.add_argument(
+        "--cold-cached",
+        action="store_true",
+        help="also run the cached mix (30 s) on each cold-mix server: before/after, same run",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "load.json")
     args = parser.parse_args(argv)
     if WRK is None:
@@ -340,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
         mix = lua_script(MIX, tmp)
         first_app = None
         for label, gunicorn_args in parse_configs(args.configs):
+            if args.no_cached:
+                break
             with Gunicorn(label, gunicorn_args, ROOT) as server:
                 warm(server, MIX)
                 result = run_wrk(server.url, mix, args.connections, args.duration)
@@ -350,7 +524,9 @@ def main(argv: list[str] | None = None) -> int:
                     report["nginx"] = nginx_comparison(
                         server, args.connections, args.nginx_duration, tmp
                     )
-        if args.baseline != "none":
+        if args.cold_duration > 0:
+            report["cold"] = cold_mix(args, tmp)
+        if args.baseline != "none" and not args.no_cached:
             tree = extract(args.baseline, tmp)
             rev = subprocess.run(
                 ["git", "rev-parse", "--short", args.baseline],
@@ -385,11 +561,12 @@ def main(argv: list[str] | None = None) -> int:
     report["loadavg_end"] = loadavg()
     first = report["runs"].get(first_app or "", {})
     report["goal_met"] = bool(first) and first["p99_ms"] < 100 and first["errors"] == 0
-    print(
-        f"\ngoal p99 < 100 ms and 0 errors ({first_app}): "
-        f"{'met' if report['goal_met'] else 'NOT met'}; load average "
-        f"{report['loadavg_start']} -> {report['loadavg_end']}"
-    )
+    if first_app is not None:
+        print(
+            f"\ngoal p99 < 100 ms and 0 errors ({first_app}): "
+            f"{'met' if report['goal_met'] else 'NOT met'}"
+        )
+    print(f"load average {report['loadavg_start']} -> {report['loadavg_end']}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
     print(f"results written to {args.output}")

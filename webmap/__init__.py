@@ -125,6 +125,9 @@ def _warm(app: Flask) -> None:
     the host clients will use (``JJJ_ATLAS_WARM_HOST``, e.g. ``127.0.0.1:8000``; ``jjj-atlas
     serve`` sets it from its bind address).
     """
+    from geo.sources.indicators import warm_values
+
+    warm_values()  # every bundled indicator × level × year: bounded, datasets stay lazy
     client = app.test_client()
     base = f"http://{app.config.get('WARM_HOST') or 'localhost'}"
     for url in warm_urls():

@@ -166,10 +166,17 @@ def stats() -> dict[str, int]:
     return cache.stats()
 
 
+#: Bodies above this size are gzipped at level 4 instead of 6: for the 0.9 MB county
+#: GeoJSON 2.4× faster (24 → 10 ms, paid by every cold download) for 2.5 % more bytes.
+#: Pages and the map pages' TopoJSON (0.3 MB at county level) stay at level 6.
+LARGE_BODY = 512_000
+
+
 def _entry(rendered: Rendered, tags: Iterable[str]) -> CachedBody:
+    level = 4 if len(rendered.body) > LARGE_BODY else 6
     return CachedBody(
         body=rendered.body,
-        gzipped=gzip.compress(rendered.body, compresslevel=6, mtime=0),
+        gzipped=gzip.compress(rendered.body, compresslevel=level, mtime=0),
         etag='"' + hashlib.sha256(rendered.body).hexdigest()[:32] + '"',
         mimetype=rendered.mimetype,
         headers=tuple(rendered.headers.items()),
@@ -199,8 +206,11 @@ def cached_body(key: Hashable, produce: Callable[[], bytes]) -> CachedBody:
     return entry
 
 
-def respond(entry: CachedBody, hit: bool, max_age: int, immutable: bool = False) -> Response:
-    """A response for a cached entry: 304 on a matching ETag, gzip when accepted."""
+def respond(
+    entry: CachedBody, hit: bool, max_age: int, immutable: bool = False, ranges: bool = False
+) -> Response:
+    """A response for a cached entry: 304 on a matching ETag, gzip when accepted; with
+    ``ranges`` (downloads, exports) byte ranges too (:mod:`webmap.ranges`)."""
     cache_control = f"public, max-age={max_age}" + (", immutable" if immutable else "")
     headers = {
         "ETag": entry.etag,
@@ -211,6 +221,13 @@ def respond(entry: CachedBody, hit: bool, max_age: int, immutable: bool = False)
     }
     if entry.etag in request.headers.get("If-None-Match", ""):
         return Response(status=304, headers=headers)
+    if ranges:
+        from .ranges import range_response
+
+        headers["Accept-Ranges"] = "bytes"
+        ranged = range_response(entry, headers)
+        if ranged is not None:
+            return ranged
     if request.accept_encodings["gzip"]:
         response = Response(entry.gzipped, mimetype=entry.mimetype, headers=headers)
         response.headers["Content-Encoding"] = "gzip"
@@ -232,7 +249,7 @@ def send_cached(
     if download_name:
         headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
     entry, hit = lookup(key, lambda: Rendered(produce(), mimetype, headers), tags)
-    return respond(entry, hit, max_age)
+    return respond(entry, hit, max_age, ranges=True)
 
 
 def request_key() -> tuple:

@@ -53,7 +53,7 @@ def export_body(kind: str, spec, options: render.ExportOptions) -> CachedBody:
 
 def _send(kind: str, spec, options: render.ExportOptions):
     entry, hit = _lookup(kind, spec, options)
-    return respond(entry, hit, MAX_AGE["download"])
+    return respond(entry, hit, MAX_AGE["download"], ranges=True)
 
 
 @bp.get("/choropleth.<fmt>")

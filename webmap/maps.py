@@ -13,6 +13,7 @@ import folium
 from branca.element import MacroElement
 from flask import current_app, url_for
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from geo.i18n import text
@@ -45,8 +46,33 @@ class RenderedMap:
     script: Markup
 
 
-def base_map(basemap: Basemap) -> folium.Map:
+class MapBuilder:
+    """What :func:`base_map` returns: a basemap and the atlas layers added to it.
+
+    folium builds and renders a map in ~10 ms (a tile layer looks its URL up among all
+    xyzservices providers, elements compile templates); the part of the output that does
+    not depend on the layers — header, map div, map and tile-layer script — is the same for
+    every page on one basemap. :func:`render` therefore has folium render each basemap once
+    and appends each layer's ``JJJAtlas.<function>(map, options)`` call itself, the same
+    text ``AtlasLayer`` renders (tests/test_i18_cold.py compares the two).
+    """
+
+    def __init__(self, basemap: Basemap):
+        self.basemap = basemap
+        self.layers: list[AtlasLayer] = []
+
+    def add_child(self, element: AtlasLayer) -> MapBuilder:
+        self.layers.append(element)
+        return self
+
+
+def base_map(basemap: Basemap) -> MapBuilder:
     """An empty map on ``basemap`` with locally served Leaflet (no tiles for ``none``)."""
+    return MapBuilder(basemap)
+
+
+def folium_map(basemap: Basemap) -> folium.Map:
+    """The folium map :func:`base_map` stands for (rendered once per basemap)."""
     fmap = folium.Map(
         location=JJJ_CENTER,
         zoom_start=7,
@@ -94,8 +120,39 @@ def add_layer(fmap: folium.Map, function: str, options: dict) -> None:
     fmap.add_child(AtlasLayer(function, options))
 
 
-def render(fmap: folium.Map) -> RenderedMap:
-    """Split a folium map into header links, map div and script, for our own templates."""
+def render(fmap: MapBuilder | folium.Map) -> RenderedMap:
+    """Split a map into header links, map div and script, for our own templates."""
+    if isinstance(fmap, folium.Map):
+        return _render_folium(fmap)
+    base, name = _rendered_base(fmap.basemap)
+    calls = "".join(
+        f"\n    JJJAtlas.{layer.function}({name}, "
+        f"{htmlsafe_json_dumps(layer.options, sort_keys=True)});"
+        for layer in fmap.layers
+    )
+    return RenderedMap(header=base.header, html=base.html, script=Markup(str(base.script) + calls))
+
+
+_bases: dict[tuple, tuple[RenderedMap, str]] = {}
+
+
+def _rendered_base(basemap: Basemap) -> tuple[RenderedMap, str]:
+    """The rendered layerless folium map on ``basemap`` and its JS variable name, once per
+    basemap, tile URL and static asset URLs (content-versioned) of this app."""
+    key = (
+        basemap.id,
+        basemap.tiles_url(current_app.config),
+        url_for("static", filename="atlas.js"),
+        url_for("static", filename="vendor/leaflet/leaflet.js"),
+    )
+    found = _bases.get(key)
+    if found is None:
+        fmap = folium_map(basemap)
+        found = _bases[key] = (_render_folium(fmap), fmap.get_name())
+    return found
+
+
+def _render_folium(fmap: folium.Map) -> RenderedMap:
     root = fmap.get_root()
     root.render()
     # No nonce: pages are cached, so the CSP lists the hashes of their inline scripts.

@@ -27,6 +27,7 @@ from geo.maps.mapspec import (
 from geo.maps.points import valid_tokens
 
 from . import maps
+from .datatable import table_body
 from .export import export_links
 
 EMBED_HEIGHT = 480
@@ -100,6 +101,7 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         spec=spec,
         embed=embed,
         rows=rows,
+        data_table_body=table_body(rows, spec.lang),
         summary=choropleth_summary(spec, rows),
         subtitle=choropleth_subtitle(spec),
         source_url=source_url(spec),

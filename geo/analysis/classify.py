@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mapclassify
 import numpy as np
@@ -121,15 +122,7 @@ def classify(values, scheme: str, k: int, palette: str) -> Classification | None
     data = np.asarray([v for v in values if v is not None and not np.isnan(v)], dtype=float)
     if data.size == 0:
         return None
-    distinct = np.unique(data)
-    if distinct.size <= k:
-        bins = distinct.tolist()
-    else:
-        with warnings.catch_warnings():
-            # mapclassify suggests numba for Fisher–Jenks speed; 200 values need no JIT.
-            warnings.simplefilter("ignore", UserWarning)
-            classifier = SCHEMES[scheme](data, k=k)
-        bins = np.unique(np.asarray(classifier.bins, dtype=float)).tolist()
+    bins = list(_bins(data.tobytes(), scheme, k))
     used = max(len(bins), 1)
     colors = palette_colors(palette, max(used, K_RANGE.start))
     if used < K_RANGE.start:
@@ -149,13 +142,82 @@ def classify(values, scheme: str, k: int, palette: str) -> Classification | None
 
 
 def _side_bins(values: np.ndarray, scheme: str, n: int) -> list[float]:
+    return list(_bins(np.asarray(values, dtype=float).tobytes(), scheme, n))
+
+
+@lru_cache(maxsize=4096)
+def _bins(data: bytes, scheme: str, k: int) -> tuple[float, ...]:
+    """Upper class bounds of the float64 ``data`` (its bytes: the cache key) by ``scheme``.
+
+    Depends only on the values, the scheme and k — not on the palette or the language —
+    so a map asked again with other colours or in the other language reuses it. With at
+    most ``k`` distinct values each is its own class.
+    """
+    values = np.frombuffer(data, dtype=float)
     distinct = np.unique(values)
-    if distinct.size <= n:
-        return distinct.tolist()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        classifier = SCHEMES[scheme](values, k=n)
-    return np.unique(np.asarray(classifier.bins, dtype=float)).tolist()
+    if distinct.size <= k:
+        return tuple(distinct.tolist())
+    if scheme == "natural_breaks":
+        bins = fisher_jenks_bins(values, k)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            bins = SCHEMES[scheme](values, k=k).bins
+    return tuple(np.unique(np.asarray(bins, dtype=float)).tolist())
+
+
+def fisher_jenks_bins(values, k: int) -> np.ndarray:
+    """Fisher–Jenks optimal breaks, the same as ``mapclassify.FisherJenks(values, k).bins``.
+
+    mapclassify's ``_fisher_jenks_means`` (without numba, which is not a dependency here)
+    runs its O(k·n²) dynamic programme in Python loops: 25–30 ms for 199 counties. This is
+    the same programme, in the same float32 arithmetic and with the same tie-breaking (the
+    last candidate of equal cost wins), with the loops over the data done by numpy, one
+    class at a time (tests/test_i18_cold.py checks it against mapclassify).
+    """
+    x = np.sort(np.asarray(values, dtype="f8"))
+    n = len(x)
+    x32 = x.astype(np.float32)
+    # Row l (1…n), column m (1…l): the values x[l-m … l-1], accumulated from the end as
+    # mapclassify does (sequential float32 sums).
+    rows = np.arange(1, n + 1)[:, None]
+    cols = np.arange(1, n + 1)[None, :]
+    valid = cols <= rows
+    gathered = np.where(valid, x32[np.clip(rows - cols, 0, n - 1)], np.float32(0))
+    s1 = np.cumsum(gathered, axis=1, dtype=np.float32)
+    s2 = np.cumsum(gathered * gathered, axis=1, dtype=np.float32)
+    w = np.arange(1, n + 1, dtype=np.float32)[None, :]
+    variance = (s2 - (s1 * s1) / w).astype(np.float32)  # [l-1, m-1]
+    cost = np.zeros((n + 1, k + 1), dtype=np.float32)  # mapclassify's mat2
+    choice = np.zeros((n + 1, k + 1), dtype=np.int64)  # mapclassify's mat1
+    choice[1, 1:] = 1
+    cost[2:, 1:] = np.inf
+    cost[1:, 1] = variance[np.arange(n), np.arange(n)]  # m = l: all of x[0 … l-1]
+    choice[1:, 1] = 1
+    ls = np.arange(2, n + 1)  # rows l ≥ 2 (row 1 keeps its initial values)
+    ms = np.arange(1, n)  # m = 1 … n-1, valid while m < l
+    before = ls[:, None] - ms[None, :]  # i4 = l - m (≥ 1 where valid)
+    usable = before >= 1
+    for j in range(2, k + 1):
+        previous = cost[:, j - 1]
+        candidates = variance[ls - 1][:, : n - 1] + previous[np.clip(before, 0, n)]
+        candidates = np.where(usable, candidates, np.float32(np.inf)).astype(np.float32)
+        best = candidates.min(axis=1)
+        # The last m reaching the minimum (mapclassify replaces on >=); rows where nothing
+        # is finite keep inf and take the last usable m, as the loop does.
+        reached = (candidates == best[:, None]) & usable
+        last_m = (n - 2) - np.argmax(reached[:, ::-1], axis=1)  # index into ms
+        cost[2:, j] = best
+        choice[2:, j] = ls - ms[last_m] + 1
+    kclass = np.zeros(k + 1, dtype=x.dtype)
+    kclass[k] = x[n - 1]
+    kclass[0] = x[0]
+    row = n
+    for count in range(k, 1, -1):
+        pivot = choice[row, count]
+        kclass[count - 1] = x[int(pivot - 2)]
+        row = int(pivot - 1)
+    return np.delete(kclass, 0)
 
 
 def classify_diverging(values, scheme: str, k: int, palette: str) -> Classification | None:

@@ -10,6 +10,7 @@ static exports a hatch.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -39,11 +40,15 @@ def lightness(color: str) -> float:
     return float(116 * f - 16)
 
 
+@lru_cache(maxsize=1)
+def _grey_lightness() -> np.ndarray:
+    """L* of the 256 neutral greys ``#000000`` … ``#ffffff`` (computed once)."""
+    return np.array([lightness(f"#{v:02x}{v:02x}{v:02x}") for v in range(256)])
+
+
 def grey_of_lightness(target: float) -> str:
     """The neutral sRGB grey ``#vvvvvv`` whose L* is closest to ``target``."""
-    levels = np.arange(256)
-    ls = np.array([lightness(f"#{v:02x}{v:02x}{v:02x}") for v in levels])
-    v = int(levels[np.argmin(np.abs(ls - target))])
+    v = int(np.argmin(np.abs(_grey_lightness() - target)))
     return f"#{v:02x}{v:02x}{v:02x}"
 
 
@@ -55,7 +60,16 @@ def missing_color(class_colors: Sequence[str]) -> str:
     the grey whose smallest difference is largest. Over every ColorBrewer palette in
     :mod:`geo.analysis.classify` with 3–9 classes the smallest difference is at least 4.5 L*
     (tests/test_render.py checks every combination).
+
+    Depends only on the colours, so it is computed once per palette and class count
+    (:func:`missing_color_computations` counts the computations).
     """
+    return _missing_color(tuple(class_colors))
+
+
+@lru_cache(maxsize=1024)
+def _missing_color(class_colors: tuple[str, ...]) -> str:
+    _computed[class_colors] = _computed.get(class_colors, 0) + 1
     if not class_colors:
         return grey_of_lightness(MISSING_L_RANGE[1])
     class_l = np.array([lightness(c) for c in class_colors])
@@ -65,6 +79,14 @@ def missing_color(class_colors: Sequence[str]) -> str:
     if wide.size:
         return grey_of_lightness(float(candidates[wide[0]]))
     return grey_of_lightness(float(candidates[int(np.argmax(gaps))]))
+
+
+_computed: dict[tuple[str, ...], int] = {}
+
+
+def missing_color_computations() -> dict[tuple[str, ...], int]:
+    """How many times the grey was computed, per tuple of class colours (for tests)."""
+    return dict(_computed)
 
 
 def min_lightness_gap(color: str, class_colors: Sequence[str]) -> float:

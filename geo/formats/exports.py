@@ -99,10 +99,64 @@ def regions_export(
         metadata["compare"] = int(compare)
     if fmt == "topojson":
         return _topojson(frame, metadata)
-    return geojson.dumps(geojson.frame_to_feature_collection(frame, metadata=metadata)).encode()
+    return geojson.frame_to_geojson_text(frame, metadata=metadata).encode()
+
+
+#: Topologies by the identity of the geometries they were built from (see _topojson).
+_topologies: dict[tuple, tuple[tuple, dict]] = {}
+
+
+def _topology(frame) -> dict:
+    """The topology of ``frame``'s geometries (arcs, transform, one entry per geometry),
+    built once per set of geometry objects: it does not depend on the properties, which
+    :func:`_topojson` fills in per download."""
+    geometries = tuple(frame.geometry.values)
+    key = (tuple(map(id, geometries)), tuple(frame.index))
+    found = _topologies.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], geometries)):
+        return found[1]
+    # One property column, so that every geometry has "properties" where topojson puts it.
+    bare = frame[[frame.geometry.name]].copy()
+    bare.insert(0, "_", 0)
+    data = _topology_data(bare)
+    if len(_topologies) >= 64:
+        _topologies.clear()
+    _topologies[key] = (geometries, data)
+    return data
 
 
 def _topojson(frame, metadata: dict) -> bytes:
+    """TopoJSON of ``frame`` (the topology computed once per geometry set, properties per
+    call); the same bytes as building the topology of the whole frame each time."""
+    base = _topology(frame)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    properties = dict(zip(frame.index, frame[columns].to_dict("records")))
+    regions = base["objects"]["regions"]
+    geometries = [
+        {
+            **geometry,
+            "properties": {
+                k: geojson.clean_value(v) for k, v in properties[geometry["id"]].items()
+            },
+        }
+        for geometry in regions["geometries"]
+    ]
+    data = {
+        **base,
+        "objects": {**base["objects"], "regions": {**regions, "geometries": geometries}},
+    }
+    data.update(metadata)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _topojson_uncached(frame, metadata: dict) -> bytes:
+    """The TopoJSON of ``frame`` built from scratch (what :func:`_topojson` must equal)."""
+    data = _topology_data(frame)
+    data.update(metadata)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _topology_data(frame) -> dict:
     import topojson
 
     topology = topojson.Topology(
@@ -118,8 +172,7 @@ def _topojson(frame, metadata: dict) -> bytes:
         geometry["properties"] = {
             k: geojson.clean_value(v) for k, v in geometry.get("properties", {}).items()
         }
-    data.update(metadata)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return data
 
 
 def corridor_export(zone_id: str, band_km: float) -> bytes:

@@ -83,6 +83,51 @@ def frame_to_feature_collection(frame, decimals: int = COORDINATE_DECIMALS, meta
     return feature_collection(zip(frame.geometry.values, records), decimals, metadata)
 
 
+#: Serialised geometries by identity (the boundary layers are loaded once per process, and
+#: every download, whatever its indicators, carries the same geometry objects).
+_geometry_texts: dict[tuple[int, int], tuple[Any, str]] = {}
+_GEOMETRY_TEXTS_MAX = 20_000
+
+
+def geometry_text(geometry, decimals: int = COORDINATE_DECIMALS) -> str:
+    """``dumps(geometry_to_geojson(geometry, decimals))``, computed once per geometry object."""
+    key = (id(geometry), decimals)
+    found = _geometry_texts.get(key)
+    if found is not None and found[0] is geometry:  # the entry holds the object: id not reused
+        return found[1]
+    text = dumps(geometry_to_geojson(geometry, decimals))
+    if len(_geometry_texts) >= _GEOMETRY_TEXTS_MAX:
+        _geometry_texts.clear()
+    _geometry_texts[key] = (geometry, text)
+    return text
+
+
+def frame_to_geojson_text(frame, decimals: int = COORDINATE_DECIMALS, metadata=None) -> str:
+    """``dumps(frame_to_feature_collection(frame, decimals, metadata))``, the same text, with
+    each geometry serialised once per process (:func:`geometry_text`): only the properties
+    are written per call."""
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        raise ValueError(f"GeoJSON must be WGS 84 (EPSG:4326); frame is {frame.crs}")
+    collection: dict[str, Any] = {"type": "FeatureCollection"}
+    if metadata:
+        collection.update(metadata)
+    collection["features"] = []
+    head = dumps(collection)
+    if not head.endswith('"features":[]}'):  # metadata names "features": the plain way
+        return dumps(frame_to_feature_collection(frame, decimals, metadata))
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    records = frame[columns].to_dict("records")
+    features = ",".join(
+        '{"type":"Feature","properties":'
+        + dumps({k: clean_value(v) for k, v in props.items()})
+        + ',"geometry":'
+        + geometry_text(geom, decimals)
+        + "}"
+        for geom, props in zip(frame.geometry.values, records)
+    )
+    return head[:-3] + "[" + features + "]}"
+
+
 def dumps(collection: Mapping[str, Any]) -> str:
     """Compact, UTF-8-friendly, deterministic JSON text."""
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

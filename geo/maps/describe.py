@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 from geo.i18n import text
 from geo.maps.mapspec import ChoroplethSpec, CorridorSpec, change_label
@@ -37,32 +40,83 @@ def spec_year(spec: ChoroplethSpec) -> int | None:
     return getattr(spec, "year", None) or spec.indicator.year
 
 
+@dataclass(frozen=True)
+class UnitValues:
+    """What a choropleth's rows show before classing: the level's regular units in adcode
+    order with the value the map colours by (NaN: none) and that value as displayed.
+
+    Depends on the indicator, level, year (and compare/change) and language, not on the
+    scheme, classes or palette, so it is built once per such combination (bundled
+    indicators; their values are fixed for the life of the process)."""
+
+    adcodes: tuple[str, ...]
+    names_zh: tuple[str, ...]
+    names_en: tuple[str, ...]
+    values: np.ndarray
+    displays: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def _sorted_units(level: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    units = regions(level, include_special=False).sort_values("adcode")
+    return tuple(units["adcode"]), tuple(units["name_zh"]), tuple(units["name_en"])
+
+
+def _unit_values(spec: ChoroplethSpec) -> UnitValues:
+    adcodes, names_zh, names_en = _sorted_units(spec.level)
+    mapped = spec.map_values()  # the year shown, or the change in a change view
+    values = np.array(
+        [float(v) for v in mapped.reindex(list(adcodes)).to_numpy(dtype=float)], dtype=float
+    )
+    displays = tuple(spec.format_map_value(None if math.isnan(v) else float(v)) for v in values)
+    values.flags.writeable = False
+    return UnitValues(adcodes, names_zh, names_en, values, displays)
+
+
+_unit_values_cache: dict[tuple, UnitValues] = {}
+_UNIT_VALUES_MAX = 256
+
+
+def unit_values(spec: ChoroplethSpec) -> UnitValues:
+    """:class:`UnitValues` of ``spec``, remembered for bundled indicators."""
+    if getattr(spec.indicator, "kind", None) != "indicator":
+        return _unit_values(spec)  # a published dataset or an upload's preview: as asked
+    key = (spec.indicator.id, spec.level, spec.year, spec.compare, spec.change, spec.lang)
+    found = _unit_values_cache.get(key)
+    if found is None:
+        if len(_unit_values_cache) >= _UNIT_VALUES_MAX:
+            _unit_values_cache.clear()
+        found = _unit_values_cache[key] = _unit_values(spec)
+    return found
+
+
 def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
     """Every regular unit of the spec's level, in adcode order, with its value and class.
 
     Special units laid over the level (Xiong'an) are not classed and are not listed.
     """
-    units = regions(spec.level, include_special=False).sort_values("adcode")
-    values = spec.map_values()  # the year shown, or the change in a change view
+    base = unit_values(spec)
     c = spec.classification
     class_entries = [e for e in spec.legend if not e.missing]
+    missing_color = spec.missing_color
+    no_data = text("no_data", spec.lang)
+    present = ~np.isnan(base.values)
+    if c is not None:  # Classification.class_of for every value at once
+        indexes = np.searchsorted(c.bins, base.values, side="left").clip(0, c.k - 1)
     rows = []
-    for adcode, name_zh, name_en in zip(units["adcode"], units["name_zh"], units["name_en"]):
-        raw = values.get(adcode)
-        value = None if raw is None or math.isnan(raw) else float(raw)
-        index = c.class_of(value) if (c is not None and value is not None) else None
+    for i, adcode in enumerate(base.adcodes):
+        value = float(base.values[i]) if present[i] else None
+        index = int(indexes[i]) if (c is not None and value is not None) else None
         rows.append(
             MapRow(
                 adcode=adcode,
-                name_zh=name_zh,
-                name_en=name_en,
+                name_zh=base.names_zh[i],
+                name_en=base.names_en[i],
                 value=value,
-                display=spec.format_map_value(value),
+                display=base.displays[i],
                 class_number=None if index is None else index + 1,
-                class_label=(
-                    text("no_data", spec.lang) if index is None else class_entries[index].label
-                ),
-                color=spec.missing_color if index is None else c.colors[index],
+                class_label=no_data if index is None else class_entries[index].label,
+                color=missing_color if index is None else c.colors[index],
             )
         )
     return rows
@@ -168,22 +222,28 @@ class LinkUnitRow:
 def links_unit_rows(spec) -> list[LinkUnitRow]:
     """Every regular unit of a links map's level (adcode order) with the incoming links
     that pass the filter, and the class and colour it is shaded with (the map's values)."""
-    units = regions(spec.level, include_special=False).sort_values("adcode")
-    incoming = spec.incoming
+    adcodes, names_zh, names_en = _sorted_units(spec.level)
+    incoming = spec.incoming.reindex(list(adcodes))
+    counts = incoming["count"].to_numpy()
+    weights = incoming["weight"].to_numpy(dtype=float)
+    lower = incoming["unlocated_in_parent"].to_numpy()
     values = spec.shade_values()
     c = spec.shading
     labels = [e.label for e in spec.shade_legend]
+    shade = np.array([float(values.get(a, 0)) for a in adcodes], dtype=float)
+    if c is not None:  # Classification.class_of for every value at once
+        indexes = np.searchsorted(c.bins, shade, side="left").clip(0, c.k - 1)
     rows = []
-    for adcode, name_zh, name_en in zip(units["adcode"], units["name_zh"], units["name_en"]):
-        index = c.class_of(float(values.get(adcode, 0))) if c is not None else None
+    for i, adcode in enumerate(adcodes):
+        index = None if c is None or math.isnan(shade[i]) else int(indexes[i])
         rows.append(
             LinkUnitRow(
                 adcode=adcode,
-                name_zh=name_zh,
-                name_en=name_en,
-                count=int(incoming.at[adcode, "count"]),
-                weight=float(incoming.at[adcode, "weight"]),
-                lower_bound=bool(incoming.at[adcode, "unlocated_in_parent"]),
+                name_zh=names_zh[i],
+                name_en=names_en[i],
+                count=int(counts[i]),
+                weight=float(weights[i]),
+                lower_bound=bool(lower[i]),
                 class_number=None if index is None else index + 1,
                 class_label="" if index is None else labels[index],
                 color="#f0f0f0" if index is None else c.colors[index],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -217,13 +218,19 @@ class LinksSpec:
 def zone_link_kinds(zone_id: str, lang: str) -> list[KindEntry]:
     """Kinds of the links whose both ends lie in a zone's members, with counts (kinds
     without such links left out): the corridor map's legend entries for its arcs."""
+    return list(_zone_link_kinds(zone_id, lang))
+
+
+@lru_cache(maxsize=64)
+def _zone_link_kinds(zone_id: str, lang: str) -> tuple[KindEntry, ...]:
+    # The bundled links are fixed for the life of the process: once per zone and language.
     shown = filtered_links(LinkFilter(zone=zone_id))
     per_kind = shown["kind"].value_counts()
-    return [
+    return tuple(
         KindEntry(k, KIND_LABELS[k][lang], KIND_COLORS[k], int(per_kind[k]))
         for k in KINDS
         if per_kind.get(k, 0)
-    ]
+    )
 
 
 def link_style_options(lang: str, basemap: Basemap, max_weight: float | None = None) -> dict:

@@ -43,7 +43,7 @@ from geo.sources.catalog import Indicator, check_indicator_level
 from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
 from geo.sources.indicators import bundled_indicator as get_indicator
 from geo.sources.indicators import resolve_bundled as resolve_indicator
-from geo.sources.regions import regions
+from geo.sources.regions import regular_adcodes
 from geo.sources.zones import CorridorAnalysis, corridor_analysis, parse_band_km
 
 
@@ -372,16 +372,16 @@ def choropleth_spec(
     lang = check_lang(params.get("lang") or DEFAULT_LANG)
     basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
 
-    units = regions(level, include_special=False)
+    units = regular_adcodes(level)
     fmt = None
     if compare is None:
         values = indicator.values(level, year)
-        regular = values[values.index.isin(units["adcode"])]["value"]
+        regular = values[values.index.isin(units)]["value"]
         classification = classify(regular.to_numpy(), scheme, k, palette)
     else:
         changes = indicator.change(level, year, compare)
         column = "change_pct" if change == "percent" else "change"
-        regular = changes[changes.index.isin(units["adcode"])][column].dropna()
+        regular = changes[changes.index.isin(units)][column].dropna()
         classification = classify_diverging(regular.to_numpy(), scheme, k, palette)
 
         def fmt(value):

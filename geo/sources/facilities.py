@@ -141,6 +141,12 @@ def _all_facilities() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
+def facility_table() -> gpd.GeoDataFrame:
+    """The loaded facility table itself (the same object for the life of the process): what
+    caches of results derived from it compare to know they are current."""
+    return _all_facilities()
+
+
 def facilities(category: str | None = None, located_only: bool = True) -> gpd.GeoDataFrame:
     """Facility points in EPSG:4326.
 

@@ -379,6 +379,22 @@ def indicator_values(indicator_id: str, level: str, year: int | str | None = Non
     return _values_cached(indicator.id, level, chosen).copy()
 
 
+def warm_values() -> int:
+    """Compute every bundled indicator at every level and year it has (a bounded set: the
+    catalog's, never published datasets), so that processes forked afterwards start with
+    them: a map or download nobody asked for yet then costs no data work. Returns how many
+    (indicator, level, year) were computed."""
+    from geo.sources.catalog import indicators
+
+    count = 0
+    for indicator in indicators():
+        for level in indicator.levels:
+            for year in indicator.all_years or (None,):
+                indicator_values(indicator.id, level, year)  # the key requests use
+                count += 1
+    return count
+
+
 def indicator_change(indicator_id: str, level: str, year, compare) -> pd.DataFrame:
     """Change of one indicator between two of its years, where both values are sourced.
 

@@ -47,3 +47,11 @@ def regions(level: str, include_special: bool = True) -> gpd.GeoDataFrame:
     if not include_special:
         frame = frame[~frame["special"]]
     return frame.copy()
+
+
+@cache
+def regular_adcodes(level: str) -> tuple[str, ...]:
+    """Adcodes of the regular (not special) units of ``level``, in layer order (once per
+    level: what a map classifies, without copying the layer for each request)."""
+    frame = _read_layer(check_level(level))
+    return tuple(frame.loc[~frame["special"], "adcode"])

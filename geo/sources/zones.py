@@ -23,7 +23,7 @@ from geo.measure import area_centroids
 from geo.paths import ZONES_DIR
 from geo.sources.boundaries import as_multipolygon
 from geo.sources.catalog import get_indicator, indicators
-from geo.sources.facilities import facilities, site_points
+from geo.sources.facilities import facilities, facility_table, site_points
 from geo.sources.indicators import indicator_values
 from geo.sources.regions import regions
 
@@ -204,6 +204,14 @@ class CorridorAnalysis:
 
 def member_indicator_table(zone: Zone) -> tuple[pd.DataFrame, list[str]]:
     """The members' indicator values side by side (rows: members; NaN: no sourced value)."""
+    table, ids = _member_indicator_table(zone.id)
+    return table.copy(), list(ids)
+
+
+@lru_cache(maxsize=64)
+def _member_indicator_table(zone_id: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    # Bundled zones and indicators: fixed for the life of the process, so once per zone.
+    zone = get_zone(zone_id)
     members = zone_members(zone)
     table = members[["adcode", "name_zh", "name_en", "level"]].copy()
     member_levels = set(table["level"])
@@ -216,7 +224,7 @@ def member_indicator_table(zone: Zone) -> tuple[pd.DataFrame, list[str]]:
             else np.nan
             for adcode, level in zip(table["adcode"], table["level"])
         ]
-    return table.reset_index(drop=True), ids
+    return table.reset_index(drop=True), tuple(ids)
 
 
 def corridor_analysis(zone_id: str, band_km: float = DEFAULT_BAND_KM) -> CorridorAnalysis:
@@ -231,29 +239,70 @@ def corridor_analysis(zone_id: str, band_km: float = DEFAULT_BAND_KM) -> Corrido
     """
     zone = get_zone(zone_id)
     band_km = parse_band_km(band_km)
-    line = corridor_line(zone)
-    local = _local_equidistant(line)
-    line_local = gpd.GeoSeries([line], crs=4326).to_crs(local)
-    band_local = line_local.buffer(band_km * 1000.0, quad_segs=16)
+    fixed = _zone_distances(zone_id)
+    band_local = fixed.line_local.buffer(band_km * 1000.0, quad_segs=16)
     band = band_local.to_crs(4326).iloc[0]
 
-    located = facilities()
-    points = site_points(located)
-    distances_m = points.to_crs(local).distance(line_local.iloc[0])
-    inside = points[distances_m.to_numpy() <= band_km * 1000.0].copy()
+    distances_m = fixed.distances_m
+    inside = fixed.points[distances_m.to_numpy() <= band_km * 1000.0].copy()
     inside["distance_km"] = (distances_m[inside.index] / 1000.0).round(1)
     inside = inside.sort_values(["distance_km", "id"])
     members, ids = member_indicator_table(zone)
-    approximate = located[located["location_precision"] == "district"]
-    approximate = approximate.sort_values("id")
     return CorridorAnalysis(
         zone=zone,
         band_km=band_km,
-        line=line,
+        line=fixed.line,
         band=band,
         members=members,
         member_indicators=ids,
         facilities=inside,
-        unlocated_facilities=int(facilities(located_only=False).geometry.isna().sum()),
+        unlocated_facilities=fixed.unlocated,
+        approximate=fixed.approximate.copy(),
+    )
+
+
+@dataclass(frozen=True)
+class _ZoneDistances:
+    """What a corridor analysis needs that does not depend on the band width."""
+
+    line: LineString
+    line_local: gpd.GeoSeries
+    points: gpd.GeoDataFrame  # site-precision facilities (EPSG:4326)
+    distances_m: pd.Series  # their distance to the line, in metres
+    approximate: gpd.GeoDataFrame
+    unlocated: int
+
+
+_distances: dict[str, tuple[object, _ZoneDistances]] = {}
+
+
+def _zone_distances(zone_id: str) -> _ZoneDistances:
+    """Once per zone and facility table (bundled, loaded once per process): the line, its
+    local metric CRS and every facility's distance to it; a request for another band
+    width only compares these distances and buffers the line."""
+    table = facility_table()
+    found = _distances.get(zone_id)
+    if found is not None and found[0] is table:
+        return found[1]
+    result = _compute_zone_distances(zone_id)
+    _distances[zone_id] = (table, result)
+    return result
+
+
+def _compute_zone_distances(zone_id: str) -> _ZoneDistances:
+    zone = get_zone(zone_id)
+    line = corridor_line(zone)
+    local = _local_equidistant(line)
+    line_local = gpd.GeoSeries([line], crs=4326).to_crs(local)
+    located = facilities()
+    points = site_points(located)
+    distances_m = points.to_crs(local).distance(line_local.iloc[0])
+    approximate = located[located["location_precision"] == "district"].sort_values("id")
+    return _ZoneDistances(
+        line=line,
+        line_local=line_local,
+        points=points,
+        distances_m=distances_m,
         approximate=approximate,
+        unlocated=int(facilities(located_only=False).geometry.isna().sum()),
     )
