@@ -321,6 +321,7 @@ class Store:
         """
         record = self.dataset(dataset_id)
         number = record.latest_version if version is None else version
+        _check_version(dataset_id, number, record.latest_version)
         key = (dataset_id, number)
         with self._lock:
             cached = self._versions.get(key)
@@ -367,7 +368,7 @@ class Store:
 
     def original(self, dataset_id: str, version: int) -> bytes:
         """The file of one version exactly as it was uploaded."""
-        self.dataset(dataset_id)
+        _check_version(dataset_id, version, self.dataset(dataset_id).latest_version)
         with self._read() as conn:
             data = conn.scalar(
                 select(schema.dataset_versions.c.original).where(
@@ -550,6 +551,18 @@ class Store:
 
 _stores: dict[str, Store] = {}
 _stores_lock = threading.Lock()
+
+
+#: Version numbers are 32-bit integers in the schema (PostgreSQL ``integer``); a larger
+#: number names no version, and must not reach the database (an overflow error there).
+MAX_VERSION = 2**31 - 1
+
+
+def _check_version(dataset_id: str, number: int, latest: int) -> None:
+    if not 1 <= number <= min(latest, MAX_VERSION):
+        raise UnknownItem(
+            f"version of dataset {dataset_id}", number, [str(n) for n in range(1, latest + 1)]
+        )
 
 
 def store_for(url: str) -> Store:
