@@ -63,8 +63,7 @@ def test_too_many_cells_and_value_columns_are_413(client):
     names = list(regions("county")["name_zh"])
     header = "区县," + ",".join(f"v{i}" for i in range(columns - 1))
     lines = [header] + [
-        names[r % len(names)] + "," + ",".join("1" for _ in range(columns - 1))
-        for r in range(rows)
+        names[r % len(names)] + "," + ",".join("1" for _ in range(columns - 1)) for r in range(rows)
     ]
     response = post(client, "\n".join(lines).encode())
     assert response.status_code == 413

@@ -7,8 +7,9 @@ over the cells, so its cost is linear in the input, and a table over a limit is 
 at the first row that shows it.
 
 Why bounds at all: checking a table costs tens of milliseconds per column (each text
-column is tried as a key at three levels: ~40 ms per column of 1,500 unit names), and a published dataset's columns appear in its pages,
-its OGC collection schema and its downloads. A 10,000-column upload kept a worker busy
+column is tried as a key at three levels: ~40 ms per column of 1,500 unit names), and a
+published dataset's columns appear in its pages, its OGC collection schema and its
+downloads. A 10,000-column upload kept a worker busy
 for minutes (issue 21). With these bounds a maximal table is checked in seconds
 (``bench/reliability.py`` measures it).
 
