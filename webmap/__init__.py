@@ -122,7 +122,13 @@ def _warm(app: Flask) -> None:
     the host clients will use (``JJJ_ATLAS_WARM_HOST``, e.g. ``127.0.0.1:8000``; ``jjj-atlas
     serve`` sets it from its bind address).
     """
+    from .security import public_hosts
+
     client = app.test_client()
-    base = f"http://{app.config.get('WARM_HOST') or 'localhost'}"
+    host = app.config.get("WARM_HOST") or "localhost"
+    hosts = public_hosts(app.config)
+    if hosts and host not in hosts:  # only the public hosts are answered: warm the first
+        host = hosts[0]
+    base = f"http://{host}"
     for url in warm_urls():
         client.get(url, base_url=base, headers={"Accept-Encoding": "gzip"})

@@ -239,6 +239,9 @@ def request_key() -> tuple:
     """This GET normalised: endpoint, path arguments, sorted query pairs, scheme and host.
 
     The host is part of the key because pages and OGC documents contain absolute links.
+    With ``JJJ_ATLAS_PUBLIC_HOST`` set, a request for any other host was refused before
+    this (:func:`webmap.security.check_host`), so the keys hold only the configured hosts
+    and varying ``Host`` cannot churn the cache.
     """
     return (
         request.endpoint,

@@ -41,5 +41,7 @@ accesslog = os.environ.get("JJJ_ATLAS_ACCESS_LOG", "-")
 forwarded_allow_ips = os.environ.get("JJJ_ATLAS_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 #: Pages and OGC documents hold absolute links, so the warm-up renders them for the host
-#: clients will use: the bind address unless set (behind a proxy: the public host name).
-os.environ.setdefault("JJJ_ATLAS_WARM_HOST", bind)
+#: clients will use: the first public host (``JJJ_ATLAS_PUBLIC_HOST``, the only hosts
+#: answered when set), else the bind address.
+_public = os.environ.get("JJJ_ATLAS_PUBLIC_HOST", "").split(",")[0].strip()
+os.environ.setdefault("JJJ_ATLAS_WARM_HOST", _public or bind)

@@ -17,6 +17,8 @@ import secrets
 
 from flask import Flask, g, request
 
+from geo.errors import BadParameter
+
 # Tile hosts for the optional basemaps (img-src only; no third-party scripts are loaded).
 TILE_HOSTS = (
     "https://*.tile.openstreetmap.org",
@@ -73,8 +75,26 @@ def page_policy(html: str, framable: bool) -> str:
     return _policy(framable, script_hashes(html))
 
 
+def public_hosts(config) -> tuple[str, ...]:
+    """The hosts this service answers for (``JJJ_ATLAS_PUBLIC_HOST``: ``host[:port]``,
+    comma-separated), or ``()`` when none is configured (then any Host is answered)."""
+    raw = config.get("PUBLIC_HOST") or ""
+    items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+    return tuple(h.strip() for h in items if str(h).strip())
+
+
+def check_host(hosts: tuple[str, ...]) -> None:
+    """400 for a Host that is not a configured public host (before any cache lookup keyed
+    on it: pages hold absolute links, so every Host would get its own cache entries)."""
+    if hosts and request.host not in hosts:
+        raise BadParameter("Host", request.host, hosts, reason="not a host this service answers")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    hosts = public_hosts(app.config)
+    if hosts:
+        app.before_request(lambda: check_host(hosts))
 
     @app.after_request
     def _headers(response):
