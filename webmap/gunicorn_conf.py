@@ -26,7 +26,11 @@ import os
 
 bind = os.environ.get("JJJ_ATLAS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("JJJ_ATLAS_WORKERS", multiprocessing.cpu_count()))
-worker_class = os.environ.get("JJJ_ATLAS_WORKER_CLASS", "gthread")
+#: gthread, receiving each request whole in the event loop before a thread serves it, so
+#: slow clients cannot hold the threads (webmap/buffered_worker.py; issue 21).
+worker_class = os.environ.get(
+    "JJJ_ATLAS_WORKER_CLASS", "webmap.buffered_worker.BufferedThreadWorker"
+)
 threads = int(os.environ.get("JJJ_ATLAS_THREADS", 8))
 #: Seconds an idle keep-alive connection stays open (clients behind nginx reuse them).
 keepalive = 5
