@@ -71,7 +71,7 @@ def test_nul_in_a_file_name_is_a_400(client):
 
 @pytest.mark.parametrize("position", ["start", "after 8 KB"])
 def test_nul_in_a_column_header_is_a_400_also_after_8_kb(client, position):
-    names = ["城市", *(f"列{i}" + "长" * 30 for i in range(90))]
+    names = ["城市", *(f"列{i}" + "长" * 60 for i in range(50))]
     if position == "start":
         names[1] = "床\x00位"
     else:

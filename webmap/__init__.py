@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         errors,
         export,
         links,
+        map_scripts,
         oembed,
         ogc,
         pages,
@@ -73,6 +74,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(map_scripts.bp)
+    app.jinja_env.globals["map_script_url"] = map_scripts.script_url
+    app.jinja_env.filters["page_ids"] = map_scripts.page_ids
     errors.register(app)
     security.register(app)
     app.after_request(caching.compress_response)

@@ -262,7 +262,8 @@ def cached_view(kind: str, tags: Iterable[str] = ("data",)):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if current_app.config.get("RESPONSE_CACHE") is False:
+            # (``g.render_uncached``: webmap.map_scripts renders a page for its map script.)
+            if current_app.config.get("RESPONSE_CACHE") is False or g.get("render_uncached"):
                 return _as_response(view(*args, **kwargs))
 
             def produce() -> Rendered:

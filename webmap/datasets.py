@@ -29,7 +29,7 @@ from geo.levels import LEVELS
 from geo.maps.mapspec import choropleth_spec
 from geo.sources import datasets as ds
 from geo.sources import link_tables as lt
-from geo.sources.limits import check_no_nul, check_value_columns
+from geo.sources.limits import check_file_name, check_no_nul, check_value_columns
 from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
 from geo.store import VersionRecord, store_for
 
@@ -85,6 +85,8 @@ def _upload_limits():
     request.max_form_memory_size = MAX_BYTES + FORM_OVERHEAD  # pasted text is a form field
     if request.method in ("POST", "PUT"):  # NUL in a title, a field or a file name: 400
         check_no_nul({**request.form.to_dict(flat=False), **_file_names()})
+        for field, name in _file_names().items():
+            check_file_name(field, name)
 
 
 def _file_names() -> dict[str, str]:

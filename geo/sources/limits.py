@@ -108,3 +108,13 @@ def check_no_nul(fields: Mapping[str, object]) -> None:
                 "text with a NUL character",
                 "text without NUL (\\x00) characters",
             )
+
+
+def check_file_name(field: str, name: str) -> None:
+    """Refuse a file name holding a control character (a line feed, a NUL, …)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise BadParameter(
+            field,
+            name.encode("unicode_escape").decode("ascii"),
+            "a file name without control characters",
+        )
