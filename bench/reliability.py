@@ -164,7 +164,7 @@ def main() -> None:
             f"{r['datasets']:>4} datasets: start-up {r['startup_s']:.1f} s; first /ogc/api "
             f"{r['ogc_api_s']:.2f} s ({r['ogc_api_bytes'] / 1e6:.2f} MB), /ogc/collections "
             f"{r['ogc_collections_s']:.2f} s, /ogc/api again {r['ogc_api_again_s'] * 1000:.0f} ms"
-            + (f"; publishing them took {r['publish_s']:.0f} s" if r["datasets"] else "")
+            + (f"; publishing them took {r['publish_s']:.1f} s" if r["datasets"] else "")
         )
     print("== 2. upload check (best of 2) ==")
     for label, seconds, outcome in upload_checks():

@@ -103,3 +103,21 @@ def test_a_client_too_slow_with_its_headers_gets_408_and_is_closed(server):
             reply += chunk
         assert time.monotonic() - started < 8, "never closed"
         assert reply.startswith(b"HTTP/1.1 408"), reply[:100]
+
+
+def test_expect_100_continue_is_answered_before_the_body(server):
+    body = "城市,床位\n石家庄市,1\n保定市,2\n".encode()
+    with socket.create_connection((HOST, server.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /api/datasets?dry_run=1 HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+            b"Expect: 100-continue\r\nConnection: close\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
+        sock.settimeout(0.9)  # curl waits 1 s for it before sending the body anyway
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        sock.settimeout(10)
+        sock.sendall(body)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert b"HTTP/1.1 200" in reply and b'"report"' in reply

@@ -43,10 +43,11 @@ RECV_BYTES = 256 * 1024
 class _Pending:
     """A request being received: its bytes so far and when it must be complete."""
 
-    __slots__ = ("conn", "data", "deadline", "started")
+    __slots__ = ("conn", "continued", "data", "deadline", "started")
 
     def __init__(self, conn):
         self.conn = conn
+        self.continued = False
         self.data = bytearray()
         self.started = time.monotonic()
         self.deadline = self.started + HEADER_SECONDS
@@ -78,6 +79,11 @@ def request_complete(data: bytes | bytearray) -> tuple[bool, int | None]:
     if length > MAX_BUFFERED:
         return True, length
     return body >= length, length
+
+
+def _expects_continue(data: bytes | bytearray) -> bool:
+    head = bytes(data[: data.find(b"\r\n\r\n")]).lower()
+    return b"\r\nexpect: 100-continue" in head and head.split(b"\r\n", 1)[0].endswith(b"/1.1")
 
 
 class BufferedThreadWorker(ThreadWorker):
@@ -114,6 +120,14 @@ class BufferedThreadWorker(ThreadWorker):
         complete, length = request_complete(pending.data)
         if length and not complete:
             pending.deadline = pending.started + HEADER_SECONDS + length / MIN_BODY_RATE
+            if not pending.continued and _expects_continue(pending.data):
+                # The client waits for this before it sends the body (curl does, for
+                # uploads); gunicorn sends its own later too, which HTTP allows (RFC 9110 15.2).
+                pending.continued = True
+                try:
+                    sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+                except OSError:
+                    pass
         if complete:
             self._stop_receiving(pending)
             conn = pending.conn
