@@ -153,6 +153,73 @@ def slow_client_latency() -> list[tuple[str, dict]]:
     return found
 
 
+NGINX_WRAPPER = """
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+{site}
+}}
+"""
+
+
+def nginx_in_front(app_port: int, directory: Path):
+    """nginx with ``deploy/nginx.conf`` (ports substituted) in front of ``app_port``."""
+    import shutil
+    import subprocess
+
+    from server import ROOT, free_port
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        return None, None
+    port = free_port()
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o755)
+    conf = directory / "nginx.conf"
+    conf.write_text(NGINX_WRAPPER.format(dir=directory, site=site))
+    process = subprocess.Popen(
+        [nginx, "-c", str(conf), "-p", str(directory), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            if fetch(port, "/api/zones", timeout=5).status == 200:
+                return process, port
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.terminate()
+            raise RuntimeError(f"nginx did not start: {process.stderr.read()[-500:]!r}")
+        time.sleep(0.1)
+
+
+def slow_clients_behind_nginx() -> dict | None:
+    directory = Path(tempfile.mkdtemp(prefix="atlas-nginx-"))
+    os.environ["JJJ_ATLAS_DATABASE_URL"] = f"sqlite:///{directory}/store.sqlite3"
+    with Server(extra_args=("--worker-class", "gthread")) as server:
+        process, port = nginx_in_front(server.port, directory / "nginx")
+        if process is None:
+            return None
+        try:
+            return measure(port, slow=20, probes=5, timeout=25)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=100)
@@ -175,6 +242,15 @@ def main() -> None:
             f"{label}: {r['answered']}/{r['probes']} answered within 25 s, median "
             f"{r['median_s'] * 1000:,.0f} ms, max {r['max_s'] * 1000:,.0f} ms "
             f"({r['slow_connections']} slow connections open)"
+        )
+    behind = slow_clients_behind_nginx()
+    if behind is None:
+        print("nginx in front: skipped (nginx not installed)")
+    else:
+        print(
+            f"plain gthread behind nginx (deploy/nginx.conf): {behind['answered']}/"
+            f"{behind['probes']} answered, median {behind['median_s'] * 1000:,.0f} ms, max "
+            f"{behind['max_s'] * 1000:,.0f} ms"
         )
 
 
