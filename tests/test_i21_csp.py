@@ -164,3 +164,15 @@ def test_maps_draw_with_no_csp_violation(browser, live_server):
         context.close()
     violations = [m for m in messages if "Content Security Policy" in m or "Refused" in m]
     assert violations == [] and not [m for m in messages if "Error" in m], messages
+
+
+def test_the_warm_up_fills_the_map_scripts_too(tmp_path):
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/w.sqlite3", "WARM_HOST": "w.test"},
+        warm=True,
+    )
+    client = app.test_client()
+    page = client.get("/maps/corridor/xiongan?lang=en", base_url="http://w.test")
+    (url,) = MAP_SCRIPT.findall(page.get_data(as_text=True))
+    script = client.get(url.replace("&amp;", "&"), base_url="http://w.test")
+    assert script.status_code == 200 and script.headers["X-Cache"] == "HIT"

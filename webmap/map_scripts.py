@@ -76,6 +76,8 @@ def script_url(fmap) -> str:
     g.map_script = _renamed(script, stable_ids(script))
     page = request.path.strip("/") or ROOT
     if request.method == "GET":
+        if current_app.config.get("RESPONSE_CACHE") is not False and not g.get("render_uncached"):
+            _keep(g.map_script)
         query = request.query_string.decode("latin-1")
         return url_for("map_scripts.page_script", page=page) + (f"?{query}" if query else "")
     from geo.store import store_for
@@ -84,6 +86,20 @@ def script_url(fmap) -> str:
         g.map_script.encode("utf-8"), DRAFT_NAME
     )
     return url_for("map_scripts.draft_script", draft_id=draft)
+
+
+def _keep(script: str) -> None:
+    """Put the script of the page being rendered in the response cache under the key its
+    ``.js`` request will look up (same endpoint, arguments, query, host and data version),
+    so that request is a hit without a second render in this worker."""
+    page_key = g.get("response_cache_key")
+    try:
+        lookup(("map-script", *request_key()), lambda: Rendered(script.encode("utf-8"), MIMETYPE))
+    finally:  # the page's own entry stays the one the fast path links to
+        if page_key is None:
+            g.pop("response_cache_key", None)
+        else:
+            g.response_cache_key = page_key
 
 
 @bp.get("/map-script/<path:page>.js")
