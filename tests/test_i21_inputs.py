@@ -55,6 +55,29 @@ def test_nul_in_ids_and_parameters_is_a_400_naming_the_field(client, url, field)
     assert field in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost/datasets/a%00b",
+        "http://localhost/maps/choropleth?dataset=%00",
+        "http://localhost/embed/choropleth?dataset=a%00&column=x",
+    ],
+)
+def test_nul_inside_an_oembed_url_is_a_4xx(client, url):
+    response = client.get("/oembed", query_string={"url": url})
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
+
+
+def test_the_store_never_sends_nul_to_the_database(database_url):
+    from geo.errors import UnknownItem
+    from geo.store import store_for
+
+    store = store_for(database_url)
+    assert store.state("a\x00b") is None
+    with pytest.raises(UnknownItem):
+        store.dataset("a\x00b")
+
+
 @pytest.mark.parametrize("field", ["title_en", "title_zh", "description", "source"])
 def test_nul_in_metadata_is_a_400_naming_the_field(client, field):
     fields = {field: "a\x00b"}

@@ -205,6 +205,8 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def _dataset_row(self, conn: Connection, dataset_id: str, lock: bool = False):
+        if "\x00" in dataset_id:  # PostgreSQL cannot compare it; no id holds one
+            raise UnknownItem("dataset", dataset_id, ["an id listed by /api/datasets"])
         query = select(schema.datasets).where(schema.datasets.c.id == dataset_id)
         if lock and conn.dialect.name == "postgresql":
             query = query.with_for_update()
@@ -252,6 +254,8 @@ class Store:
         through libpq directly (``PQexecPrepared``: no parsing or planning per request, no
         cursor objects; ``bench/datasets.py`` measures it); on SQLite a cached statement.
         """
+        if "\x00" in dataset_id:  # no id holds one (PostgreSQL could not even compare it)
+            return None
         postgres = self.engine.dialect.name == "postgresql"
         for attempt in range(2):
             conn = self._state_connection()
