@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         errors,
         export,
         links,
+        map_scripts,
         oembed,
         ogc,
         pages,
@@ -77,6 +78,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(links.bp)
     app.register_blueprint(ogc.bp)
     app.register_blueprint(analysis.bp)
+    app.register_blueprint(map_scripts.bp)
+    app.jinja_env.globals["map_script_url"] = map_scripts.script_url
+    app.jinja_env.filters["page_ids"] = map_scripts.page_ids
     errors.register(app)
     security.register(app)
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
@@ -113,8 +117,11 @@ def warm_urls() -> list[str]:
             f"/download/corridor.geojson?zone={zone.id}&band_km=30",
         ]
     urls += ["/download/facilities.geojson", "/download/zones.geojson"]
-    urls += ["/download/corridors.geojson", "/ogc", "/ogc/collections", "/ogc/api"]
-    urls += [f"/ogc/collections/{c.id}/items" for c in ogc.collections()]
+    # Only what the bundled data bounds: the OGC collection list and API document name every
+    # published dataset, so they (and the datasets' items) are built on first request, and
+    # start-up costs the same however many datasets users published (issue 21).
+    urls += ["/download/corridors.geojson", "/ogc"]
+    urls += [f"/ogc/collections/{c.id}/items" for c in ogc.builtin_collections()]
     return urls
 
 
@@ -128,7 +135,13 @@ def _warm(app: Flask) -> None:
     from geo.sources.indicators import warm_values
 
     warm_values()  # every bundled indicator × level × year: bounded, datasets stay lazy
+    from .security import public_hosts
+
     client = app.test_client()
-    base = f"http://{app.config.get('WARM_HOST') or 'localhost'}"
+    host = app.config.get("WARM_HOST") or "localhost"
+    hosts = public_hosts(app.config)
+    if hosts and host not in hosts:  # only the public hosts are answered: warm the first
+        host = hosts[0]
+    base = f"http://{host}"
     for url in warm_urls():
         client.get(url, base_url=base, headers={"Accept-Encoding": "gzip"})

@@ -256,6 +256,9 @@ def request_key() -> tuple:
     """This GET normalised: endpoint, path arguments, sorted query pairs, scheme and host.
 
     The host is part of the key because pages and OGC documents contain absolute links.
+    With ``JJJ_ATLAS_PUBLIC_HOST`` set, a request for any other host was refused before
+    this (:func:`webmap.security.check_host`), so the keys hold only the configured hosts
+    and varying ``Host`` cannot churn the cache.
     """
     return (
         request.endpoint,
@@ -276,7 +279,8 @@ def cached_view(kind: str, tags: Iterable[str] = ("data",)):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if current_app.config.get("RESPONSE_CACHE") is False:
+            # (``g.render_uncached``: webmap.map_scripts renders a page for its map script.)
+            if current_app.config.get("RESPONSE_CACHE") is False or g.get("render_uncached"):
                 return _as_response(view(*args, **kwargs))
 
             def produce() -> Rendered:

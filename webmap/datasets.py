@@ -29,6 +29,7 @@ from geo.levels import LEVELS
 from geo.maps.mapspec import choropleth_spec
 from geo.sources import datasets as ds
 from geo.sources import link_tables as lt
+from geo.sources.limits import check_file_name, check_no_nul, check_value_columns
 from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
 from geo.store import VersionRecord, store_for
 
@@ -60,8 +61,8 @@ def requested_dataset_state() -> str:
     dataset_id = (first_value(query, "dataset") if "dataset" in query else None) or (
         request.view_args or {}
     ).get("dataset_id")
-    if not dataset_id:
-        return ""
+    if not dataset_id or "\x00" in dataset_id:
+        return ""  # none, or one refused with a 400 (webmap.errors.refuse_nul)
     state = _store().state(dataset_id)
     if state is None:
         return f"{dataset_id}:unknown"
@@ -82,6 +83,14 @@ def _database_url() -> str:
 def _upload_limits():
     request.max_content_length = MAX_BYTES + FORM_OVERHEAD
     request.max_form_memory_size = MAX_BYTES + FORM_OVERHEAD  # pasted text is a form field
+    if request.method in ("POST", "PUT"):  # NUL in a title, a field or a file name: 400
+        check_no_nul({**request.form.to_dict(flat=False), **_file_names()})
+        for field, name in _file_names().items():
+            check_file_name(field, name)
+
+
+def _file_names() -> dict[str, str]:
+    return {f"{name} (file name)": f.filename or "" for name, f in request.files.items()}
 
 
 def _lang() -> str:
@@ -137,7 +146,7 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
             to_column=values.get("to_column") or None,
             weight_column=values.get("weight_column") or None,
         )
-    return ds.check_upload(
+    checked = ds.check_upload(
         data,
         filename,
         pasted=pasted,
@@ -145,6 +154,8 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
         key_column=values.get("key_column") or None,
         value_columns=_value_columns(values),
     )
+    check_value_columns(checked.value_columns)
+    return checked
 
 
 def _publish(checked, data: bytes, filename: str, values):
@@ -315,7 +326,7 @@ def delete(dataset_id: str):
 def _version(dataset_id: str, version: str | int | None) -> VersionRecord:
     number = None
     if version not in (None, ""):
-        if not str(version).isdigit() or int(version) < 1:
+        if not (str(version).isascii() and str(version).isdigit()) or int(version) < 1:
             raise BadParameter("v", version, "a version number (1, 2, …)")
         number = int(version)
     return _store().version(dataset_id, number)

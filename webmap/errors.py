@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from geo.errors import BadParameter, DatasetGone, Forbidden, TooLarge, Unauthorized, UnknownItem
+from geo.sources.limits import check_no_nul
 
 
 def _wants_json() -> bool:
@@ -33,7 +34,18 @@ def error_response(status: int, message: str, parameter: str | None = None, vali
     return html, status
 
 
+def refuse_nul() -> None:
+    """400 for a NUL character in the path's parameters or the query (before_request):
+    PostgreSQL cannot store or compare it, SQLite would; both refuse it alike."""
+    if "\x00" in request.path or "%00" in request.environ.get("QUERY_STRING", ""):
+        check_no_nul(request.view_args or {})
+        check_no_nul(request.args.to_dict(flat=False))
+        check_no_nul({"path": request.path})
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul)
+
     @app.errorhandler(BadParameter)
     def _bad_parameter(err: BadParameter):
         return error_response(400, str(err), err.name, err.valid)
@@ -73,4 +85,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
-        return error_response(err.code or 500, err.description or err.name)
+        body, status = error_response(err.code or 500, err.description or err.name)
+        # Werkzeug's own headers (Allow on a 405, Retry-After, …), not its content type.
+        kept = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]
+        return body, status, kept

@@ -26,7 +26,11 @@ import os
 
 bind = os.environ.get("JJJ_ATLAS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("JJJ_ATLAS_WORKERS", multiprocessing.cpu_count()))
-worker_class = os.environ.get("JJJ_ATLAS_WORKER_CLASS", "gthread")
+#: gthread, receiving each request whole in the event loop before a thread serves it, so
+#: slow clients cannot hold the threads (webmap/buffered_worker.py; issue 21).
+worker_class = os.environ.get(
+    "JJJ_ATLAS_WORKER_CLASS", "webmap.buffered_worker.BufferedThreadWorker"
+)
 threads = int(os.environ.get("JJJ_ATLAS_THREADS", 8))
 #: Seconds an idle keep-alive connection stays open (clients behind nginx reuse them).
 keepalive = 5
@@ -44,5 +48,7 @@ accesslog = os.environ.get("JJJ_ATLAS_ACCESS_LOG", "-")
 forwarded_allow_ips = os.environ.get("JJJ_ATLAS_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 #: Pages and OGC documents hold absolute links, so the warm-up renders them for the host
-#: clients will use: the bind address unless set (behind a proxy: the public host name).
-os.environ.setdefault("JJJ_ATLAS_WARM_HOST", bind)
+#: clients will use: the first public host (``JJJ_ATLAS_PUBLIC_HOST``, the only hosts
+#: answered when set), else the bind address.
+_public = os.environ.get("JJJ_ATLAS_PUBLIC_HOST", "").split(",")[0].strip()
+os.environ.setdefault("JJJ_ATLAS_WARM_HOST", _public or bind)

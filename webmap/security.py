@@ -1,21 +1,18 @@
-"""Response headers: content sniffing off, a CSP that admits the map code, framing rules.
+"""Response headers: content sniffing off, a CSP that admits only this origin's scripts,
+framing rules.
 
 Only ``/embed/`` pages may be framed, from any origin; everything else is same-origin.
-Scripts run only from this origin or when the CSP names them: cached pages (rendered once,
-served many times, see ``webmap.caching``) list the SHA-256 hash of each inline
-``<script>`` they contain (folium emits inline map code); a template rendered per request
-may instead use the per-request nonce (``csp_nonce()``).
+Scripts run only from this origin (``script-src 'self'``): pages hold no inline script at
+all — map code is served as ``.js`` (``webmap.map_scripts``), data sits in JSON blocks or
+data attributes — so a script injected through an escaping bug would not run, and the
+policy is the same for every page and every request (no hashes, no nonces).
 """
 
 from __future__ import annotations
 
-import base64
-import gzip
-import hashlib
-import re
-import secrets
+from flask import Flask, request
 
-from flask import Flask, g, request
+from geo.errors import BadParameter
 
 # Tile hosts for the optional basemaps (img-src only; no third-party scripts are loaded).
 TILE_HOSTS = (
@@ -25,37 +22,15 @@ TILE_HOSTS = (
     "https://*.tianditu.gov.cn",
 )
 
-#: An inline script element (no src attribute) and its text.
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S | re.I)
-
-
-def csp_nonce() -> str:
-    """The nonce for this request's inline scripts (created on first use)."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
-
-
-def script_hashes(html: str) -> list[str]:
-    """CSP source expressions (``'sha256-…'``) for every inline script in ``html``."""
-    found = []
-    for text in _INLINE_SCRIPT.findall(html):
-        digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
-        source = f"'sha256-{digest}'"
-        if source not in found:
-            found.append(source)
-    return found
-
 
 def framable(path: str) -> bool:
     return path.startswith("/embed/")
 
 
-def _policy(framable: bool, script_sources: list[str]) -> str:
-    script_src = " ".join(["'self'", *script_sources])
+def _policy(framable: bool) -> str:
     directives = [
         "default-src 'self'",
-        f"script-src {script_src}",
+        "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: " + " ".join(TILE_HOSTS),
         "connect-src 'self'",
@@ -69,12 +44,29 @@ def _policy(framable: bool, script_sources: list[str]) -> str:
 
 
 def page_policy(html: str, framable: bool) -> str:
-    """The CSP of a cached page: its own inline scripts by hash, nothing per request."""
-    return _policy(framable, script_hashes(html))
+    """The CSP of a page (cached or not): the same for every page, whatever ``html`` holds."""
+    return _policy(framable)
+
+
+def public_hosts(config) -> tuple[str, ...]:
+    """The hosts this service answers for (``JJJ_ATLAS_PUBLIC_HOST``: ``host[:port]``,
+    comma-separated), or ``()`` when none is configured (then any Host is answered)."""
+    raw = config.get("PUBLIC_HOST") or ""
+    items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+    return tuple(h.strip() for h in items if str(h).strip())
+
+
+def check_host(hosts: tuple[str, ...]) -> None:
+    """400 for a Host that is not a configured public host (before any cache lookup keyed
+    on it: pages hold absolute links, so every Host would get its own cache entries)."""
+    if hosts and request.host not in hosts:
+        raise BadParameter("Host", request.host, hosts, reason="not a host this service answers")
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    hosts = public_hosts(app.config)
+    if hosts:
+        app.before_request(lambda: check_host(hosts))
 
     @app.after_request
     def _headers(response):
@@ -82,18 +74,7 @@ def register(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         if "Content-Security-Policy" not in response.headers:
-            # A page rendered per request (not through the response cache): its inline
-            # scripts by hash too, plus the nonce if a template asked for one.
-            sources = []
-            if response.mimetype == "text/html" and not response.direct_passthrough:
-                body = response.get_data()
-                if response.headers.get("Content-Encoding") == "gzip":  # compressed already
-                    body = gzip.decompress(body)
-                sources = script_hashes(body.decode("utf-8", "replace"))
-            nonce = g.get("csp_nonce")
-            if nonce:
-                sources.append(f"'nonce-{nonce}'")
-            response.headers["Content-Security-Policy"] = _policy(is_framable, sources)
+            response.headers["Content-Security-Policy"] = _policy(is_framable)
         if not is_framable:
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response

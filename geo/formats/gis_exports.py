@@ -68,9 +68,6 @@ def _prepared(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = frame.reset_index(drop=True).copy()
     if frame.crs is None or frame.crs.to_epsg() != 4326:
         raise ValueError(f"layers must be EPSG:4326; got {frame.crs}")
-    too_long = [c for c in frame.columns if len(c) > GPKG_MAX_FIELD]
-    if too_long:
-        raise ValueError(f"field names over {GPKG_MAX_FIELD} characters: {too_long}")
     # Booleans (``special``) stay booleans: GeoJSON true/false, GeoPackage Integer(Boolean),
     # DBF Logical — the same type in every format.
     return frame
@@ -113,6 +110,8 @@ def _write_gpkg(
     layer: str, frame: gpd.GeoDataFrame, rows: list[tuple[str, str]], directory: Path
 ) -> Path:
     path = directory / f"{layer}.gpkg"
+    frame, shortened = shorten_field_names(frame, GPKG_MAX_FIELD)
+    rows = rows + [(f"field:{short}", full) for full, short in shortened.items()]
     meta = dict(rows)
     # gpkg_contents.identifier and .description: what QGIS shows as the layer's metadata.
     description = "; ".join(
@@ -141,6 +140,34 @@ def _write_gpkg(
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return path
+
+
+def shorten_field_names(
+    frame: gpd.GeoDataFrame, limit: int
+) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """``frame`` with every field name over ``limit`` characters shortened uniquely (a
+    published dataset's column names may be long), and the map full → short of the
+    shortened ones, for the download's metadata (as ``fields.csv`` maps the DBF names).
+
+    A shortened name keeps its first characters and ends in ``~<n>``, unique among all
+    the frame's names (case-insensitively, as GIS software compares field names).
+    """
+    names = [c for c in frame.columns if c != frame.geometry.name]
+    used = {c.lower() for c in frame.columns if len(c) <= limit}
+    shortened: dict[str, str] = {}
+    for column in names:
+        if len(column) <= limit:
+            continue
+        n = 1
+        while True:
+            suffix = f"~{n}"
+            short = column[: limit - len(suffix)] + suffix
+            if short.lower() not in used:
+                break
+            n += 1
+        used.add(short.lower())
+        shortened[column] = short
+    return (frame.rename(columns=shortened) if shortened else frame), shortened
 
 
 def _dbf_names(columns: Sequence[str]) -> dict[str, str]:

@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 import pandas as pd
 
 from geo.errors import BadParameter, TooLarge
+from geo.sources.limits import check_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -126,6 +127,8 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     except Exception as err:  # openpyxl raises many types for damaged files
         raise BadParameter("file", "unreadable XLSX", VALID_FILE, reason=str(err)[:200]) from None
     try:
+        if not book.worksheets:
+            raise BadParameter("file", "XLSX without a worksheet", VALID_FILE, reason="no sheet")
         sheet = book.worksheets[0]
         rows = []
         for row in sheet.iter_rows(values_only=True):
@@ -150,6 +153,7 @@ def _cell_text(value: object) -> str:
 
 def _table(rows: list[list[str]]) -> pd.DataFrame:
     rows = [row for row in rows if any(cell.strip() for cell in row)]
+    check_rows(rows)  # column, cell and name limits, NUL: before any per-column work
     if not rows:
         raise BadParameter("file", "empty", VALID_FILE, reason="no rows")
     header = [cell.strip() for cell in rows[0]]

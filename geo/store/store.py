@@ -205,6 +205,8 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def _dataset_row(self, conn: Connection, dataset_id: str, lock: bool = False):
+        if "\x00" in dataset_id:  # PostgreSQL cannot compare it; no id holds one
+            raise UnknownItem("dataset", dataset_id, ["an id listed by /api/datasets"])
         query = select(schema.datasets).where(schema.datasets.c.id == dataset_id)
         if lock and conn.dialect.name == "postgresql":
             query = query.with_for_update()
@@ -252,6 +254,8 @@ class Store:
         through libpq directly (``PQexecPrepared``: no parsing or planning per request, no
         cursor objects; ``bench/datasets.py`` measures it); on SQLite a cached statement.
         """
+        if "\x00" in dataset_id:  # no id holds one (PostgreSQL could not even compare it)
+            return None
         postgres = self.engine.dialect.name == "postgresql"
         for attempt in range(2):
             conn = self._state_connection()
@@ -321,6 +325,7 @@ class Store:
         """
         record = self.dataset(dataset_id)
         number = record.latest_version if version is None else version
+        _check_version(dataset_id, number, record.latest_version)
         key = (dataset_id, number)
         with self._lock:
             cached = self._versions.get(key)
@@ -367,7 +372,7 @@ class Store:
 
     def original(self, dataset_id: str, version: int) -> bytes:
         """The file of one version exactly as it was uploaded."""
-        self.dataset(dataset_id)
+        _check_version(dataset_id, version, self.dataset(dataset_id).latest_version)
         with self._read() as conn:
             data = conn.scalar(
                 select(schema.dataset_versions.c.original).where(
@@ -550,6 +555,18 @@ class Store:
 
 _stores: dict[str, Store] = {}
 _stores_lock = threading.Lock()
+
+
+#: Version numbers are 32-bit integers in the schema (PostgreSQL ``integer``); a larger
+#: number names no version, and must not reach the database (an overflow error there).
+MAX_VERSION = 2**31 - 1
+
+
+def _check_version(dataset_id: str, number: int, latest: int) -> None:
+    if not 1 <= number <= min(latest, MAX_VERSION):
+        raise UnknownItem(
+            f"version of dataset {dataset_id}", number, [str(n) for n in range(1, latest + 1)]
+        )
 
 
 def store_for(url: str) -> Store:
