@@ -11,6 +11,7 @@ import pytest
 
 from geo.i18n import LANGS
 from geo.maps.points import valid_tokens
+from tests.map_pages import with_map_script
 from tests.test_language import CJK_RUN, LATIN_RUN, wrong_script
 
 ALL_POINTS = ",".join(valid_tokens())
@@ -56,7 +57,7 @@ def test_text_the_map_script_draws_is_in_the_page_language(client, url, lang):
     html = response.get_data(as_text=True)
     assert wrong_script(html, lang) == []
     function = "corridor" if "corridor" in url else "regions"
-    options = layer_options(html, function)
+    options = layer_options(with_map_script(client, html), function)
     strings = interface_strings(options)
     assert strings
     pattern = LATIN_RUN if lang == "zh" else CJK_RUN
@@ -71,7 +72,7 @@ def test_label_and_point_parameters_reach_embed_and_exports(client):
     html = client.get(f"{CHORO}&level=prefecture&labels=values&points=grade-3a,park").get_data(
         as_text=True
     )
-    options = layer_options(html, "regions")
+    options = layer_options(with_map_script(client, html), "regions")
     assert options["labelMode"] == "values" and len(options["labelPoints"]) == 14
     assert [layer["token"] for layer in options["points"]["layers"]] == ["grade-3a", "park"]
     snippet = unescape(re.search(r'<iframe src="([^"]+)"', unescape(html)).group(1))

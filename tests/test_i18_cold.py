@@ -41,7 +41,7 @@ def test_fisher_jenks_matches_mapclassify():
     import numpy as np
 
     from geo.analysis.classify import fisher_jenks_bins
-    from geo.sources.catalog import get_indicator
+    from geo.sources.indicators import bundled_indicator as get_indicator
 
     rng = np.random.default_rng(18)
     samples = [

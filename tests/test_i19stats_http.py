@@ -13,6 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo.levels import XIONGAN
+from tests.map_pages import with_map_script
 
 
 def body(response) -> bytes:
@@ -143,7 +144,7 @@ def test_cluster_map_page_embed_downloads_and_exports(client):
     q = "indicator=population_density&level=county"
     page = client.get(f"/maps/clusters?{q}&lang=zh")
     assert page.status_code == 200
-    html = body(page).decode()
+    html = with_map_script(client, body(page).decode())
     assert "JJJAtlas.clusters(" in html and "高–高（热点）" in html and "局部莫兰指数" in html
     assert "#d7191c" in html and "#2c7bb6" in html
     embed = client.get(f"/embed/clusters?{q}")
