@@ -3,11 +3,9 @@ operation, positive and negative examples, zero failures — the OpenAPI documen
 service's behaviour agree (statuses, content types, response schemas, 400 on schema-invalid
 input, 2xx on schema-valid input).
 
-Two harness settings, not exemptions of the service: ``Accept-Encoding: identity`` (the
-WSGI transport does not gunzip, as every HTTP client does), and the ``unsupported_method``
-check is left out because the 405's ``Allow`` header is dropped by the shared error
-handler (``webmap/errors.py``) — issue 21 no. 8, fixed on its own branch; enable the check
-once that lands.
+One harness setting, not an exemption of the service: ``Accept-Encoding: identity`` (the
+WSGI transport does not gunzip, as every HTTP client does). Every check runs, the
+``unsupported_method`` one included (405 answers keep Werkzeug's ``Allow`` header).
 """
 
 from __future__ import annotations
@@ -47,7 +45,4 @@ schema = _schema()
     suppress_health_check=list(HealthCheck),
 )
 def test_ogc_api_agrees_with_its_openapi_document(case):
-    case.call_and_validate(
-        headers={"Accept-Encoding": "identity"},
-        excluded_checks=[schemathesis.checks.unsupported_method],
-    )
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})
