@@ -71,6 +71,11 @@
     return colors[colors.length - 1];
   }
 
+  /* A row's field in the page's language: `<key>_zh` on zh pages when the data has it. */
+  function inLang(p, key, lang) {
+    return (lang === "zh" && p[key + "_zh"]) || p[key];
+  }
+
   function truncate(text, max) {
     text = String(text === null || text === undefined ? "" : text);
     return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
@@ -299,7 +304,8 @@
           escapeHtml(W[p.tier] || p.tier) + (p.grade ? " \u00b7 " + escapeHtml(W[p.grade] || p.grade) : ""),
           p.approximate ? "<strong class=\"jjj-approximate\">" + escapeHtml(W.approximate) + "</strong>"
                         : escapeHtml(W.site_located),
-          "<small>" + escapeHtml(W.source) + ": <span class=\"citation\">" + escapeHtml(p.source) +
+          "<small>" + escapeHtml(W.source) + ": <span class=\"citation\">" +
+            escapeHtml(inLang(p, "source", o.lang)) +
             "</span></small>"];
         // Panned clear of the zoom buttons (top left) when it opens.
         marker.bindPopup(lines.join("<br>"), { maxWidth: popupWidth, className: "jjj-tap",
@@ -408,6 +414,11 @@
     /* o.values (adcode -> value) colours a plain layer without a data download: the
      * preview of an upload that is not published yet. */
     function valueOf(p) { return o.values ? o.values[p.adcode] : p[o.property]; }
+    /* A missing value's words: on change maps, why the unit's change is not comparable
+     * (o.changeNoteProperty, in the page's language) where the data says so. */
+    function missingText(p) {
+      return (o.changeNoteProperty && p[o.changeNoteProperty]) || o.noData;
+    }
     return fetchGeoJSON(o.url, o).then(function (geojson) {
       var regular = geojson.features.filter(function (f) { return !f.properties.special; });
       var special = geojson.features.filter(function (f) { return f.properties.special; });
@@ -432,7 +443,7 @@
         if (hasValues) {
           var shown = formatValue(valueOf(p), o.decimals, o.lang, o.signed);
           html += "<br>" + escapeHtml(o.valueLabel) + ": " +
-            (shown === null ? "<em>" + escapeHtml(o.noData) + "</em>"
+            (shown === null ? "<em>" + escapeHtml(missingText(p)) + "</em>"
                             : escapeHtml(shown) + " " + escapeHtml(o.unit));
           /* Change views: both years and both measures of change. */
           (o.extra || []).forEach(function (line) {
@@ -464,7 +475,7 @@
         if (p.special) { text += " (" + o.specialLabel + ")"; }
         if (!hasValues) { return text; }
         var value = valueOf(p), shown = formatValue(value, o.decimals, o.lang, o.signed);
-        text += "; " + o.valueLabel + ": " + (shown === null ? o.noData : shown + " " + o.unit);
+        text += "; " + o.valueLabel + ": " + (shown === null ? missingText(p) : shown + " " + o.unit);
         var labels = o.classLabels || [];
         if (shown !== null && labels.length && !p.special) {
           var i = 0;
@@ -565,7 +576,8 @@
             lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
           }
         }
-        lines.push("<small class=\"citation\">" + escapeHtml(truncate(p.source, 160)) + "</small>");
+        lines.push("<small class=\"citation\">" +
+          escapeHtml(truncate(inLang(p, "source", o.lang), 160)) + "</small>");
         return lines.join("<br>");
       }
       var facilityLayer = L.geoJSON(facilities, {
@@ -638,19 +650,25 @@
       }
       return 1.5 + 1.5 * pairs[p.from + ">" + p.to];
     }
+    function twoNames(zh, en) {
+      return "<span lang=\"zh\">" + escapeHtml(zh) + "</span>" +
+        (en ? " <span lang=\"en\">" + escapeHtml(en) + "</span>" : "");
+    }
     function popup(p) {
       var since = (p.since === null || p.since === undefined) ? L_.unknown_year : p.since;
       var html = "<strong>" + escapeHtml(o.kindLabels[p.kind] || p.kind) + "</strong><br>" +
-        escapeHtml(L_.from) + ": " + escapeHtml(p.from_name_zh) + " " + escapeHtml(p.from_name_en) +
-        "<br>" + escapeHtml(L_.to) + ": " + escapeHtml(p.to_name_zh) + " " + escapeHtml(p.to_name_en) +
+        escapeHtml(L_.from) + ": " + twoNames(p.from_name_zh, p.from_name_en) +
+        "<br>" + escapeHtml(L_.to) + ": " + twoNames(p.to_name_zh, p.to_name_en) +
         "<br>" + escapeHtml(L_.since) + ": " + escapeHtml(since);
       if (p.weight !== null && p.weight !== undefined) {
         html += "<br>" + escapeHtml(p.weight) + " " + escapeHtml(p.weight_unit);
       }
-      if (p.note) { html += "<br><small>" + escapeHtml(truncate(p.note, 240)) + "</small>"; }
+      var note = inLang(p, "note", o.lang);
+      if (note) { html += "<br><small class=\"jjj-link-note\">" + escapeHtml(truncate(note, 240)) + "</small>"; }
       html += "<br><small>" + escapeHtml(L_.source) + ": <a href=\"" + escapeHtml(p.source_url) +
         "\" rel=\"noopener noreferrer\" target=\"_blank\">" + escapeHtml(truncate(p.source_title, 120)) +
-        "</a>, " + escapeHtml(p.source_publisher) +
+        "</a>, <span class=\"jjj-link-publisher\">" +
+        escapeHtml(inLang(p, "source_publisher", o.lang)) + "</span>" +
         (p.source_date ? ", " + escapeHtml(p.source_date) : "") + "</small>";
       return html;
     }
