@@ -97,11 +97,10 @@ def test_choropleth_point_popups_cite_the_chinese_source(browser, live_server, a
     page.wait_for_selector("body[data-points-drawn]", state="attached", timeout=20_000)
     popups = page.evaluate(OPEN_EACH, "path.jjj-point")
     assert _check_facility_popups(popups) > 0
-    # One popup left open for the screenshot.
-    page.evaluate(
-        "() => document.querySelector('path.jjj-point-site').dispatchEvent("
-        "new MouseEvent('click', {bubbles: true}))"
-    )
+    # One popup open on a fresh page for the screenshot.
+    page.reload()
+    page.wait_for_selector("body[data-points-drawn]", state="attached", timeout=20_000)
+    page.locator("path.jjj-point-site >> nth=0").dispatch_event("click")
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / f"i20js_point_popup_zh_{width}.png"))
     assert page.js_errors == []
@@ -136,11 +135,27 @@ def test_link_popups_show_the_chinese_note_and_publisher(browser, live_server, a
         assert popup["publisher"] in publishers_zh, popup["publisher"]
         assert popup["publisher"] not in english_only
     assert any(p["note"] for p in popups)
-    page.evaluate(
-        "() => document.querySelector('path.jjj-link').dispatchEvent("
-        "new MouseEvent('click', {bubbles: true}))"
+    page.reload()
+    page.wait_for_selector("body[data-links-drawn]", state="attached", timeout=20_000)
+    # A real click on the middle of the first arc (the popup opens where it is clicked).
+    point = page.evaluate(
+        """() => { const el = document.querySelector('path.jjj-link');
+          const p = el.getPointAtLength(el.getTotalLength() / 2);
+          const m = el.getScreenCTM();
+          return {x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f}; }"""
     )
-    page.wait_for_timeout(300)
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+    page.wait_for_timeout(400)
+    # The popup opens clear of the zoom buttons.
+    popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+    zoom = page.locator(".leaflet-control-zoom").bounding_box()
+    assert not (
+        popup["x"] < zoom["x"] + zoom["width"]
+        and zoom["x"] < popup["x"] + popup["width"]
+        and popup["y"] < zoom["y"] + zoom["height"]
+        and zoom["y"] < popup["y"] + popup["height"]
+    ), (popup, zoom)
     page.screenshot(path=str(artifacts / f"i20js_link_popup_zh_{width}.png"))
     assert page.js_errors == []
     page.context.close()

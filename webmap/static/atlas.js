@@ -76,6 +76,12 @@
     return (lang === "zh" && p[key + "_zh"]) || p[key];
   }
 
+  /* A long popup fits a phone and opens panned clear of the zoom buttons (top left). */
+  function popupOptions(map, widest) {
+    return { maxWidth: Math.max(160, Math.min(widest, map.getSize().x - 130)),
+             autoPanPaddingTopLeft: L.point(48, 12) };
+  }
+
   function truncate(text, max) {
     text = String(text === null || text === undefined ? "" : text);
     return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
@@ -588,7 +594,7 @@
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindPopup(facilityPopup(p, false), { maxWidth: 320 });
+          layer.bindPopup(facilityPopup(p, false), popupOptions(map, 320));
           layer.bindTooltip(nameHtml(p));
         }
       }).addTo(map);
@@ -602,7 +608,7 @@
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindPopup(facilityPopup(p, true), { maxWidth: 320 });
+          layer.bindPopup(facilityPopup(p, true), popupOptions(map, 320));
           layer.bindTooltip(nameHtml(p) + " (" +
             escapeHtml(o.labels.approximate) + ")");
         }
@@ -679,7 +685,7 @@
                  opacity: 0.85, lineCap: "round" };
       },
       onEachFeature: function (f, layer) {
-        layer.bindPopup(popup(f.properties), { maxWidth: 340 });
+        layer.bindPopup(popup(f.properties), popupOptions(map, 340));
         if (!touchOnly) {  // a tap opens the popup alone
           layer.bindTooltip(escapeHtml(f.properties.from_name_zh) + " \u2192 " +
             escapeHtml(f.properties.to_name_zh), { sticky: true, className: "jjj-tooltip" });
