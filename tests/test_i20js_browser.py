@@ -195,21 +195,27 @@ def test_county_change_tooltip_says_why_a_change_is_not_comparable(browser, live
     page.context.close()
 
 
+@pytest.mark.parametrize("status", [500, 200])
 @pytest.mark.parametrize(
     "path",
     [
         "/maps/choropleth?indicator=population&level=prefecture&lang=zh&points=hospital",
+        "/maps/corridor/jing-jin?lang=zh",
         "/maps/links?lang=zh",
         "/embed/links?lang=zh",
     ],
 )
-def test_error_box_and_legends_drawn_by_the_script_are_chinese(browser, live_server, path):
+def test_error_box_and_legends_drawn_by_the_script_are_chinese(browser, live_server, path, status):
+    """A data download that fails (HTTP 500) or is not JSON (200 with a broken body: the
+    browser's own English parse error) shows the error box in Chinese."""
     page = new_page(browser)
-    page.route(re.compile(r"/download/"), lambda route: route.fulfill(status=500, body="x"))
-    page.route(re.compile(r"/api/"), lambda route: route.fulfill(status=500, body="x"))
+    broken = re.compile(r"/download/|/api/")
+    page.route(broken, lambda route: route.fulfill(status=status, body="x"))
     page.goto(f"{live_server}{path}")
     page.wait_for_selector(".jjj-load-error", timeout=20_000)
-    assert text("i16_load_error", "zh") in page.inner_text(".jjj-load-error")
+    shown = page.inner_text(".jjj-load-error")
+    assert shown.startswith(text("i16_load_error", "zh"))
+    assert ("HTTP 500" in shown) == (status == 500)
     html = page.inner_html(".map-frame") if page.locator(".map-frame").count() else page.content()
     assert wrong_script(html, "zh") == []
     page.context.close()

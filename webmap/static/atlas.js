@@ -100,6 +100,16 @@
     document.body.setAttribute("data-" + key, String(count));
   }
 
+  /* The error box's text in the page's language: the HTTP status with the URL that
+   * failed; other failures (the browser's own English words, e.g. a JSON parse error)
+   * go to the console only. */
+  function loadErrorText(o, err) {
+    var detail = String((err && err.message) || err);
+    if (global.console) { global.console.error(err); }
+    if (!o.loadError) { return detail; }
+    return /: HTTP \d+$/.test(detail) ? o.loadError + " · " + detail : o.loadError;
+  }
+
   function showError(map, message) {
     var box = L.control({ position: "topright" });
     box.onAdd = function () {
@@ -519,7 +529,7 @@
       bindToggles(map, layers);
       return group;
     }).catch(function (err) {
-      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      showError(map, loadErrorText(o, err));
       throw err;
     });
   };
@@ -635,7 +645,7 @@
         drawn();
       });
     }).catch(function (err) {
-      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      showError(map, loadErrorText(o, err));
       throw err;
     });
   };
@@ -771,7 +781,7 @@
       markLoaded(map, "ends-drawn", drawn.ends.length);
       markLoaded(map, "links-drawn", data.features.length);
     }).catch(function (err) {
-      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      showError(map, loadErrorText(o, err));
       throw err;
     });
   };
