@@ -16,6 +16,7 @@ Screenshots: tests/artifacts/i20js_*.png (look at them).
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -57,18 +58,20 @@ def _sources() -> dict[str, tuple[str, str]]:
     return {r.name_zh: (r.source, r.source_zh) for r in frame.itertuples()}
 
 
-def _check_facility_popups(popups: list[dict]) -> int:
-    """Each popup cites its facility's ``source_zh``; returns how many differ from ``source``."""
+def _check_facility_popups(popups: list[dict], lang: str = "zh") -> int:
+    """Each popup cites its facility's source in ``lang`` (``source_zh`` on zh pages);
+    returns how many of the two sources differ."""
     sources = _sources()
     differing = 0
     assert popups and all(popups)
     for popup in popups:
         source, source_zh = sources[popup["name"]]
-        assert source_zh, popup["name"]
+        expected = source_zh if lang == "zh" else source
+        assert expected, popup["name"]
         shown = popup["citation"].rstrip("…")
-        assert shown and source_zh.startswith(shown), (popup["name"], shown[:80])
+        assert shown and expected.startswith(shown), (popup["name"], shown[:80])
         differing += source_zh[:40] != source[:40]
-        assert wrong_script(popup["html"], "zh") == [], popup["html"]
+        assert wrong_script(popup["html"], lang) == [], popup["html"]
     return differing
 
 
@@ -76,13 +79,14 @@ def _busiest_zone() -> str:
     return max(zones(), key=lambda z: len(corridor_analysis(z.id, 30).facilities)).id
 
 
-def test_corridor_facility_popups_cite_the_chinese_source(browser, live_server, artifacts):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_corridor_facility_popups_cite_the_source_in_the_page_language(browser, live_server, lang):
     zone = _busiest_zone()
     page = new_page(browser)
-    page.goto(f"{live_server}/maps/corridor/{zone}?lang=zh&basemap=none")
+    page.goto(f"{live_server}/maps/corridor/{zone}?lang={lang}&basemap=none")
     page.wait_for_selector("body[data-facilities-drawn]", state="attached", timeout=20_000)
     popups = page.evaluate(OPEN_EACH, "path.jjj-facility, path.jjj-facility-approximate")
-    assert _check_facility_popups(popups) > 0
+    assert _check_facility_popups(popups, lang) > 0
     assert page.js_errors == []
     page.context.close()
 
@@ -161,13 +165,15 @@ def test_link_popups_show_the_chinese_note_and_publisher(browser, live_server, a
     page.context.close()
 
 
-def test_county_change_tooltip_says_why_a_change_is_not_comparable(browser, live_server):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_county_change_tooltip_says_why_a_change_is_not_comparable(browser, live_server, lang):
     change = indicator_change("population", "county", None, 2010)
-    notes = change[change["change"].isna() & (change["change_note_zh"] != "")]
+    column = "change_note_zh" if lang == "zh" else "change_note"
+    notes = change[change["change"].isna() & (change[column] != "")]
     assert len(notes) > 0
     page = new_page(browser)
     page.goto(
-        f"{live_server}/maps/choropleth?indicator=population&level=county&compare=2010&lang=zh"
+        f"{live_server}/maps/choropleth?indicator=population&level=county&compare=2010&lang={lang}"
         "&basemap=none"
     )
     page.wait_for_selector("body[data-regions-drawn]", state="attached", timeout=20_000)
@@ -185,12 +191,13 @@ def test_county_change_tooltip_says_why_a_change_is_not_comparable(browser, live
           return out;
         }"""
     )
-    for adcode, note in zip(notes.index, notes["change_note_zh"]):
+    for adcode, note in zip(notes.index, notes[column]):
         if adcode not in shown:
             continue  # not drawn at this level (e.g. a special area)
-        assert note in shown[adcode]["tip"], (adcode, shown[adcode]["tip"])
+        assert note in html.unescape(shown[adcode]["tip"]), (adcode, shown[adcode]["tip"])
         assert note in shown[adcode]["label"], (adcode, shown[adcode]["label"])
-        assert wrong_script(shown[adcode]["tip"], "zh") == []
+        if lang == "zh":  # the English notes name places in Chinese (data/boundaries)
+            assert wrong_script(shown[adcode]["tip"], "zh") == []
     assert any(a in shown for a in notes.index)
     page.context.close()
 
@@ -216,8 +223,8 @@ def test_error_box_and_legends_drawn_by_the_script_are_chinese(browser, live_ser
     shown = page.inner_text(".jjj-load-error")
     assert shown.startswith(text("i16_load_error", "zh"))
     assert ("HTTP 500" in shown) == (status == 500)
-    html = page.inner_html(".map-frame") if page.locator(".map-frame").count() else page.content()
-    assert wrong_script(html, "zh") == []
+    drawn = page.inner_html(".map-frame") if page.locator(".map-frame").count() else page.content()
+    assert wrong_script(drawn, "zh") == []
     page.context.close()
 
 
