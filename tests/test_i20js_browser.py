@@ -242,3 +242,26 @@ def test_embeds_draw_chinese_popups(browser, live_server, kind):
         popups = page.evaluate(OPEN_EACH, "path.jjj-link")
         assert popups and all(wrong_script(p["html"], "zh") == [] for p in popups)
     page.context.close()
+
+
+def test_one_tap_on_a_corridor_facility_opens_one_box_inside_the_map(browser, live_server):
+    """On a phone a facility's long citation scrolls inside its popup, which stays within the
+    map, clear of the zoom buttons, with no tooltip on top."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.route(OFFLINE, lambda route: route.abort())
+    page.goto(f"{live_server}/maps/corridor/{_busiest_zone()}?lang=zh&basemap=none")
+    page.wait_for_selector("body[data-facilities-drawn]", state="attached", timeout=20_000)
+    box = page.locator("path.jjj-facility >> nth=0").bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".leaflet-popup", timeout=5_000)
+    page.wait_for_timeout(400)
+    assert page.locator(".leaflet-popup, .leaflet-tooltip").count() == 1
+    popup = page.locator(".leaflet-popup-content-wrapper").bounding_box()
+    frame = page.locator(".leaflet-container").bounding_box()
+    zoom = page.locator(".leaflet-control-zoom").bounding_box()
+    assert frame["y"] <= popup["y"] and popup["y"] + popup["height"] <= frame["y"] + frame["height"]
+    assert popup["x"] >= zoom["x"] + zoom["width"] or popup["y"] >= zoom["y"] + zoom["height"]
+    context.close()

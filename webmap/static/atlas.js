@@ -76,10 +76,13 @@
     return (lang === "zh" && p[key + "_zh"]) || p[key];
   }
 
-  /* A long popup fits a phone and opens panned clear of the zoom buttons (top left). */
-  function popupOptions(map, widest) {
-    return { maxWidth: Math.max(160, Math.min(widest, map.getSize().x - 130)),
-             autoPanPaddingTopLeft: L.point(48, 12) };
+  /* A long popup fits a phone (narrower, and scrolling when taller than the map) and
+   * opens panned clear of the zoom buttons (top left). */
+  function popupOptions(map, widest, className) {
+    var size = map.getSize();
+    return { maxWidth: Math.max(160, Math.min(widest, size.x - 130)),
+             maxHeight: size.y < 600 ? Math.max(160, size.y - 90) : null,
+             autoPanPaddingTopLeft: L.point(48, 12), className: className || "" };
   }
 
   function truncate(text, max) {
@@ -304,7 +307,6 @@
     if (!o || !o.layers || !o.layers.length) { return {}; }
     if (!map.getPane("jjjPoints")) { map.createPane("jjjPoints").style.zIndex = 620; }
     var renderer = L.svg({ pane: "jjjPoints" }), W = o.labels, out = {};
-    var popupWidth = Math.max(160, Math.min(300, map.getSize().x - 130));  // fits a phone
     o.layers.forEach(function (layer) {
       var group = L.layerGroup();
       layer.features.forEach(function (p) {
@@ -324,8 +326,7 @@
             escapeHtml(inLang(p, "source", o.lang)) +
             "</span></small>"];
         // Panned clear of the zoom buttons (top left) when it opens.
-        marker.bindPopup(lines.join("<br>"), { maxWidth: popupWidth, className: "jjj-tap",
-          autoPanPaddingTopLeft: L.point(48, 12) });
+        marker.bindPopup(lines.join("<br>"), popupOptions(map, 300, "jjj-tap"));
         group.addLayer(marker);
       });
       group.addTo(map);
@@ -475,7 +476,7 @@
           layer.bindTooltip(tooltip(feature), { sticky: true, className: "jjj-tooltip" });
         }
         // Touch screens have no hover: a tap opens the same text as a popup.
-        layer.bindPopup(tooltip(feature), { className: "jjj-tap", maxWidth: 260 });
+        layer.bindPopup(tooltip(feature), popupOptions(map, 260, "jjj-tap"));
         layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#333" }); });
         layer.on("mouseout", function () { group.resetStyle(layer); });
       }
@@ -605,7 +606,7 @@
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindPopup(facilityPopup(p, false), popupOptions(map, 320));
-          layer.bindTooltip(nameHtml(p));
+          if (!touchOnly) { layer.bindTooltip(nameHtml(p)); }  // a tap opens the popup alone
         }
       }).addTo(map);
       /* District-precision points: hollow rings, labelled approximate, never measured. */
@@ -619,8 +620,9 @@
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindPopup(facilityPopup(p, true), popupOptions(map, 320));
-          layer.bindTooltip(nameHtml(p) + " (" +
-            escapeHtml(o.labels.approximate) + ")");
+          if (!touchOnly) {
+            layer.bindTooltip(nameHtml(p) + " (" + escapeHtml(o.labels.approximate) + ")");
+          }
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
