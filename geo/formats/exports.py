@@ -201,6 +201,7 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
         "county_adcode",
         "distance_km",
         "source",
+        "source_zh",
         "year",
         "location_precision",
         "grade",

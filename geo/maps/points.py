@@ -57,6 +57,8 @@ class PointFeature:
     #: ``site`` (the facility's own point) or ``district`` (approximate: drawn hollow).
     location_precision: str
     source: str
+    #: The source in Chinese (the project's words translated; cited titles kept).
+    source_zh: str = ""
 
     @property
     def approximate(self) -> bool:
@@ -91,7 +93,11 @@ class PointLayer:
             "color": self.color,
             "features": [
                 {
-                    **{k: v for k, v in asdict(f).items() if k != "location_precision"},
+                    **{
+                        k: v
+                        for k, v in asdict(f).items()
+                        if k != "location_precision" and (k != "source_zh" or lang == "zh")
+                    },
                     "approximate": f.approximate,
                 }
                 for f in self.features
@@ -134,6 +140,7 @@ def _features(rows: pd.DataFrame) -> list[PointFeature]:
             county_adcode=r.county_adcode,
             location_precision=r.location_precision or "district",
             source=cut(r.source),
+            source_zh=cut(getattr(r, "source_zh", "")),
         )
         for r in rows.sort_values("id").itertuples(index=False)
     ]
@@ -216,5 +223,6 @@ def points_options(layers: list[PointLayer], lang: str) -> dict:
     """Options for ``JJJAtlas.points``: the layers and the popup words in ``lang``."""
     return {
         "layers": [layer.options(lang) for layer in layers],
+        "lang": lang,
         "labels": {k: text(k, lang) for k in POPUP_KEYS},
     }

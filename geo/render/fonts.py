@@ -32,12 +32,32 @@ def _font(path: str) -> font_manager.FontProperties:
             "(scripts/ensure-chromium does) or set JJJ_ATLAS_CJK_FONT to a CJK font file"
         )
     font_manager.fontManager.addfont(path)
-    return font_manager.FontProperties(fname=path, family=font_families(path))
+    return font_manager.FontProperties(fname=sc_face(path), family=font_families(path))
+
+
+def sc_face(path: str):
+    """The Simplified Chinese face of a font collection (.ttc) as a matplotlib
+    ``FontPath(path, face_index)``, or ``path`` itself (a single font, or a collection
+    without an SC face). matplotlib >= 3.11 registers every face of a collection;
+    Noto Sans CJK's .ttc puts the Japanese face first, whose glyph shapes differ from the
+    mainland standard for some characters (e.g. 直, 骨)."""
+    FontPath = getattr(font_manager, "FontPath", None)
+    if FontPath is None:  # matplotlib < 3.11: collections give their first face only
+        return path
+    faces = {
+        entry.name: entry.index
+        for entry in font_manager.fontManager.ttflist
+        if str(entry.fname) == path and getattr(entry, "index", None) is not None
+    }
+    for name in NOTO_CJK_SC:
+        if name in faces:
+            return FontPath(path, faces[name])
+    return path
 
 
 #: The same design under its Simplified Chinese names: Noto Sans CJK's first face in the
-#: .ttc is the Japanese one; for Chinese text an editor should pick the SC face (same
-#: metrics) or Adobe's Source Han Sans SC, whichever is installed.
+#: .ttc is the Japanese one; exports draw with the SC face (:func:`sc_face`), and an SVG
+#: names the SC family first (or Adobe's Source Han Sans SC, whichever is installed).
 NOTO_CJK_SC = ("Noto Sans CJK SC", "Source Han Sans SC")
 
 

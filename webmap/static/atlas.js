@@ -71,6 +71,20 @@
     return colors[colors.length - 1];
   }
 
+  /* A row's field in the page's language: `<key>_zh` on zh pages when the data has it. */
+  function inLang(p, key, lang) {
+    return (lang === "zh" && p[key + "_zh"]) || p[key];
+  }
+
+  /* A long popup fits a phone (narrower, and scrolling when taller than the map) and
+   * opens panned clear of the zoom buttons (top left). */
+  function popupOptions(map, widest, className) {
+    var size = map.getSize();
+    return { maxWidth: Math.max(160, Math.min(widest, size.x - 130)),
+             maxHeight: size.y < 600 ? Math.max(160, size.y - 90) : null,
+             autoPanPaddingTopLeft: L.point(48, 12), className: className || "" };
+  }
+
   function truncate(text, max) {
     text = String(text === null || text === undefined ? "" : text);
     return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
@@ -87,6 +101,16 @@
     var el = map.getContainer();
     el.setAttribute("data-" + key, String(count));
     document.body.setAttribute("data-" + key, String(count));
+  }
+
+  /* The error box's text in the page's language: the HTTP status with the URL that
+   * failed; other failures (the browser's own English words, e.g. a JSON parse error)
+   * go to the console only. */
+  function loadErrorText(o, err) {
+    var detail = String((err && err.message) || err);
+    if (global.console) { global.console.error(err); }
+    if (!o.loadError) { return detail; }
+    return /: HTTP \d+$/.test(detail) ? o.loadError + " · " + detail : o.loadError;
   }
 
   function showError(map, message) {
@@ -283,7 +307,6 @@
     if (!o || !o.layers || !o.layers.length) { return {}; }
     if (!map.getPane("jjjPoints")) { map.createPane("jjjPoints").style.zIndex = 620; }
     var renderer = L.svg({ pane: "jjjPoints" }), W = o.labels, out = {};
-    var popupWidth = Math.max(160, Math.min(300, map.getSize().x - 130));  // fits a phone
     o.layers.forEach(function (layer) {
       var group = L.layerGroup();
       layer.features.forEach(function (p) {
@@ -299,11 +322,11 @@
           escapeHtml(W[p.tier] || p.tier) + (p.grade ? " \u00b7 " + escapeHtml(W[p.grade] || p.grade) : ""),
           p.approximate ? "<strong class=\"jjj-approximate\">" + escapeHtml(W.approximate) + "</strong>"
                         : escapeHtml(W.site_located),
-          "<small>" + escapeHtml(W.source) + ": <span class=\"citation\">" + escapeHtml(p.source) +
+          "<small>" + escapeHtml(W.source) + ": <span class=\"citation\">" +
+            escapeHtml(inLang(p, "source", o.lang)) +
             "</span></small>"];
         // Panned clear of the zoom buttons (top left) when it opens.
-        marker.bindPopup(lines.join("<br>"), { maxWidth: popupWidth, className: "jjj-tap",
-          autoPanPaddingTopLeft: L.point(48, 12) });
+        marker.bindPopup(lines.join("<br>"), popupOptions(map, 300, "jjj-tap"));
         group.addLayer(marker);
       });
       group.addTo(map);
@@ -408,6 +431,11 @@
     /* o.values (adcode -> value) colours a plain layer without a data download: the
      * preview of an upload that is not published yet. */
     function valueOf(p) { return o.values ? o.values[p.adcode] : p[o.property]; }
+    /* A missing value's words: on change maps, why the unit's change is not comparable
+     * (o.changeNoteProperty, in the page's language) where the data says so. */
+    function missingText(p) {
+      return (o.changeNoteProperty && p[o.changeNoteProperty]) || o.noData;
+    }
     return fetchGeoJSON(o.url, o).then(function (geojson) {
       var regular = geojson.features.filter(function (f) { return !f.properties.special; });
       var special = geojson.features.filter(function (f) { return f.properties.special; });
@@ -432,7 +460,7 @@
         if (hasValues) {
           var shown = formatValue(valueOf(p), o.decimals, o.lang, o.signed);
           html += "<br>" + escapeHtml(o.valueLabel) + ": " +
-            (shown === null ? "<em>" + escapeHtml(o.noData) + "</em>"
+            (shown === null ? "<em>" + escapeHtml(missingText(p)) + "</em>"
                             : escapeHtml(shown) + " " + escapeHtml(o.unit));
           /* Change views: both years and both measures of change. */
           (o.extra || []).forEach(function (line) {
@@ -448,7 +476,7 @@
           layer.bindTooltip(tooltip(feature), { sticky: true, className: "jjj-tooltip" });
         }
         // Touch screens have no hover: a tap opens the same text as a popup.
-        layer.bindPopup(tooltip(feature), { className: "jjj-tap", maxWidth: 260 });
+        layer.bindPopup(tooltip(feature), popupOptions(map, 260, "jjj-tap"));
         layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#333" }); });
         layer.on("mouseout", function () { group.resetStyle(layer); });
       }
@@ -464,7 +492,7 @@
         if (p.special) { text += " (" + o.specialLabel + ")"; }
         if (!hasValues) { return text; }
         var value = valueOf(p), shown = formatValue(value, o.decimals, o.lang, o.signed);
-        text += "; " + o.valueLabel + ": " + (shown === null ? o.noData : shown + " " + o.unit);
+        text += "; " + o.valueLabel + ": " + (shown === null ? missingText(p) : shown + " " + o.unit);
         var labels = o.classLabels || [];
         if (shown !== null && labels.length && !p.special) {
           var i = 0;
@@ -502,7 +530,7 @@
       bindToggles(map, layers);
       return group;
     }).catch(function (err) {
-      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      showError(map, loadErrorText(o, err));
       throw err;
     });
   };
@@ -565,7 +593,8 @@
             lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
           }
         }
-        lines.push("<small class=\"citation\">" + escapeHtml(truncate(p.source, 160)) + "</small>");
+        lines.push("<small class=\"citation\">" +
+          escapeHtml(truncate(inLang(p, "source", o.lang), 160)) + "</small>");
         return lines.join("<br>");
       }
       var facilityLayer = L.geoJSON(facilities, {
@@ -576,8 +605,8 @@
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindPopup(facilityPopup(p, false), { maxWidth: 320 });
-          layer.bindTooltip(nameHtml(p));
+          layer.bindPopup(facilityPopup(p, false), popupOptions(map, 320));
+          if (!touchOnly) { layer.bindTooltip(nameHtml(p)); }  // a tap opens the popup alone
         }
       }).addTo(map);
       /* District-precision points: hollow rings, labelled approximate, never measured. */
@@ -590,9 +619,10 @@
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindPopup(facilityPopup(p, true), { maxWidth: 320 });
-          layer.bindTooltip(nameHtml(p) + " (" +
-            escapeHtml(o.labels.approximate) + ")");
+          layer.bindPopup(facilityPopup(p, true), popupOptions(map, 320));
+          if (!touchOnly) {
+            layer.bindTooltip(nameHtml(p) + " (" + escapeHtml(o.labels.approximate) + ")");
+          }
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
@@ -617,7 +647,7 @@
         drawn();
       });
     }).catch(function (err) {
-      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      showError(map, loadErrorText(o, err));
       throw err;
     });
   };
@@ -638,19 +668,25 @@
       }
       return 1.5 + 1.5 * pairs[p.from + ">" + p.to];
     }
+    function twoNames(zh, en) {
+      return "<span lang=\"zh\">" + escapeHtml(zh) + "</span>" +
+        (en ? " <span lang=\"en\">" + escapeHtml(en) + "</span>" : "");
+    }
     function popup(p) {
       var since = (p.since === null || p.since === undefined) ? L_.unknown_year : p.since;
       var html = "<strong>" + escapeHtml(o.kindLabels[p.kind] || p.kind) + "</strong><br>" +
-        escapeHtml(L_.from) + ": " + escapeHtml(p.from_name_zh) + " " + escapeHtml(p.from_name_en) +
-        "<br>" + escapeHtml(L_.to) + ": " + escapeHtml(p.to_name_zh) + " " + escapeHtml(p.to_name_en) +
+        escapeHtml(L_.from) + ": " + twoNames(p.from_name_zh, p.from_name_en) +
+        "<br>" + escapeHtml(L_.to) + ": " + twoNames(p.to_name_zh, p.to_name_en) +
         "<br>" + escapeHtml(L_.since) + ": " + escapeHtml(since);
       if (p.weight !== null && p.weight !== undefined) {
         html += "<br>" + escapeHtml(p.weight) + " " + escapeHtml(p.weight_unit);
       }
-      if (p.note) { html += "<br><small>" + escapeHtml(truncate(p.note, 240)) + "</small>"; }
+      var note = inLang(p, "note", o.lang);
+      if (note) { html += "<br><small class=\"jjj-link-note\">" + escapeHtml(truncate(note, 240)) + "</small>"; }
       html += "<br><small>" + escapeHtml(L_.source) + ": <a href=\"" + escapeHtml(p.source_url) +
         "\" rel=\"noopener noreferrer\" target=\"_blank\">" + escapeHtml(truncate(p.source_title, 120)) +
-        "</a>, " + escapeHtml(p.source_publisher) +
+        "</a>, <span class=\"jjj-link-publisher\">" +
+        escapeHtml(inLang(p, "source_publisher", o.lang)) + "</span>" +
         (p.source_date ? ", " + escapeHtml(p.source_date) : "") + "</small>";
       return html;
     }
@@ -661,7 +697,7 @@
                  opacity: 0.85, lineCap: "round" };
       },
       onEachFeature: function (f, layer) {
-        layer.bindPopup(popup(f.properties), { maxWidth: 340 });
+        layer.bindPopup(popup(f.properties), popupOptions(map, 340));
         if (!touchOnly) {  // a tap opens the popup alone
           layer.bindTooltip(escapeHtml(f.properties.from_name_zh) + " \u2192 " +
             escapeHtml(f.properties.to_name_zh), { sticky: true, className: "jjj-tooltip" });
@@ -747,7 +783,7 @@
       markLoaded(map, "ends-drawn", drawn.ends.length);
       markLoaded(map, "links-drawn", data.features.length);
     }).catch(function (err) {
-      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      showError(map, loadErrorText(o, err));
       throw err;
     });
   };
