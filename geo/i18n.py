@@ -210,6 +210,9 @@ TEXT: dict[str, dict[str, str]] = {
         "jointly built parks, each with its source",
         "zh": "医院合作共建、医联体、结对帮扶、共建园区，均注明来源",
     },
+    # --- i17 ---
+    "publish_your_data": {"en": "Publish your data", "zh": "发布数据"},
+    "map_own_table": {"en": "Map your own table at this level", "zh": "在此层级上绘制自己的数据表"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.
