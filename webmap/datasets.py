@@ -144,7 +144,34 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
         level=values.get("level") or None,
         key_column=values.get("key_column") or None,
         value_columns=_value_columns(values),
+        year_column=values.get("year_column") or None,
+        wide_years=_flag(values, "wide_years"),
+        value_name=values.get("value_name") or None,
+        matches=_matches(values),
     )
+
+
+def _flag(values, name: str) -> bool:
+    raw = (values.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise BadParameter(name, raw, ["1", "0"])
+
+
+#: Form fields ``match:<cell text>`` carry the publisher's choice for one cell: an adcode,
+#: ``-`` (leave the rows out) or nothing (undecided).
+LEAVE_OUT = "-"
+
+
+def _matches(values) -> dict[str, str | None]:
+    """``matches`` (JSON object: cell text → adcode or null) plus the form's ``match:`` fields."""
+    found = ds.parse_matches(values.get("matches"))
+    for name, choice in values.items():
+        if name.startswith("match:") and choice:
+            found[name[len("match:") :].strip()] = None if choice == LEAVE_OUT else choice
+    return found
 
 
 def _publish(checked, data: bytes, filename: str, values):

@@ -211,7 +211,7 @@ def dataset_collections(
         meta = version.metadata
 
         def load(level=version.level, sources=sources) -> gpd.GeoDataFrame:
-            return regions_with_sources(level, sources)
+            return regions_with_sources(level, sources, each_year=True)
 
         links = ()
         if version_url is not None:
