@@ -213,6 +213,24 @@ TEXT: dict[str, dict[str, str]] = {
     # --- i17 ---
     "publish_your_data": {"en": "Publish your data", "zh": "发布数据"},
     "map_own_table": {"en": "Map your own table at this level", "zh": "在此层级上绘制自己的数据表"},
+    "ds_years": {"en": "Years", "zh": "年份"},
+    "ds_year_column": {"en": "Year column", "zh": "年份列"},
+    "ds_wide_years": {"en": "Columns named by year", "zh": "以年份命名的列"},
+    "ds_wide_years_box": {
+        "en": "Columns named by year (2019, 2020, …) are the values of one column by year",
+        "zh": "以年份命名的列（2019、2020……）是同一指标各年的数值",
+    },
+    "ds_value_name": {"en": "Name of that column", "zh": "该列名称"},
+    "ds_pick_unit": {"en": "Unit for", "zh": "对应单位"},
+    "ds_undecided": {"en": "— choose —", "zh": "— 请选择 —"},
+    "ds_leave_out": {"en": "Leave out", "zh": "不采用此行"},
+    "ds_left_out": {"en": "Left out", "zh": "未采用"},
+    "ds_by_publisher": {"en": "Matched by the publisher", "zh": "由发布者匹配"},
+    "ds_match_help": {
+        "en": "Pick a unit for each row that did not match (or leave it out), then check "
+        "again: the file is not uploaded again, and it is kept exactly as it is.",
+        "zh": "为每个未匹配的行选择对应单位（或不采用），然后再次检查：无需重新上传，原文件保持不变。",
+    },
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

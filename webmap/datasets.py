@@ -395,6 +395,8 @@ def _form_state(values) -> dict:
     state["key_column"] = values.get("key_column", "")
     state["value_columns"] = values.getlist("value_columns")
     state["preview_column"] = values.get("preview_column", "")
+    for name in ("year_column", "wide_years", "value_name"):
+        state[name] = values.get(name, "")
     for name in ("kind", "from_column", "to_column", "weight_column", "weight_unit"):
         state[name] = values.get(name, "")
     state["columns"] = {k: v for k, v in values.items() if k.startswith(("unit:", "year:"))}
