@@ -229,7 +229,8 @@ TEXT: dict[str, dict[str, str]] = {
     "ds_match_help": {
         "en": "Pick a unit for each row that did not match (or leave it out), then check "
         "again: the file is not uploaded again, and it is kept exactly as it is.",
-        "zh": "为每个未匹配的行选择对应单位（或不采用），然后再次检查：无需重新上传，原文件保持不变。",
+        "zh": "为每个未匹配的行选择对应单位（或不采用），然后再次检查："
+        "无需重新上传，原文件保持不变。",
     },
 }
 
