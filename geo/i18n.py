@@ -232,6 +232,46 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "为每个未匹配的行选择对应单位（或不采用），然后再次检查："
         "无需重新上传，原文件保持不变。",
     },
+    "ds_manage": {"en": "Manage", "zh": "管理"},
+    "ds_manage_link": {"en": "Your private manage link", "zh": "您的私人管理链接"},
+    "ds_manage_once": {
+        "en": "Shown once: keep this link like a password. Anyone with it can upload new "
+        "versions, edit or delete the dataset.",
+        "zh": "仅显示一次：请像密码一样保管此链接。持有此链接者可以上传新版本、修改或删除数据集。",
+    },
+    "ds_manage_secret": {
+        "en": "This page's link is private: keep it like a password and do not share it.",
+        "zh": "本页链接是私密的：请像密码一样保管，不要分享。",
+    },
+    "ds_manage_no_token": {
+        "en": "This link has no edit token (#token=…): open the manage link you were given.",
+        "zh": "此链接不含编辑令牌（#token=…）：请打开发布时得到的管理链接。",
+    },
+    "ds_manage_new_version": {"en": "Upload a new version", "zh": "上传新版本"},
+    "ds_manage_new_version_help": {
+        "en": "Checked as on publishing (same level, key column and matches); older "
+        "versions stay as they are.",
+        "zh": "按发布时的方式检查（相同层级、关键列和匹配）；旧版本保持不变。",
+    },
+    "ds_manage_upload": {"en": "Upload", "zh": "上传"},
+    "ds_manage_save": {"en": "Save as a new version", "zh": "保存为新版本"},
+    "ds_manage_saved": {"en": "Published as version {version}:", "zh": "已发布为第 {version} 版："},
+    "ds_manage_token": {"en": "Manage link", "zh": "管理链接"},
+    "ds_manage_token_help": {
+        "en": "Make a new link if this one may have leaked: the old one stops working.",
+        "zh": "如果此链接可能已泄露，请生成新链接：旧链接随即失效。",
+    },
+    "ds_manage_replace_token": {"en": "Make a new manage link", "zh": "生成新的管理链接"},
+    "ds_manage_new_token": {
+        "en": "New manage link (the old one no longer works); keep it like a password:",
+        "zh": "新的管理链接（旧链接已失效）；请像密码一样保管：",
+    },
+    "ds_manage_delete": {"en": "Delete the dataset", "zh": "删除数据集"},
+    "ds_manage_confirm_delete": {
+        "en": "Delete this dataset and all its versions? Its links will answer 'gone'.",
+        "zh": "删除此数据集及其所有版本？其链接将显示“已删除”。",
+    },
+    "ds_manage_deleted": {"en": "Deleted.", "zh": "已删除。"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

@@ -8,6 +8,7 @@ this module maps requests to them. Uploads here may be up to 5 MB (the rest of t
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from urllib.parse import urlparse
 
@@ -21,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.datastructures import MultiDict
 
 from geo.analysis.classify import K_RANGE, PALETTES, SCHEMES
 from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
@@ -218,6 +220,14 @@ def _links(dataset_id: str, version: int | None = None, kind: str = "values") ->
 # --- JSON API --------------------------------------------------------------------------
 
 
+def manage_url(dataset_id: str, token: str, lang: str | None = None) -> str:
+    """The private link to a dataset's manage page: the token rides in the URL fragment,
+    which browsers never send to a server (no access log, no Referer); the page's script
+    sends it as ``Authorization: Bearer``."""
+    page = url_for("datasets.manage", dataset_id=dataset_id, lang=lang or _lang(), _external=True)
+    return f"{page}#token={token}"
+
+
 def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -247,6 +257,7 @@ def create():
             "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
         ),
         "edit_token": published.edit_token,
+        "manage_url": manage_url(dataset_id, published.edit_token),
         "report": published.version.report,
         "links": _links(dataset_id, version, kind),
     }
@@ -303,13 +314,18 @@ def replace(dataset_id: str):
     """A new file → the next version (``Authorization: Bearer <edit_token>``)."""
     token = _bearer_token()
     _store().check_token(dataset_id, token)  # 403 before reading the upload
-    existing = _kind_of(_store().version(dataset_id))
+    latest = _store().version(dataset_id)
+    existing = _kind_of(latest)
     data, filename, pasted = _upload_from_request()
-    checked = _check(data, filename, pasted, request.values, existing)
+    values = request.values
+    if not data.strip() and existing == "values":
+        # No file: a metadata edit. The latest file is checked again with the options it
+        # was published with (the request may change them) and becomes the next version.
+        data, filename, values = _latest_upload(latest, request.values)
+        pasted = latest.file_format == "paste"
+    checked = _check(data, filename, pasted, values, existing)
     replace_with = lt.replace_links if isinstance(checked, lt.CheckedLinks) else ds.replace
-    published = replace_with(
-        _database_url(), dataset_id, token, checked, data, filename, request.values
-    )
+    published = replace_with(_database_url(), dataset_id, token, checked, data, filename, values)
     version = published.version.version
     kind = _kind_of(published.version)
     return jsonify(
@@ -324,6 +340,38 @@ def replace(dataset_id: str):
             "links": _links(dataset_id, version, kind),
         }
     )
+
+
+def _latest_upload(latest: VersionRecord, values) -> tuple[bytes, str, MultiDict]:
+    """The latest version's file and its check options, under the request's values."""
+    data = _store().original(latest.dataset_id, latest.version)
+    options = latest.metadata.get("check") or {
+        "level": latest.level,
+        "key_column": latest.key_column,
+        "value_columns": list(latest.values),
+    }
+    merged = MultiDict()
+    for name, value in options.items():
+        if name == "value_columns":
+            merged.setlist(name, list(value or []))
+        elif name == "matches":
+            merged[name] = json.dumps(value or {}, ensure_ascii=False)
+        elif name == "wide_years":
+            merged[name] = "1" if value else ""
+        elif value is not None:
+            merged[name] = str(value)
+    for name in values:
+        merged.setlist(name, values.getlist(name))
+    filename = "" if latest.file_format == "paste" else latest.filename
+    return data, filename, merged
+
+
+@api_bp.post("/<dataset_id>/token")
+def new_token(dataset_id: str):
+    """A new edit token (``Authorization: Bearer <edit_token>``); the old one stops working."""
+    token = _store().replace_token(dataset_id, _bearer_token())
+    body = {"id": dataset_id, "edit_token": token, "manage_url": manage_url(dataset_id, token)}
+    return jsonify(body), 200, {"Cache-Control": "no-store"}
 
 
 @api_bp.delete("/<dataset_id>")
@@ -495,16 +543,21 @@ def new_post():
             published = _publish(checked, data, filename, request.form)
             if state["draft"]:
                 _store().discard_draft(state["draft"])
-            return render_template(
-                "dataset_published.html",
-                published=published,
-                links=_links(
-                    published.dataset.id,
-                    published.version.version,
-                    _kind_of(published.version),
+            return (
+                render_template(
+                    "dataset_published.html",
+                    published=published,
+                    manage_url=manage_url(published.dataset.id, published.edit_token, lang),
+                    links=_links(
+                        published.dataset.id,
+                        published.version.version,
+                        _kind_of(published.version),
+                    ),
+                    **views.template_globals(lang),
                 ),
-                **views.template_globals(lang),
-            ), 201
+                201,
+                {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
+            )
     except TooLarge as err:
         return _render_new(lang, state, 413, error=str(err))
     except BadParameter as err:
@@ -585,6 +638,35 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
         palettes=PALETTES,
         **views.template_globals(lang),
     )
+
+
+@bp.get("/<dataset_id>/manage")
+def manage(dataset_id: str):
+    """The private manage page: new version, metadata, new token, delete.
+
+    The page itself holds nothing secret (anyone may load it); the edit token is in the
+    link's fragment, read by ``static/dataset_manage.js`` and sent as
+    ``Authorization: Bearer`` to the JSON API. No Referer leaves this page.
+    """
+    lang = _lang()
+    record = _store().dataset(dataset_id)
+    version = _store().version(dataset_id)
+    body = render_template(
+        "dataset_manage.html",
+        record=record,
+        version=version,
+        info=ds.dataset_dict(version),
+        kind=_kind_of(version),
+        licences=ds.LICENCES,
+        links=_links(dataset_id, kind=_kind_of(version)),
+        **views.template_globals(lang),
+    )
+    headers = {
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "X-Robots-Tag": "noindex",
+    }
+    return body, 200, headers
 
 
 @bp.get("/<dataset_id>")
