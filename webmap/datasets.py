@@ -28,7 +28,7 @@ from geo.analysis.classify import K_RANGE, PALETTES, SCHEMES
 from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
-from geo.maps.mapspec import choropleth_spec
+from geo.maps.mapspec import CHANGE_MODES, choropleth_spec
 from geo.sources import datasets as ds
 from geo.sources import link_tables as lt
 from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
@@ -604,9 +604,14 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
         "column": column,
         "lang": lang,
         "v": str(version.version),  # the map shows the version the table shows
-        **{k: v for k, v in request.args.items() if k in ("scheme", "k", "palette", "basemap")},
+        **{
+            k: v
+            for k, v in request.args.items()
+            if k in ("scheme", "k", "palette", "basemap", "year", "compare", "change")
+        },
     }
     spec = choropleth_spec(params, current_app.config)
+    time = {k: v for k, v in spec.query().items() if k in ("year", "compare", "change")}
     fmap = maps.base_map(spec.basemap)
     maps.add_layer(
         fmap,
@@ -631,8 +636,15 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
             for c in columns
         },
         embed_snippet=views.embed_snippet(
-            "embed.choropleth", spec.title, dataset=dataset_id, column=column, **v
+            "embed.choropleth",
+            spec.title,
+            dataset=dataset_id,
+            column=column,
+            lang=lang,
+            **v,
+            **time,
         ),
+        change_modes=CHANGE_MODES,
         schemes=SCHEMES,
         k_range=K_RANGE,
         palettes=PALETTES,
