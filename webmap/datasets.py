@@ -568,6 +568,38 @@ def new_post():
     return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
 
 
+@bp.post("/preview")
+def preview():
+    """The preview map alone (for an iframe on /datasets/new): the kept draft or pasted text
+    checked with the form's options, no publish. The new-dataset page's script posts its
+    form here when the column, level or year settings change, so the map follows without
+    pressing "Check"."""
+    lang = _lang()
+    state = _form_state(request.form)
+    status, context = 200, {}
+    try:
+        _check_csrf()
+        if state["text"].strip():
+            data, filename, pasted = state["text"].encode("utf-8"), "", True
+        elif state["draft"] and (draft := _store().draft(state["draft"])) is not None:
+            (data, filename), pasted = draft, False
+        else:
+            raise BadParameter("draft", state["draft"] or "none", "a checked upload")
+        checked = _check(data, filename, False if not pasted else True, request.form)
+        context["preview"] = _preview(checked, state, lang)
+        if context["preview"] is None:
+            raise BadParameter("value_columns", "", "at least one column of numbers")
+    except (BadParameter, Forbidden, TooLarge) as err:
+        status, context = 400, {"error": str(err)}
+    body = render_template(
+        "dataset_preview.html",
+        fmap=context["preview"]["fmap"] if context.get("preview") else None,
+        **context,
+        **views.template_globals(lang),
+    )
+    return body, status, {"Cache-Control": "no-store"}
+
+
 def _links_dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
     """A links dataset's page: its links map (same page as /maps/links?dataset=…) with
     the versions, the original file and the check report."""
