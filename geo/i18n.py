@@ -272,6 +272,24 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "删除此数据集及其所有版本？其链接将显示“已删除”。",
     },
     "ds_manage_deleted": {"en": "Deleted.", "zh": "已删除。"},
+    "ds_points": {"en": "points", "zh": "个点"},
+    "ds_datum": {"en": "Datum", "zh": "坐标系"},
+    "ds_category": {"en": "Category", "zh": "类别"},
+    "ds_kind_points": {"en": "Points (longitude, latitude)", "zh": "点（经度、纬度）"},
+    "ds_datum_help": {
+        "en": "Required for points: AMap/Tencent coordinates are GCJ-02, Baidu BD-09, GPS WGS 84",
+        "zh": "点数据必填：高德/腾讯坐标为 GCJ-02，百度为 BD-09，GPS 为 WGS 84",
+    },
+    "ds_lon_column": {"en": "Longitude column", "zh": "经度列"},
+    "ds_lat_column": {"en": "Latitude column", "zh": "纬度列"},
+    "ds_category_column": {"en": "Category column", "zh": "类别列"},
+    "ds_points_kept": {"en": "Points kept", "zh": "保留的点"},
+    "ds_points_unparsed": {"en": "Coordinates that do not parse", "zh": "无法解析的坐标"},
+    "ds_points_outside": {
+        "en": "Points outside Beijing, Tianjin and Hebei (left out)",
+        "zh": "京津冀范围以外的点（未采用）",
+    },
+    "ds_counts_map": {"en": "Map the counts per unit", "zh": "按单位统计点数并制图"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

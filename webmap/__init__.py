@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         oembed,
         ogc,
         pages,
+        point_datasets,
         security,
     )
 
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     from geo.formats.ogc import register_collections
 
     register_collections("datasets", ogc.dataset_collections)
+    register_collections("point-datasets", point_datasets.ogc_collections)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
@@ -69,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(downloads.bp)
     app.register_blueprint(datasets.bp)
     app.register_blueprint(datasets.api_bp)
+    app.register_blueprint(point_datasets.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)

@@ -31,6 +31,7 @@ from geo.levels import LEVELS
 from geo.maps.mapspec import CHANGE_MODES, choropleth_spec
 from geo.sources import datasets as ds
 from geo.sources import link_tables as lt
+from geo.sources import point_tables as pt
 from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
 from geo.store import VersionRecord, store_for
 
@@ -109,27 +110,46 @@ def _upload_from_request() -> tuple[bytes, str, bool]:
     return data, "", False
 
 
-#: What a published table is: values by unit (a choropleth) or links (from, to, weight).
-KINDS = ("values", "links")
+#: What a published table is: values by unit (a choropleth), links (from, to, weight) or
+#: points (longitude, latitude).
+KINDS = ("values", "links", "points")
 
 
-def _wants_links(data: bytes, filename: str, pasted: bool, values, existing: str = "") -> bool:
-    """``kind=links`` / ``kind=values``; otherwise a replaced dataset keeps its kind and a
-    new table is links when it has both a from-like and a to-like column."""
+def _wanted_kind(data: bytes, filename: str, pasted: bool, values, existing: str = "") -> str:
+    """``kind=values|links|points``; otherwise a replaced dataset keeps its kind, and a new
+    table is links when it has a from-like and a to-like column, points when it has
+    longitude/latitude columns and declares a ``datum``, else values."""
     kind = (values.get("kind") or "").strip()
     if kind and kind not in (*KINDS, "auto"):
         raise BadParameter("kind", kind, [*KINDS, "auto"])
     if kind in KINDS:
-        return kind == "links"
+        return kind
     if existing:
-        return existing == "links"
-    return lt.looks_like_links(read_upload(data, filename, pasted=pasted).table)
+        return existing
+    table = read_upload(data, filename, pasted=pasted).table
+    if lt.looks_like_links(table):
+        return "links"
+    if values.get("datum") and pt.looks_like_points(table):
+        return "points"
+    return "values"
 
 
 def _check(data: bytes, filename: str, pasted: bool, values, existing: str = ""):
-    """The check of an upload: :class:`ds.CheckedUpload` (values by unit) or
-    :class:`lt.CheckedLinks` (a links table)."""
-    if _wants_links(data, filename, pasted, values, existing):
+    """The check of an upload: :class:`ds.CheckedUpload` (values by unit),
+    :class:`lt.CheckedLinks` (a links table) or :class:`pt.CheckedPoints` (a point table)."""
+    kind = _wanted_kind(data, filename, pasted, values, existing)
+    if kind == "points":
+        return pt.check_point_upload(
+            data,
+            filename,
+            pasted=pasted,
+            datum=values.get("datum") or None,
+            level=values.get("level") or None,
+            lon_column=values.get("lon_column") or None,
+            lat_column=values.get("lat_column") or None,
+            category_column=values.get("category_column") or None,
+        )
+    if kind == "links":
         return lt.check_link_upload(
             data,
             filename,
@@ -179,11 +199,15 @@ def _matches(values) -> dict[str, str | None]:
 def _publish(checked, data: bytes, filename: str, values):
     if isinstance(checked, lt.CheckedLinks):
         return lt.publish_links(_database_url(), checked, data, filename, values)
+    if isinstance(checked, pt.CheckedPoints):
+        return pt.publish_points(_database_url(), checked, data, filename, values)
     return ds.publish(_database_url(), checked, data, filename, values)
 
 
 def _kind_of(version: VersionRecord) -> str:
-    return "links" if lt.is_links(version) else "values"
+    if lt.is_links(version):
+        return "links"
+    return "points" if pt.is_points(version) else "values"
 
 
 def _links(dataset_id: str, version: int | None = None, kind: str = "values") -> dict[str, str]:
@@ -207,6 +231,19 @@ def _links(dataset_id: str, version: int | None = None, kind: str = "values") ->
                 "links.download", fmt="geojson", dataset=dataset_id, **v, _external=True
             ),
             "csv": url_for("links.download", fmt="csv", dataset=dataset_id, **v, _external=True),
+        }
+    if kind == "points":
+        point = {"dataset": dataset_id, **v, "_external": True}
+        return {
+            **common,
+            "map": page,
+            "embed": url_for("point_datasets.embed", **point),
+            "geojson": url_for("point_datasets.download", fmt="geojson", **point),
+            "csv": url_for("point_datasets.download", fmt="csv", **point),
+            "gpkg": url_for("point_datasets.download", fmt="gpkg", **point),
+            "counts_map": url_for(
+                "pages.choropleth", dataset=dataset_id, column=pt.COUNT_COLUMN, **v, _external=True
+            ),
         }
     return {
         **common,
@@ -296,6 +333,9 @@ def dataset(dataset_id: str):
     if kind == "links":
         info["links_table"] = version.metadata.get("links", {})
         info["link_count"] = len(version.table.get("links", []))
+    if kind == "points":
+        info["points_table"] = version.metadata.get("points", {})
+        info["point_count"] = len(version.table.get("points", []))
     return jsonify(
         {
             **info,
@@ -318,13 +358,17 @@ def replace(dataset_id: str):
     existing = _kind_of(latest)
     data, filename, pasted = _upload_from_request()
     values = request.values
-    if not data.strip() and existing == "values":
+    if not data.strip() and existing in ("values", "points"):
         # No file: a metadata edit. The latest file is checked again with the options it
         # was published with (the request may change them) and becomes the next version.
         data, filename, values = _latest_upload(latest, request.values)
         pasted = latest.file_format == "paste"
     checked = _check(data, filename, pasted, values, existing)
-    replace_with = lt.replace_links if isinstance(checked, lt.CheckedLinks) else ds.replace
+    replace_with = ds.replace
+    if isinstance(checked, lt.CheckedLinks):
+        replace_with = lt.replace_links
+    elif isinstance(checked, pt.CheckedPoints):
+        replace_with = pt.replace_points
     published = replace_with(_database_url(), dataset_id, token, checked, data, filename, values)
     version = published.version.version
     kind = _kind_of(published.version)
@@ -443,7 +487,9 @@ def _form_state(values) -> dict:
     state["key_column"] = values.get("key_column", "")
     state["value_columns"] = values.getlist("value_columns")
     state["preview_column"] = values.get("preview_column", "")
-    for name in ("year_column", "wide_years", "value_name"):
+    for name in ("year_column", "wide_years", "value_name", "datum", "lon_column", "lat_column"):
+        state[name] = values.get(name, "")
+    for name in ("category_column",):
         state[name] = values.get(name, "")
     for name in ("kind", "from_column", "to_column", "weight_column", "weight_unit"):
         state[name] = values.get(name, "")
@@ -476,7 +522,7 @@ def new():
 
 def _preview(checked: ds.CheckedUpload, state: dict, lang: str):
     """The choropleth of one column of an unpublished upload (values sent inline)."""
-    if isinstance(checked, lt.CheckedLinks) or not checked.value_columns:
+    if isinstance(checked, (lt.CheckedLinks, pt.CheckedPoints)) or not checked.value_columns:
         return None
     column = state["preview_column"]
     if column not in checked.value_columns:
@@ -650,7 +696,17 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
         "regions",
         spec.layer_options(url_for("downloads.regions_topojson", **spec.data_query())),
     )
+    kind = _kind_of(version)
+    if kind == "points":
+        from .point_datasets import add_points_layer
+
+        add_points_layer(fmap, version, lang, spec.basemap.datum == "GCJ02")
     v = {"v": version.version} if pinned else {}
+    embed = (
+        views.embed_snippet("point_datasets.embed", spec.title, dataset=dataset_id, lang=lang, **v)
+        if kind == "points"
+        else None
+    )
     return render_template(
         "dataset.html",
         record=record,
@@ -662,12 +718,17 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
         spec=spec,
         fmap=maps.render(fmap),
         versions=_store().versions(dataset_id),
-        links=_links(dataset_id, version.version if pinned else None),
+        links=_links(dataset_id, version.version if pinned else None, kind),
+        kind=kind,
+        categories=pt.category_colors(version.report.get("categories", []))
+        if kind == "points"
+        else {},
         map_urls={
             c: url_for("pages.choropleth", dataset=dataset_id, column=c, lang=lang, **v)
             for c in columns
         },
-        embed_snippet=views.embed_snippet(
+        embed_snippet=embed
+        or views.embed_snippet(
             "embed.choropleth",
             spec.title,
             dataset=dataset_id,

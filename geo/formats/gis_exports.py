@@ -234,6 +234,14 @@ def _write(kind: str, name: str, frame, rows) -> bytes:
         return _shapefile_zip(name, frame, rows, Path(tmp))
 
 
+def layer_file(
+    kind: str, name: str, frame: gpd.GeoDataFrame, title: str, sources: Sequence[tuple[str, str]]
+) -> bytes:
+    """Any EPSG:4326 layer (e.g. a published point table) as ``gpkg`` or ``shp.zip`` bytes,
+    with the metadata table every download has."""
+    return _write(kind, name, frame, metadata_rows(title, sources))
+
+
 def regions_file(
     level: str, indicator_ids: Sequence[str], kind: str, year=None, compare=None
 ) -> tuple[str, bytes]:
