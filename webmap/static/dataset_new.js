@@ -44,14 +44,16 @@
   function redrawPreview() {
     var frame = previewFrame();
     if (!frame) return;
-    var action = form.action, target = form.target;
-    form.action = form.dataset.preview;
-    form.target = "preview-frame";
+    // getAttribute/setAttribute: the form has controls named "action", which shadow
+    // form.action.
+    var action = form.getAttribute("action");
+    form.setAttribute("action", form.dataset.preview);
+    form.setAttribute("target", "preview-frame");
     if (file) file.disabled = true; // the draft is on the server already
-    form.submit();
+    HTMLFormElement.prototype.submit.call(form);
     if (file) file.disabled = false;
-    form.action = action;
-    form.target = target;
+    form.setAttribute("action", action);
+    form.removeAttribute("target");
   }
 
   function update() {
@@ -62,7 +64,7 @@
     data.set("action", "check");
     if (draft && draft.value) data.delete("file");
     document.body.setAttribute("aria-busy", "true");
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
