@@ -135,6 +135,7 @@ def test_point_table_page_draws_its_points(page, live_server, artifacts):
     body = created.json()
     page.goto(f"{live_server}/datasets/{body['id']}?lang=zh&basemap=none")
     page.wait_for_selector("body[data-points-drawn]", state="attached", timeout=20_000)
+    page.wait_for_selector(DRAWN, state="attached", timeout=20_000)  # the counts by unit
     assert page.get_attribute("body", "data-points-drawn") == "4"
     assert page.locator("path.jjj-dataset-point").count() == 4
     assert "学校" in page.inner_text("#points-legend")

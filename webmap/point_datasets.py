@@ -108,12 +108,19 @@ def points_layer_options(record: VersionRecord, lang: str, gcj02: bool = False) 
     }
 
 
-def add_points_layer(fmap, record: VersionRecord, lang: str, gcj02: bool = False) -> None:
+def add_points_layer(
+    fmap, record: VersionRecord, lang: str, gcj02: bool = False, outline: str | None = None
+) -> None:
+    """The points over ``fmap``; ``outline``: a level whose unit outlines are drawn under
+    them (for a map without areas of its own)."""
     fmap.default_js = [
         *fmap.default_js,
         ("dataset_points", url_for("static", filename="dataset_points.js")),
     ]
-    maps.add_layer(fmap, "datasetPoints", points_layer_options(record, lang, gcj02))
+    options = points_layer_options(record, lang, gcj02)
+    if outline:
+        options["outlineUrl"] = url_for("downloads.regions_topojson", level=outline)
+    maps.add_layer(fmap, "datasetPoints", options)
 
 
 @bp.get("/embed/points")
@@ -129,7 +136,7 @@ def embed():
     if name not in available:
         raise BadParameter("basemap", name, list(available))
     fmap = maps.base_map(BASEMAPS[name])
-    add_points_layer(fmap, record, lang, BASEMAPS[name].datum == "GCJ02")
+    add_points_layer(fmap, record, lang, BASEMAPS[name].datum == "GCJ02", outline="prefecture")
     page = url_for("datasets.dataset_page", dataset_id=record.dataset_id, lang=lang, _external=True)
     return render_template(
         "dataset_points_embed.html",
