@@ -456,3 +456,29 @@ def test_migration_2_adds_series_to_an_existing_store(database_url, tmp_path):
     with engine.connect() as conn:
         conn.exec_driver_sql("SELECT series_json FROM atlas_dataset_versions").fetchall()
     engine.dispose()
+
+
+def test_new_version_keeps_datum_and_matches(client):
+    points = post(
+        client, b"name,lon,lat\na,116.4,39.9\n", kind="points", datum="gcj02", title_en="p"
+    ).get_json()
+    bearer = {"Authorization": f"Bearer {points['edit_token']}"}
+    again = client.put(
+        f"/api/datasets/{points['id']}",
+        data={"file": (io.BytesIO(b"name,lon,lat\nb,117.2,39.1\n"), "p2.csv")},
+        headers=bearer,
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json()["report"]["datum"] == "gcj02"
+    values = post(client, MISSPELT, title_en="d", matches=json.dumps({"保定x": "130600"}))
+    body = values.get_json()
+    again = client.put(
+        f"/api/datasets/{body['id']}",
+        data={"file": (io.BytesIO(MISSPELT.replace(b"3", b"30")), "v2.csv")},
+        headers={"Authorization": f"Bearer {body['edit_token']}"},
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 200, again.get_json()
+    info = client.get(f"/api/datasets/{body['id']}").get_json()
+    assert info["values"]["医生数"]["130600"] == 30.0

@@ -363,6 +363,8 @@ def replace(dataset_id: str):
         # was published with (the request may change them) and becomes the next version.
         data, filename, values = _latest_upload(latest, request.values)
         pasted = latest.file_format == "paste"
+    else:
+        values = _carried_options(latest, request.values)
     checked = _check(data, filename, pasted, values, existing)
     replace_with = ds.replace
     if isinstance(checked, lt.CheckedLinks):
@@ -384,6 +386,27 @@ def replace(dataset_id: str):
             "links": _links(dataset_id, version, kind),
         }
     )
+
+
+#: Check options a new file inherits from the version it follows unless the request names
+#: them: the publisher's matches and year layout; a point table's datum and counting level.
+CARRIED = {"values": ("matches", "wide_years", "value_name"), "points": ("datum", "level")}
+
+
+def _carried_options(latest: VersionRecord, values) -> MultiDict:
+    stored = latest.metadata.get("check") or {}
+    merged = MultiDict()
+    for name in CARRIED.get(_kind_of(latest), ()):
+        value = stored.get(name)
+        if name == "matches" and value:
+            merged[name] = json.dumps(value, ensure_ascii=False)
+        elif name == "wide_years" and value:
+            merged[name] = "1"
+        elif value not in (None, "", False, {}):
+            merged[name] = str(value)
+    for name in values:
+        merged.setlist(name, values.getlist(name))
+    return merged
 
 
 def _latest_upload(latest: VersionRecord, values) -> tuple[bytes, str, MultiDict]:
