@@ -63,8 +63,18 @@ def requested_dataset_state() -> str:
     dataset_id = (first_value(query, "dataset") if "dataset" in query else None) or (
         request.view_args or {}
     ).get("dataset_id")
-    if not dataset_id:
-        return ""
+    # Point datasets drawn over a map: points=dataset:ID[@v] (comma-separated tokens).
+    drawn = []
+    if "dataset%3A" in query or "dataset:" in query:
+        for token in (first_value(query, "points") or "").split(","):
+            token = token.strip()
+            if token.startswith("dataset:"):
+                drawn.append(token[len("dataset:") :].split("@")[0])
+    ids = [i for i in dict.fromkeys([dataset_id, *drawn]) if i]
+    return "|".join(_state_of(i) for i in ids)
+
+
+def _state_of(dataset_id: str) -> str:
     state = _store().state(dataset_id)
     if state is None:
         return f"{dataset_id}:unknown"
