@@ -482,3 +482,31 @@ def test_new_version_keeps_datum_and_matches(client):
     assert again.status_code == 200, again.get_json()
     info = client.get(f"/api/datasets/{body['id']}").get_json()
     assert info["values"]["医生数"]["130600"] == 30.0
+
+
+def test_point_table_through_the_form(client):
+    page = client.get("/datasets/new?lang=zh")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    form = {
+        "csrf": csrf,
+        "file": (io.BytesIO("名称,经度,纬度\na,116.4,39.9\nb,121.47,31.23\n".encode()), "p.csv"),
+        "kind": "points",
+        "action": "check",
+    }
+    refused = client.post("/datasets/new?lang=zh", data=form, content_type="multipart/form-data")
+    assert refused.status_code == 400 and "datum" in refused.get_data(as_text=True)
+    form["file"] = (io.BytesIO("名称,经度,纬度\na,116.4,39.9\nb,121.47,31.23\n".encode()), "p.csv")
+    form["datum"] = "gcj02"
+    checked = client.post("/datasets/new?lang=zh", data=form, content_type="multipart/form-data")
+    html = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and 'id="report-points">1<' in html
+    assert 'id="points-outside"' in html and 'id="points-columns"' in html
+    draft = re.search(r'name="draft" value="([^"]+)"', html).group(1)
+    published = client.post(
+        "/datasets/new?lang=zh",
+        data={"csrf": csrf, "draft": draft, "kind": "points", "datum": "gcj02",
+              "title_zh": "点", "action": "publish"},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert published.status_code == 201
+    assert "#token=" in published.get_data(as_text=True)
