@@ -510,3 +510,27 @@ def test_point_table_through_the_form(client):
     )  # fmt: skip
     assert published.status_code == 201
     assert "#token=" in published.get_data(as_text=True)
+
+
+def test_long_table_join_decides_each_unit_once_with_the_same_result():
+    import pandas as pd
+
+    from geo.sources import datasets as ds
+
+    rows = []
+    for year in (2019, 2020, 2021):
+        rows += [
+            ("桥西区", "石家庄市", year, "1"),
+            ("桥西区", "张家口市", year, "2"),
+            ("桥西区", "", year, "3"),  # ambiguous: no parent
+            ("长安区", "石家庄市", year, "4"),
+            ("火星区", "", year, "5"),  # unmatched
+            ("130102", "", year, "6"),
+        ]
+    table = pd.DataFrame(rows, columns=["区县", "城市", "年份", "v"], dtype=object)
+    table.index = pd.RangeIndex(2, len(table) + 2)
+    keyable = table.drop(columns="年份")
+    full = ds._join(keyable, "county", "区县", "name")
+    fast = ds.join_distinct(keyable, "county", "区县", "name")
+    assert fast.report() == full.report()
+    assert fast.matched.equals(full.matched)

@@ -164,8 +164,62 @@ def _join(table: pd.DataFrame, level: str, column: str, kind: str) -> JoinResult
     return join_table(table, level, name_column=column)
 
 
+def join_distinct(table: pd.DataFrame, level: str, column: str, kind: str) -> JoinResult:
+    """:func:`_join` deciding each distinct combination of the key and text cells once
+    (a long table names every unit once per year), then giving every row the outcome of
+    its first such row: the same result as joining every row, far fewer rows to decide.
+
+    Text columns (besides the key) are part of the combination, so 桥西区 of 石家庄市 and
+    桥西区 of 张家口市 (told apart by a parent column) stay apart.
+    """
+    text = [
+        c
+        for c in table.columns
+        if c != column and parse_column(table[c]).numeric_share < NUMERIC_SHARE
+    ]
+    keys = table[[column, *text]].astype(str).apply(lambda s: s.str.strip())
+    signature = pd.Series(list(map(tuple, keys.to_numpy())), index=table.index)
+    first = ~signature.duplicated()
+    if first.all():
+        return _join(table, level, column, kind)
+    join = _join(table.loc[first.to_numpy()], level, column, kind)
+    first_row = {sig: row for row, sig in signature[first].items()}
+    rows_of: dict[Any, list[Any]] = {}
+    for row, sig in signature.items():
+        rows_of.setdefault(first_row[sig], []).append(row)
+    expanded = [
+        {"row": row, "adcode": m.adcode, "how": m.how, "note": m.note}
+        for m in join.matched.itertuples(index=False)
+        for row in rows_of[m.row]
+    ]
+    matched = pd.DataFrame(expanded, columns=["row", "adcode", "how", "note"])
+    matched = matched.sort_values("row", kind="stable").reset_index(drop=True)
+    counts = matched["adcode"].map(matched["adcode"].value_counts())
+    duplicated = matched[counts > 1][["row", "adcode", "how"]].copy()
+    duplicated["kept"] = ~matched["adcode"].duplicated()[counts > 1]
+
+    def spread(frame: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+        rows = [r for first_of in frame.index for r in rows_of[first_of]]
+        out = table.loc[rows].copy()
+        for name in extra:
+            by_first = frame[name]
+            out[name] = [by_first.at[f] for f in frame.index for _ in rows_of[f]]
+        return out.sort_index()
+
+    return dataclasses.replace(
+        join,
+        matched=matched,
+        unmatched=spread(join.unmatched, ["reason"]),
+        ambiguous=spread(join.ambiguous, ["candidates", "reason"]),
+        duplicated=duplicated.reset_index(drop=True),
+    )
+
+
 def detect(
-    table: pd.DataFrame, level: str | None = None, key_column: str | None = None
+    table: pd.DataFrame,
+    level: str | None = None,
+    key_column: str | None = None,
+    distinct: bool = False,
 ) -> tuple[JoinResult, str, list[dict[str, Any]]]:
     """Choose the level and key column with the most rows matched (ties: coarser level,
     leftmost column); either can be fixed by the caller.
@@ -197,7 +251,8 @@ def detect(
     # times), then most rows; of equals the leftmost column and coarsest level.
     best = max(tried, key=lambda t: (min(t["units"], t["matched"]), t["matched"]))
     kind = dict(candidates)[best["key_column"]]
-    result = _join(table, best["level"], best["key_column"], kind)
+    join = join_distinct if distinct else _join
+    result = join(table, best["level"], best["key_column"], kind)
     tried.sort(key=lambda t: (-min(t["units"], t["matched"]), -t["matched"]))
     return result, best["key_column"], tried
 
@@ -405,7 +460,8 @@ def check_upload(
     keyable = table.drop(columns=[*wide, *([ycol] if ycol else [])])
     if keyable.columns.empty:
         raise BadParameter("key_column", "", "a column of adcodes or unit names")
-    join, key, detection = detect(keyable, level or None, key_column or None)
+    # A long table repeats each unit once per year: decide each distinct unit once.
+    join, key, detection = detect(keyable, level or None, key_column or None, distinct=bool(ycol))
     join, by_publisher, left_out = apply_matches(join, keyable, key, matches or {})
     used = {c for c in join.columns.values() if c is not None} | {key} | set(wide)
     if ycol:
