@@ -495,3 +495,34 @@ def points_frame(database_url: str, dataset_id: str, version: str | int | None =
     frame.insert(0, "lon_wgs84", [f["geometry"]["coordinates"][0] for f in features])
     frame.insert(1, "lat_wgs84", [f["geometry"]["coordinates"][1] for f in features])
     return frame
+
+
+def point_layer_rows(
+    database_url: str, dataset_id: str, version: str | int | None = None
+) -> tuple[VersionRecord, list[dict[str, Any]]]:
+    """The version and its points as the rows a map's point layer draws (the fields of a
+    facility point: id, names, category, lon/lat in WGS 84, county, a ``site`` precision —
+    every point is placed where the table puts it — and a citation of the dataset)."""
+    record = point_version(database_url, dataset_id, version)
+    meta = record.metadata
+    title = meta.get("title_en") or meta.get("title_zh") or dataset_id
+    cite = f"dataset {record.dataset_id} v{record.version}: {title}"
+    if meta.get("source"):
+        cite += f"; {meta['source']}"
+    rows = [
+        {
+            "id": f"{record.dataset_id}-{point['row']}",
+            "name_zh": point["name"] or f"#{point['row']}",
+            "name_en": point["name"] or f"#{point['row']}",
+            "category": point["category"],
+            "tier": "",
+            "grade": "",
+            "lon": point["lon"],
+            "lat": point["lat"],
+            "county_adcode": point["county"] or "",
+            "location_precision": "site",
+            "source": cite,
+        }
+        for point in record.table.get("points", [])
+    ]
+    return record, rows
