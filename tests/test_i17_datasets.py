@@ -57,6 +57,8 @@ def test_long_table_publishes_values_by_year_and_change(client):
     assert info["columns"] == [
         {"column": "医生数", "unit": "", "year": 2020, "years": [2019, 2020]}
     ]
+    assert info["values_by_year"]["医生数"]["2019"] == {"130100": 10.0, "130200": 5.0}
+    assert info["values"]["医生数"] == {"130100": 12.5, "130200": 8.0, "110100": 1.0}
     by_2019 = csv_rows(client.get(f"/download/regions.csv?dataset={dataset_id}&year=2019").data)
     assert by_2019["130100"]["医生数"] == "10.0" and by_2019["130200"]["医生数"] == "5.0"
     assert by_2019["110100"]["医生数"] == ""  # Beijing has 2020 only

@@ -353,6 +353,8 @@ def dataset(dataset_id: str):
             "latest_version": record.latest_version,
             "versions": _store().versions(dataset_id),
             "values": version.values,
+            # Columns with years: {column: {year: {adcode: value}}} ("values": the latest).
+            "values_by_year": version.series,
             "report": version.report,
             "links": _links(dataset_id, version.version, kind),
         }
