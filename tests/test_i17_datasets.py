@@ -111,6 +111,8 @@ def test_year_column_named_and_bad_year_cells(client):
     named = post(client, table, year_column="period", dry_run="1").get_json()["report"]
     assert named["year_column"] == "period" and named["years"] == [2019]
     assert {"row": 3, "column": "period", "text": "二〇二〇"} in named["problems"]
+    no_years = post(client, "地区,年份,v\n石家庄市,-,1\n".encode(), title_en="x")
+    assert no_years.status_code == 400 and no_years.get_json()["parameter"] == "year_column"
     missing = post(client, table, year_column="nope", dry_run="1")
     assert missing.status_code == 400 and missing.get_json()["parameter"] == "year_column"
 

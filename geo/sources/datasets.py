@@ -633,6 +633,13 @@ def check_publishable(checked: CheckedUpload) -> None:
             valid,
             reason=f"e.g. {example} in rows " + ", ".join(str(r) for r in first["rows"]),
         )
+    if checked.year_column and not checked.years:
+        raise BadParameter(
+            "year_column",
+            checked.year_column,
+            "a column of years (2019, 2020年…) for the matched rows",
+            reason="no matched row has a year",
+        )
     if not checked.value_columns:
         raise BadParameter(
             "value_columns",
