@@ -24,7 +24,7 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from geo.analysis.classify import K_RANGE, PALETTES, SCHEMES
+from geo.analysis.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
@@ -776,6 +776,7 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
         schemes=SCHEMES,
         k_range=K_RANGE,
         palettes=PALETTES,
+        diverging_palettes=DIVERGING_PALETTES,
         **views.template_globals(lang),
     )
 
