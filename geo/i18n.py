@@ -424,6 +424,86 @@ TEXT: dict[str, dict[str, str]] = {
     "portrait": {"en": "Portrait", "zh": "纵向"},
     "landscape": {"en": "Landscape", "zh": "横向"},
     "file_format": {"en": "Format", "zh": "格式"},
+    # --- i17 ---
+    "publish_your_data": {"en": "Publish your data", "zh": "发布数据"},
+    "map_own_table": {"en": "Map your own table at this level", "zh": "在此层级上绘制自己的数据表"},
+    "ds_years": {"en": "Years", "zh": "年份"},
+    "ds_year_column": {"en": "Year column", "zh": "年份列"},
+    "ds_wide_years": {"en": "Columns named by year", "zh": "以年份命名的列"},
+    "ds_wide_years_box": {
+        "en": "Columns named by year (2019, 2020, …) are the values of one column by year",
+        "zh": "以年份命名的列（2019、2020……）是同一指标各年的数值",
+    },
+    "ds_value_name": {"en": "Name of that column", "zh": "该列名称"},
+    "ds_pick_unit": {"en": "Unit for", "zh": "对应单位"},
+    "ds_undecided": {"en": "— choose —", "zh": "— 请选择 —"},
+    "ds_leave_out": {"en": "Leave out", "zh": "不采用此行"},
+    "ds_left_out": {"en": "Left out", "zh": "未采用"},
+    "ds_by_publisher": {"en": "Matched by the publisher", "zh": "由发布者匹配"},
+    "ds_match_help": {
+        "en": "Pick a unit for each row that did not match (or leave it out), then check "
+        "again: the file is not uploaded again, and it is kept exactly as it is.",
+        "zh": "为每个未匹配的行选择对应单位（或不采用），然后再次检查："
+        "无需重新上传，原文件保持不变。",
+    },
+    "ds_manage": {"en": "Manage", "zh": "管理"},
+    "ds_manage_link": {"en": "Your private manage link", "zh": "您的私人管理链接"},
+    "ds_manage_once": {
+        "en": "Shown once: keep this link like a password. Anyone with it can upload new "
+        "versions, edit or delete the dataset.",
+        "zh": "仅显示一次：请像密码一样保管此链接。持有此链接者可以上传新版本、修改或删除数据集。",
+    },
+    "ds_manage_secret": {
+        "en": "This page's link is private: keep it like a password and do not share it.",
+        "zh": "本页链接是私密的：请像密码一样保管，不要分享。",
+    },
+    "ds_manage_no_token": {
+        "en": "This link has no edit token (#token=…): open the manage link you were given.",
+        "zh": "此链接不含编辑令牌（#token=…）：请打开发布时得到的管理链接。",
+    },
+    "ds_manage_new_version": {"en": "Upload a new version", "zh": "上传新版本"},
+    "ds_manage_new_version_help": {
+        "en": "Checked as on publishing (same level, key column and matches); older "
+        "versions stay as they are.",
+        "zh": "按发布时的方式检查（相同层级、关键列和匹配）；旧版本保持不变。",
+    },
+    "ds_manage_upload": {"en": "Upload", "zh": "上传"},
+    "ds_manage_save": {"en": "Save as a new version", "zh": "保存为新版本"},
+    "ds_manage_saved": {"en": "Published as version {version}:", "zh": "已发布为第 {version} 版："},
+    "ds_manage_token": {"en": "Manage link", "zh": "管理链接"},
+    "ds_manage_token_help": {
+        "en": "Make a new link if this one may have leaked: the old one stops working.",
+        "zh": "如果此链接可能已泄露，请生成新链接：旧链接随即失效。",
+    },
+    "ds_manage_replace_token": {"en": "Make a new manage link", "zh": "生成新的管理链接"},
+    "ds_manage_new_token": {
+        "en": "New manage link (the old one no longer works); keep it like a password:",
+        "zh": "新的管理链接（旧链接已失效）；请像密码一样保管：",
+    },
+    "ds_manage_delete": {"en": "Delete the dataset", "zh": "删除数据集"},
+    "ds_manage_confirm_delete": {
+        "en": "Delete this dataset and all its versions? Its links will answer 'gone'.",
+        "zh": "删除此数据集及其所有版本？其链接将显示“已删除”。",
+    },
+    "ds_manage_deleted": {"en": "Deleted.", "zh": "已删除。"},
+    "ds_points": {"en": "points", "zh": "个点"},
+    "ds_datum": {"en": "Datum", "zh": "坐标系"},
+    "ds_category": {"en": "Category", "zh": "类别"},
+    "ds_kind_points": {"en": "Points (longitude, latitude)", "zh": "点（经度、纬度）"},
+    "ds_datum_help": {
+        "en": "Required for points: AMap/Tencent coordinates are GCJ-02, Baidu BD-09, GPS WGS 84",
+        "zh": "点数据必填：高德/腾讯坐标为 GCJ-02，百度为 BD-09，GPS 为 WGS 84",
+    },
+    "ds_lon_column": {"en": "Longitude column", "zh": "经度列"},
+    "ds_lat_column": {"en": "Latitude column", "zh": "纬度列"},
+    "ds_category_column": {"en": "Category column", "zh": "类别列"},
+    "ds_points_kept": {"en": "Points kept", "zh": "保留的点"},
+    "ds_points_unparsed": {"en": "Coordinates that do not parse", "zh": "无法解析的坐标"},
+    "ds_points_outside": {
+        "en": "Points outside Beijing, Tianjin and Hebei (left out)",
+        "zh": "京津冀范围以外的点（未采用）",
+    },
+    "ds_counts_map": {"en": "Map the counts per unit", "zh": "按单位统计点数并制图"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

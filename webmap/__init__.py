@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         oembed,
         ogc,
         pages,
+        point_datasets,
         security,
         url_limit,
     )
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     from geo.formats.ogc_collections import register_collections
 
     register_collections("datasets", ogc.dataset_collections, ogc.dataset_collection)
+    register_collections("point-datasets", point_datasets.ogc_collections)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
@@ -73,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(downloads.bp)
     app.register_blueprint(datasets.bp)
     app.register_blueprint(datasets.api_bp)
+    app.register_blueprint(point_datasets.bp)
     app.register_blueprint(export.bp)
     app.register_blueprint(oembed.bp)
     app.register_blueprint(links.bp)

@@ -10,7 +10,7 @@ from geo.formats import geojson
 from geo.levels import LEVELS, check_level
 from geo.sources.catalog import aliases, check_year, indicators, resolve_indicator
 from geo.sources.indicators import coverage, indicator_values
-from geo.sources.tables import read_csv_bytes
+from geo.sources.uploads import read_upload
 from geo.sources.zones import get_zone, zones
 
 from .caching import cached_view
@@ -98,7 +98,8 @@ JOIN_FORMATS = ("json", "geojson")
 
 @bp.post("/join")
 def join():
-    """Join an uploaded CSV (multipart field ``file`` or a text/csv body) to a level.
+    """Join an uploaded table (multipart field ``file`` or a body: CSV/TSV/XLSX, read by
+    :func:`geo.sources.uploads.read_upload`, the reader the datasets use) to a level.
 
     ``?level=`` (default prefecture), optional ``adcode_column``, ``name_column``,
     ``parent_column``; ``format=json`` (report) or ``geojson`` (joined layer download).
@@ -109,7 +110,9 @@ def join():
         raise BadParameter("format", fmt, JOIN_FORMATS)
     upload = request.files.get("file")
     data = upload.read() if upload is not None else request.get_data()
-    table, encoding = read_csv_bytes(data)
+    filename = upload.filename or "" if upload is not None else ""
+    read = read_upload(data, filename)
+    table, encoding = read.table, read.encoding
     result = join_table(
         table,
         level,

@@ -8,6 +8,7 @@ this module maps requests to them. Uploads here may be up to 5 MB (the rest of t
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from urllib.parse import urlparse
 
@@ -21,14 +22,16 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.datastructures import MultiDict
 
-from geo.analysis.classify import K_RANGE, PALETTES, SCHEMES
+from geo.analysis.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
-from geo.maps.mapspec import choropleth_spec
+from geo.maps.mapspec import CHANGE_MODES, choropleth_spec
 from geo.sources import datasets as ds
 from geo.sources import link_tables as lt
+from geo.sources import point_tables as pt
 from geo.sources.limits import check_file_name, check_no_nul, check_value_columns
 from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
 from geo.store import VersionRecord, store_for
@@ -61,8 +64,19 @@ def requested_dataset_state() -> str:
     dataset_id = (first_value(query, "dataset") if "dataset" in query else None) or (
         request.view_args or {}
     ).get("dataset_id")
-    if not dataset_id or "\x00" in dataset_id:
-        return ""  # none, or one refused with a 400 (webmap.errors.refuse_nul)
+    # Point datasets drawn over a map: points=dataset:ID[@v] (comma-separated tokens).
+    drawn = []
+    if "dataset%3A" in query or "dataset:" in query:
+        for token in (first_value(query, "points") or "").split(","):
+            token = token.strip()
+            if token.startswith("dataset:"):
+                drawn.append(token[len("dataset:") :].split("@")[0])
+    # An id holding NUL is refused with a 400 (webmap.errors.refuse_nul): no state.
+    ids = [i for i in dict.fromkeys([dataset_id, *drawn]) if i and "\x00" not in i]
+    return "|".join(_state_of(i) for i in ids)
+
+
+def _state_of(dataset_id: str) -> str:
     state = _store().state(dataset_id)
     if state is None:
         return f"{dataset_id}:unknown"
@@ -116,27 +130,46 @@ def _upload_from_request() -> tuple[bytes, str, bool]:
     return data, "", False
 
 
-#: What a published table is: values by unit (a choropleth) or links (from, to, weight).
-KINDS = ("values", "links")
+#: What a published table is: values by unit (a choropleth), links (from, to, weight) or
+#: points (longitude, latitude).
+KINDS = ("values", "links", "points")
 
 
-def _wants_links(data: bytes, filename: str, pasted: bool, values, existing: str = "") -> bool:
-    """``kind=links`` / ``kind=values``; otherwise a replaced dataset keeps its kind and a
-    new table is links when it has both a from-like and a to-like column."""
+def _wanted_kind(data: bytes, filename: str, pasted: bool, values, existing: str = "") -> str:
+    """``kind=values|links|points``; otherwise a replaced dataset keeps its kind, and a new
+    table is links when it has a from-like and a to-like column, points when it has
+    longitude/latitude columns and declares a ``datum``, else values."""
     kind = (values.get("kind") or "").strip()
     if kind and kind not in (*KINDS, "auto"):
         raise BadParameter("kind", kind, [*KINDS, "auto"])
     if kind in KINDS:
-        return kind == "links"
+        return kind
     if existing:
-        return existing == "links"
-    return lt.looks_like_links(read_upload(data, filename, pasted=pasted).table)
+        return existing
+    table = read_upload(data, filename, pasted=pasted).table
+    if lt.looks_like_links(table):
+        return "links"
+    if values.get("datum") and pt.looks_like_points(table):
+        return "points"
+    return "values"
 
 
 def _check(data: bytes, filename: str, pasted: bool, values, existing: str = ""):
-    """The check of an upload: :class:`ds.CheckedUpload` (values by unit) or
-    :class:`lt.CheckedLinks` (a links table)."""
-    if _wants_links(data, filename, pasted, values, existing):
+    """The check of an upload: :class:`ds.CheckedUpload` (values by unit),
+    :class:`lt.CheckedLinks` (a links table) or :class:`pt.CheckedPoints` (a point table)."""
+    kind = _wanted_kind(data, filename, pasted, values, existing)
+    if kind == "points":
+        return pt.check_point_upload(
+            data,
+            filename,
+            pasted=pasted,
+            datum=values.get("datum") or None,
+            level=values.get("level") or None,
+            lon_column=values.get("lon_column") or None,
+            lat_column=values.get("lat_column") or None,
+            category_column=values.get("category_column") or None,
+        )
+    if kind == "links":
         return lt.check_link_upload(
             data,
             filename,
@@ -153,19 +186,50 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
         level=values.get("level") or None,
         key_column=values.get("key_column") or None,
         value_columns=_value_columns(values),
+        year_column=values.get("year_column") or None,
+        wide_years=_flag(values, "wide_years"),
+        value_name=values.get("value_name") or None,
+        matches=_matches(values),
     )
     check_value_columns(checked.value_columns)
     return checked
 
 
+def _flag(values, name: str) -> bool:
+    raw = (values.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise BadParameter(name, raw, ["1", "0"])
+
+
+#: Form fields ``match:<cell text>`` carry the publisher's choice for one cell: an adcode,
+#: ``-`` (leave the rows out) or nothing (undecided).
+LEAVE_OUT = "-"
+
+
+def _matches(values) -> dict[str, str | None]:
+    """``matches`` (JSON object: cell text → adcode or null) plus the form's ``match:`` fields."""
+    found = ds.parse_matches(values.get("matches"))
+    for name, choice in values.items():
+        if name.startswith("match:") and choice:
+            found[name[len("match:") :].strip()] = None if choice == LEAVE_OUT else choice
+    return found
+
+
 def _publish(checked, data: bytes, filename: str, values):
     if isinstance(checked, lt.CheckedLinks):
         return lt.publish_links(_database_url(), checked, data, filename, values)
+    if isinstance(checked, pt.CheckedPoints):
+        return pt.publish_points(_database_url(), checked, data, filename, values)
     return ds.publish(_database_url(), checked, data, filename, values)
 
 
 def _kind_of(version: VersionRecord) -> str:
-    return "links" if lt.is_links(version) else "values"
+    if lt.is_links(version):
+        return "links"
+    return "points" if pt.is_points(version) else "values"
 
 
 def _links(dataset_id: str, version: int | None = None, kind: str = "values") -> dict[str, str]:
@@ -190,6 +254,19 @@ def _links(dataset_id: str, version: int | None = None, kind: str = "values") ->
             ),
             "csv": url_for("links.download", fmt="csv", dataset=dataset_id, **v, _external=True),
         }
+    if kind == "points":
+        point = {"dataset": dataset_id, **v, "_external": True}
+        return {
+            **common,
+            "map": page,
+            "embed": url_for("point_datasets.embed", **point),
+            "geojson": url_for("point_datasets.download", fmt="geojson", **point),
+            "csv": url_for("point_datasets.download", fmt="csv", **point),
+            "gpkg": url_for("point_datasets.download", fmt="gpkg", **point),
+            "counts_map": url_for(
+                "pages.choropleth", dataset=dataset_id, column=pt.COUNT_COLUMN, **v, _external=True
+            ),
+        }
     return {
         **common,
         "map": url_for("pages.choropleth", dataset=dataset_id, **v, _external=True),
@@ -200,6 +277,14 @@ def _links(dataset_id: str, version: int | None = None, kind: str = "values") ->
 
 
 # --- JSON API --------------------------------------------------------------------------
+
+
+def manage_url(dataset_id: str, token: str, lang: str | None = None) -> str:
+    """The private link to a dataset's manage page: the token rides in the URL fragment,
+    which browsers never send to a server (no access log, no Referer); the page's script
+    sends it as ``Authorization: Bearer``."""
+    page = url_for("datasets.manage", dataset_id=dataset_id, lang=lang or _lang(), _external=True)
+    return f"{page}#token={token}"
 
 
 def _bearer_token() -> str:
@@ -231,6 +316,7 @@ def create():
             "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
         ),
         "edit_token": published.edit_token,
+        "manage_url": manage_url(dataset_id, published.edit_token),
         "report": published.version.report,
         "links": _links(dataset_id, version, kind),
     }
@@ -269,6 +355,9 @@ def dataset(dataset_id: str):
     if kind == "links":
         info["links_table"] = version.metadata.get("links", {})
         info["link_count"] = len(version.table.get("links", []))
+    if kind == "points":
+        info["points_table"] = version.metadata.get("points", {})
+        info["point_count"] = len(version.table.get("points", []))
     return jsonify(
         {
             **info,
@@ -276,6 +365,8 @@ def dataset(dataset_id: str):
             "latest_version": record.latest_version,
             "versions": _store().versions(dataset_id),
             "values": version.values,
+            # Columns with years: {column: {year: {adcode: value}}} ("values": the latest).
+            "values_by_year": version.series,
             "report": version.report,
             "links": _links(dataset_id, version.version, kind),
         }
@@ -287,13 +378,24 @@ def replace(dataset_id: str):
     """A new file → the next version (``Authorization: Bearer <edit_token>``)."""
     token = _bearer_token()
     _store().check_token(dataset_id, token)  # 403 before reading the upload
-    existing = _kind_of(_store().version(dataset_id))
+    latest = _store().version(dataset_id)
+    existing = _kind_of(latest)
     data, filename, pasted = _upload_from_request()
-    checked = _check(data, filename, pasted, request.values, existing)
-    replace_with = lt.replace_links if isinstance(checked, lt.CheckedLinks) else ds.replace
-    published = replace_with(
-        _database_url(), dataset_id, token, checked, data, filename, request.values
-    )
+    values = request.values
+    if not data.strip() and existing in ("values", "points"):
+        # No file: a metadata edit. The latest file is checked again with the options it
+        # was published with (the request may change them) and becomes the next version.
+        data, filename, values = _latest_upload(latest, request.values)
+        pasted = latest.file_format == "paste"
+    else:
+        values = _carried_options(latest, request.values)
+    checked = _check(data, filename, pasted, values, existing)
+    replace_with = ds.replace
+    if isinstance(checked, lt.CheckedLinks):
+        replace_with = lt.replace_links
+    elif isinstance(checked, pt.CheckedPoints):
+        replace_with = pt.replace_points
+    published = replace_with(_database_url(), dataset_id, token, checked, data, filename, values)
     version = published.version.version
     kind = _kind_of(published.version)
     return jsonify(
@@ -308,6 +410,59 @@ def replace(dataset_id: str):
             "links": _links(dataset_id, version, kind),
         }
     )
+
+
+#: Check options a new file inherits from the version it follows unless the request names
+#: them: the publisher's matches and year layout; a point table's datum and counting level.
+CARRIED = {"values": ("matches", "wide_years", "value_name"), "points": ("datum", "level")}
+
+
+def _carried_options(latest: VersionRecord, values) -> MultiDict:
+    stored = latest.metadata.get("check") or {}
+    merged = MultiDict()
+    for name in CARRIED.get(_kind_of(latest), ()):
+        value = stored.get(name)
+        if name == "matches" and value:
+            merged[name] = json.dumps(value, ensure_ascii=False)
+        elif name == "wide_years" and value:
+            merged[name] = "1"
+        elif value not in (None, "", False, {}):
+            merged[name] = str(value)
+    for name in values:
+        merged.setlist(name, values.getlist(name))
+    return merged
+
+
+def _latest_upload(latest: VersionRecord, values) -> tuple[bytes, str, MultiDict]:
+    """The latest version's file and its check options, under the request's values."""
+    data = _store().original(latest.dataset_id, latest.version)
+    options = latest.metadata.get("check") or {
+        "level": latest.level,
+        "key_column": latest.key_column,
+        "value_columns": list(latest.values),
+    }
+    merged = MultiDict()
+    for name, value in options.items():
+        if name == "value_columns":
+            merged.setlist(name, list(value or []))
+        elif name == "matches":
+            merged[name] = json.dumps(value or {}, ensure_ascii=False)
+        elif name == "wide_years":
+            merged[name] = "1" if value else ""
+        elif value is not None:
+            merged[name] = str(value)
+    for name in values:
+        merged.setlist(name, values.getlist(name))
+    filename = "" if latest.file_format == "paste" else latest.filename
+    return data, filename, merged
+
+
+@api_bp.post("/<dataset_id>/token")
+def new_token(dataset_id: str):
+    """A new edit token (``Authorization: Bearer <edit_token>``); the old one stops working."""
+    token = _store().replace_token(dataset_id, _bearer_token())
+    body = {"id": dataset_id, "edit_token": token, "manage_url": manage_url(dataset_id, token)}
+    return jsonify(body), 200, {"Cache-Control": "no-store"}
 
 
 @api_bp.delete("/<dataset_id>")
@@ -379,6 +534,10 @@ def _form_state(values) -> dict:
     state["key_column"] = values.get("key_column", "")
     state["value_columns"] = values.getlist("value_columns")
     state["preview_column"] = values.get("preview_column", "")
+    for name in ("year_column", "wide_years", "value_name", "datum", "lon_column", "lat_column"):
+        state[name] = values.get(name, "")
+    for name in ("category_column",):
+        state[name] = values.get(name, "")
     for name in ("kind", "from_column", "to_column", "weight_column", "weight_unit"):
         state[name] = values.get(name, "")
     state["columns"] = {k: v for k, v in values.items() if k.startswith(("unit:", "year:"))}
@@ -410,7 +569,7 @@ def new():
 
 def _preview(checked: ds.CheckedUpload, state: dict, lang: str):
     """The choropleth of one column of an unpublished upload (values sent inline)."""
-    if isinstance(checked, lt.CheckedLinks) or not checked.value_columns:
+    if isinstance(checked, (lt.CheckedLinks, pt.CheckedPoints)) or not checked.value_columns:
         return None
     column = state["preview_column"]
     if column not in checked.value_columns:
@@ -477,16 +636,21 @@ def new_post():
             published = _publish(checked, data, filename, request.form)
             if state["draft"]:
                 _store().discard_draft(state["draft"])
-            return render_template(
-                "dataset_published.html",
-                published=published,
-                links=_links(
-                    published.dataset.id,
-                    published.version.version,
-                    _kind_of(published.version),
+            return (
+                render_template(
+                    "dataset_published.html",
+                    published=published,
+                    manage_url=manage_url(published.dataset.id, published.edit_token, lang),
+                    links=_links(
+                        published.dataset.id,
+                        published.version.version,
+                        _kind_of(published.version),
+                    ),
+                    **views.template_globals(lang),
                 ),
-                **views.template_globals(lang),
-            ), 201
+                201,
+                {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
+            )
     except TooLarge as err:
         return _render_new(lang, state, 413, error=str(err))
     except BadParameter as err:
@@ -495,6 +659,38 @@ def new_post():
             context.update(report=checked.report(), preview=_preview(checked, state, lang))
         return _render_new(lang, state, 400, **context)
     return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
+
+
+@bp.post("/preview")
+def preview():
+    """The preview map alone (for an iframe on /datasets/new): the kept draft or pasted text
+    checked with the form's options, no publish. The new-dataset page's script posts its
+    form here when the column, level or year settings change, so the map follows without
+    pressing "Check"."""
+    lang = _lang()
+    state = _form_state(request.form)
+    status, context = 200, {}
+    try:
+        _check_csrf()
+        if state["text"].strip():
+            data, filename, pasted = state["text"].encode("utf-8"), "", True
+        elif state["draft"] and (draft := _store().draft(state["draft"])) is not None:
+            (data, filename), pasted = draft, False
+        else:
+            raise BadParameter("draft", state["draft"] or "none", "a checked upload")
+        checked = _check(data, filename, False if not pasted else True, request.form)
+        context["preview"] = _preview(checked, state, lang)
+        if context["preview"] is None:
+            raise BadParameter("value_columns", "", "at least one column of numbers")
+    except (BadParameter, Forbidden, TooLarge) as err:
+        status, context = 400, {"error": str(err)}
+    body = render_template(
+        "dataset_preview.html",
+        fmap=context["preview"]["fmap"] if context.get("preview") else None,
+        **context,
+        **views.template_globals(lang),
+    )
+    return body, status, {"Cache-Control": "no-store"}
 
 
 def _links_dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
@@ -533,16 +729,31 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
         "column": column,
         "lang": lang,
         "v": str(version.version),  # the map shows the version the table shows
-        **{k: v for k, v in request.args.items() if k in ("scheme", "k", "palette", "basemap")},
+        **{
+            k: v
+            for k, v in request.args.items()
+            if k in ("scheme", "k", "palette", "basemap", "year", "compare", "change")
+        },
     }
     spec = choropleth_spec(params, current_app.config)
+    time = {k: v for k, v in spec.query().items() if k in ("year", "compare", "change")}
     fmap = maps.base_map(spec.basemap)
     maps.add_layer(
         fmap,
         "regions",
         spec.layer_options(url_for("downloads.regions_topojson", **spec.data_query())),
     )
+    kind = _kind_of(version)
+    if kind == "points":
+        from .point_datasets import add_points_layer
+
+        add_points_layer(fmap, version, lang, spec.basemap.datum == "GCJ02")
     v = {"v": version.version} if pinned else {}
+    embed = (
+        views.embed_snippet("point_datasets.embed", spec.title, dataset=dataset_id, lang=lang, **v)
+        if kind == "points"
+        else None
+    )
     return render_template(
         "dataset.html",
         record=record,
@@ -554,19 +765,61 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
         spec=spec,
         fmap=maps.render(fmap),
         versions=_store().versions(dataset_id),
-        links=_links(dataset_id, version.version if pinned else None),
+        links=_links(dataset_id, version.version if pinned else None, kind),
+        kind=kind,
+        categories=pt.category_colors(version.report.get("categories", []))
+        if kind == "points"
+        else {},
         map_urls={
             c: url_for("pages.choropleth", dataset=dataset_id, column=c, lang=lang, **v)
             for c in columns
         },
-        embed_snippet=views.embed_snippet(
-            "embed.choropleth", spec.title, dataset=dataset_id, column=column, **v
+        embed_snippet=embed
+        or views.embed_snippet(
+            "embed.choropleth",
+            spec.title,
+            dataset=dataset_id,
+            column=column,
+            lang=lang,
+            **v,
+            **time,
         ),
+        change_modes=CHANGE_MODES,
         schemes=SCHEMES,
         k_range=K_RANGE,
         palettes=PALETTES,
+        diverging_palettes=DIVERGING_PALETTES,
         **views.template_globals(lang),
     )
+
+
+@bp.get("/<dataset_id>/manage")
+def manage(dataset_id: str):
+    """The private manage page: new version, metadata, new token, delete.
+
+    The page itself holds nothing secret (anyone may load it); the edit token is in the
+    link's fragment, read by ``static/dataset_manage.js`` and sent as
+    ``Authorization: Bearer`` to the JSON API. No Referer leaves this page.
+    """
+    lang = _lang()
+    record = _store().dataset(dataset_id)
+    version = _store().version(dataset_id)
+    body = render_template(
+        "dataset_manage.html",
+        record=record,
+        version=version,
+        info=ds.dataset_dict(version),
+        kind=_kind_of(version),
+        licences=ds.LICENCES,
+        links=_links(dataset_id, kind=_kind_of(version)),
+        **views.template_globals(lang),
+    )
+    headers = {
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "X-Robots-Tag": "noindex",
+    }
+    return body, 200, headers
 
 
 @bp.get("/<dataset_id>")

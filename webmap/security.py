@@ -72,7 +72,8 @@ def register(app: Flask) -> None:
     def _headers(response):
         is_framable = framable(request.path)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        # A page may ask for less (the dataset manage page: no-referrer).
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if "Content-Security-Policy" not in response.headers:
             response.headers["Content-Security-Policy"] = _policy(is_framable)
         if not is_framable:

@@ -293,6 +293,14 @@ def _with_crs(rows: list[tuple[str, str]], epsg: int) -> list[tuple[str, str]]:
     return [(k, _crs_text(epsg) if k == "crs" and epsg != 4326 else v) for k, v in rows]
 
 
+def layer_file(
+    kind: str, name: str, frame: gpd.GeoDataFrame, title: str, sources: Sequence[tuple[str, str]]
+) -> bytes:
+    """Any EPSG:4326 layer (e.g. a published point table) as ``gpkg`` or ``shp.zip`` bytes,
+    with the metadata table every download has."""
+    return _write(kind, name, frame, metadata_rows(title, sources))
+
+
 def regions_file(
     level: str, indicator_ids: Sequence[str], kind: str, year=None, compare=None, epsg: int = 4326
 ) -> tuple[str, bytes]:

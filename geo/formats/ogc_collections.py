@@ -308,7 +308,7 @@ def _dataset_collection(database_url: str, dataset_id: str, number: int) -> Coll
         sources = [DatasetColumn(version, c, pinned=False) for c in version.values]
 
         def load(level=version.level, sources=sources) -> gpd.GeoDataFrame:
-            return regions_with_sources(level, sources)
+            return regions_with_sources(level, sources, each_year=True)
 
         values = ", ".join(version.values)
         note = meta.get("description", "")

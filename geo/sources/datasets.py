@@ -13,13 +13,17 @@ User text (titles, column names, cells) is kept exactly as given and escaped whe
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
+import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from geo.analysis.joins import JoinResult, join_table, match_counts, normalise_name, parse_adcodes
@@ -45,6 +49,17 @@ RESERVED = frozenset(
 )  # fmt: skip
 MAX_TITLE = 200
 MAX_TEXT = 2000
+#: Column names taken for the year column of a long table (compared case-folded).
+YEAR_NAMES = ("year", "年份", "年度")
+#: A year as written in a cell or a column name: 2020, 2020年, 2020.0.
+_YEAR_TEXT = re.compile(r"^((?:19|20)\d\d)(?:\.0+)?\s*年?$")
+#: The value column of a wide table (its year columns) unless ``value_name=`` names it.
+WIDE_VALUE_NAME = "value"
+#: At most this many publisher's matches (cell text → adcode) per check.
+MAX_MATCHES = 2000
+VALID_MATCHES = (
+    "a JSON object: cell text → adcode of a unit of the level, or null to leave the rows out"
+)
 LICENCES = ("CC-BY-4.0", "CC0-1.0", "ODbL-1.0", "public-domain", "all-rights-reserved", "other")
 
 
@@ -64,6 +79,23 @@ class CheckedUpload:
     problems: list[dict[str, Any]]
     detection: list[dict[str, Any]]
     suggestions: dict[Any, list[dict[str, str]]] = field(default_factory=dict)
+    #: Values by year, {column: {year: {adcode: value}}}, for a table with years.
+    series: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
+    year_column: str | None = None
+    wide_years: dict[str, int] = field(default_factory=dict)
+    #: For a long table: (unit, year) pairs given by more than one row (replaces the
+    #: join's duplicated units, which a long table has by design).
+    duplicated_years: list[dict[str, Any]] | None = None
+    #: Rows matched by the publisher (``matches``) and rows the publisher left out.
+    by_publisher: list[dict[str, Any]] = field(default_factory=list)
+    left_out: list[dict[str, Any]] = field(default_factory=list)
+    #: The check options (level, key column, year settings, matches…), stored with a
+    #: version so metadata can be edited later without uploading the file again.
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({int(y) for column in self.series.values() for y in column})
 
     @property
     def level(self) -> str:
@@ -75,8 +107,18 @@ class CheckedUpload:
 
     @cached_property
     def join_report(self) -> dict[str, Any]:
-        """The full :meth:`JoinResult.report` (computed once)."""
-        return self.join.report()
+        """The full :meth:`JoinResult.report` (computed once), with the (unit, year) pairs
+        duplicated in a long table and the publisher's matches."""
+        report = self.join.report()
+        if self.duplicated_years is not None:
+            report["duplicated"] = self.duplicated_years
+            report["counts"]["duplicated_units"] = len(self.duplicated_years)
+        report["matched_by_publisher"] = self.by_publisher
+        report["left_out"] = self.left_out
+        report["counts"]["matched_by_publisher"] = len(self.by_publisher)
+        report["counts"]["left_out"] = len(self.left_out)
+        report["counts"]["rows"] += len(self.left_out)
+        return report
 
     def report(self) -> dict[str, Any]:
         """JSON-ready: detection, the join report (unmatched rows with the closest units),
@@ -99,6 +141,9 @@ class CheckedUpload:
             "text_columns": self.text_columns,
             "unparsed_cells": len(self.problems),
             "problems": self.problems[:MAX_LISTED],
+            "year_column": self.year_column,
+            "wide_years": self.wide_years,
+            "years": self.years,
             "join": report,
         }
 
@@ -119,8 +164,62 @@ def _join(table: pd.DataFrame, level: str, column: str, kind: str) -> JoinResult
     return join_table(table, level, name_column=column)
 
 
+def join_distinct(table: pd.DataFrame, level: str, column: str, kind: str) -> JoinResult:
+    """:func:`_join` deciding each distinct combination of the key and text cells once
+    (a long table names every unit once per year), then giving every row the outcome of
+    its first such row: the same result as joining every row, far fewer rows to decide.
+
+    Text columns (besides the key) are part of the combination, so 桥西区 of 石家庄市 and
+    桥西区 of 张家口市 (told apart by a parent column) stay apart.
+    """
+    text = [
+        c
+        for c in table.columns
+        if c != column and parse_column(table[c]).numeric_share < NUMERIC_SHARE
+    ]
+    keys = table[[column, *text]].astype(str).apply(lambda s: s.str.strip())
+    signature = pd.Series(list(map(tuple, keys.to_numpy())), index=table.index)
+    first = ~signature.duplicated()
+    if first.all():
+        return _join(table, level, column, kind)
+    join = _join(table.loc[first.to_numpy()], level, column, kind)
+    first_row = {sig: row for row, sig in signature[first].items()}
+    rows_of: dict[Any, list[Any]] = {}
+    for row, sig in signature.items():
+        rows_of.setdefault(first_row[sig], []).append(row)
+    expanded = [
+        {"row": row, "adcode": m.adcode, "how": m.how, "note": m.note}
+        for m in join.matched.itertuples(index=False)
+        for row in rows_of[m.row]
+    ]
+    matched = pd.DataFrame(expanded, columns=["row", "adcode", "how", "note"])
+    matched = matched.sort_values("row", kind="stable").reset_index(drop=True)
+    counts = matched["adcode"].map(matched["adcode"].value_counts())
+    duplicated = matched[counts > 1][["row", "adcode", "how"]].copy()
+    duplicated["kept"] = ~matched["adcode"].duplicated()[counts > 1]
+
+    def spread(frame: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+        rows = [r for first_of in frame.index for r in rows_of[first_of]]
+        out = table.loc[rows].copy()
+        for name in extra:
+            by_first = frame[name]
+            out[name] = [by_first.at[f] for f in frame.index for _ in rows_of[f]]
+        return out.sort_index()
+
+    return dataclasses.replace(
+        join,
+        matched=matched,
+        unmatched=spread(join.unmatched, ["reason"]),
+        ambiguous=spread(join.ambiguous, ["candidates", "reason"]),
+        duplicated=duplicated.reset_index(drop=True),
+    )
+
+
 def detect(
-    table: pd.DataFrame, level: str | None = None, key_column: str | None = None
+    table: pd.DataFrame,
+    level: str | None = None,
+    key_column: str | None = None,
+    distinct: bool = False,
 ) -> tuple[JoinResult, str, list[dict[str, Any]]]:
     """Choose the level and key column with the most rows matched (ties: coarser level,
     leftmost column); either can be fixed by the caller.
@@ -152,7 +251,8 @@ def detect(
     # times), then most rows; of equals the leftmost column and coarsest level.
     best = max(tried, key=lambda t: (min(t["units"], t["matched"]), t["matched"]))
     kind = dict(candidates)[best["key_column"]]
-    result = _join(table, best["level"], best["key_column"], kind)
+    join = join_distinct if distinct else _join
+    result = join(table, best["level"], best["key_column"], kind)
     tried.sort(key=lambda t: (-min(t["units"], t["matched"]), -t["matched"]))
     return result, best["key_column"], tried
 
@@ -184,6 +284,137 @@ def closest_units(text: object, level: str, n: int = 3) -> list[dict[str, str]]:
     return [dict(names[a]) for a in found[:n]]
 
 
+def year_of(text: object) -> int | None:
+    """The year a cell or column name holds (``2020``, ``2020年``, ``２０２０``), else None."""
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip()
+    found = _YEAR_TEXT.match(cleaned)
+    return int(found.group(1)) if found else None
+
+
+def find_year_column(table: pd.DataFrame, year_column: str | None) -> str | None:
+    """The year column of a long table: ``year_column`` if given (it must exist), else a
+    column named ``year`` / ``年份`` / ``年度``, else None (a table of one year)."""
+    if year_column:
+        if year_column not in table.columns:
+            raise BadParameter("year_column", year_column, [str(c) for c in table.columns])
+        return year_column
+    for column in table.columns:
+        if str(column).strip().casefold() in YEAR_NAMES:
+            return column
+    return None
+
+
+def wide_year_columns(table: pd.DataFrame) -> dict[str, int]:
+    """The columns of a wide table named by a year (2019, 2020年…), in table order."""
+    found = {c: year_of(c) for c in table.columns}
+    return {c: y for c, y in found.items() if y is not None}
+
+
+def parse_matches(value: Any) -> dict[str, str | None]:
+    """``matches`` as sent (a JSON text or an object): cell text → adcode, or None/"" to
+    leave the rows out. Raises :class:`BadParameter` naming ``matches``."""
+    if value in (None, "", {}):
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as err:
+            raise BadParameter("matches", value[:40], VALID_MATCHES, reason=str(err)) from None
+    if not isinstance(value, dict):
+        raise BadParameter("matches", str(value)[:40], VALID_MATCHES)
+    if len(value) > MAX_MATCHES:
+        raise BadParameter("matches", f"{len(value)} entries", f"at most {MAX_MATCHES}")
+    parsed: dict[str, str | None] = {}
+    for text, code in value.items():
+        if code is not None and not isinstance(code, str):
+            raise BadParameter(f"matches[{text}]", str(code)[:40], VALID_MATCHES)
+        parsed[str(text).strip()] = (code or "").strip() or None
+    return parsed
+
+
+def apply_matches(
+    join: JoinResult, table: pd.DataFrame, key_column: str, matches: Mapping[str, str | None]
+) -> tuple[JoinResult, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The join with the publisher's choices applied to unmatched and ambiguous rows.
+
+    ``matches`` maps a key cell's text to an adcode of the level (the row is matched, ``how``
+    ``publisher``) or to None (the row is left out). Automatic matches are never changed.
+    Returns the join, the rows matched by the publisher and the rows left out.
+    """
+    if not matches:
+        return join, [], []
+    units = regions(join.level).set_index("adcode")
+    for text, code in matches.items():
+        if code is not None and code not in units.index:
+            raise BadParameter(
+                f"matches[{text}]",
+                code,
+                f"an adcode of a {join.level} of the atlas (e.g. {units.index[0]}), or null",
+            )
+    column = join.columns.get("name") or key_column
+    by_publisher, left_out, new_rows, handled = [], [], [], set()
+    for frame in (join.unmatched, join.ambiguous):
+        for row in frame.index:
+            text = str(table.at[row, column]).strip()
+            if text not in matches:
+                continue
+            handled.add(row)
+            code = matches[text]
+            if code is None:
+                left_out.append({"row": int(row), "text": text})
+                continue
+            new_rows.append({"row": row, "adcode": code, "how": "publisher", "note": ""})
+            by_publisher.append(
+                {
+                    "row": int(row),
+                    "text": text,
+                    "adcode": code,
+                    "name_zh": str(units.at[code, "name_zh"]),
+                    "name_en": str(units.at[code, "name_en"]),
+                }
+            )
+    if not handled:
+        return join, [], []
+    matched = pd.concat([join.matched, pd.DataFrame(new_rows)], ignore_index=True)
+    matched = matched.sort_values("row", kind="stable").reset_index(drop=True)
+    counts = matched["adcode"].map(matched["adcode"].value_counts())
+    duplicated = matched[counts > 1][["row", "adcode", "how"]].copy()
+    duplicated["kept"] = ~matched["adcode"].duplicated()[counts > 1]
+    result = dataclasses.replace(
+        join,
+        matched=matched,
+        unmatched=join.unmatched[~join.unmatched.index.isin(handled)],
+        ambiguous=join.ambiguous[~join.ambiguous.index.isin(handled)],
+        duplicated=duplicated.reset_index(drop=True),
+    )
+    return result, by_publisher, left_out
+
+
+def _duplicated_years(
+    unit_year: dict[Any, tuple[str, int]], names: pd.DataFrame
+) -> tuple[list[dict[str, Any]], set]:
+    """(unit, year) pairs given by several rows (first row kept), and the rows dropped."""
+    rows_of: dict[tuple[str, int], list] = {}
+    for row, pair in unit_year.items():
+        rows_of.setdefault(pair, []).append(row)
+    found, dropped = [], set()
+    for (adcode, year), rows in rows_of.items():
+        if len(rows) > 1:
+            found.append(
+                {
+                    "adcode": adcode,
+                    "name_zh": str(names.at[adcode, "name_zh"]),
+                    "name_en": str(names.at[adcode, "name_en"]),
+                    "year": year,
+                    "rows": [int(r) for r in rows],
+                    "kept": int(rows[0]),
+                }
+            )
+            dropped.update(rows[1:])
+    found.sort(key=lambda d: d["rows"][0])
+    return found, dropped
+
+
 def check_upload(
     data: bytes,
     filename: str = "",
@@ -192,16 +423,62 @@ def check_upload(
     level: str | None = None,
     key_column: str | None = None,
     value_columns: list[str] | None = None,
+    year_column: str | None = None,
+    wide_years: bool = False,
+    value_name: str | None = None,
+    matches: Mapping[str, str | None] | None = None,
 ) -> CheckedUpload:
     """Read, join and parse an upload; raises :class:`BadParameter` / :class:`TooLarge` for
-    a table that cannot be read at all. Problems with rows are reported, not raised."""
+    a table that cannot be read at all. Problems with rows are reported, not raised.
+
+    A long table (a year column: ``year_column`` or one named ``year``/``年份``/``年度``)
+    or a wide one (``wide_years``: value columns named by year, published as one column
+    ``value_name``, default ``value``) gives values by year (:attr:`CheckedUpload.series`).
+    ``matches`` (cell text → adcode, or None to leave out) settles unmatched or ambiguous
+    rows (:func:`apply_matches`).
+    """
     upload = read_upload(data, filename, pasted=pasted)
     table = upload.table
-    join, key, detection = detect(table, level or None, key_column or None)
-    used = {c for c in join.columns.values() if c is not None} | {key}
+    wide: dict[str, int] = {}
+    ycol = None
+    if wide_years:
+        if year_column:
+            raise BadParameter(
+                "year_column", year_column, "none with wide_years=1 (the columns are the years)"
+            )
+        wide = wide_year_columns(table)
+        if not wide:
+            raise BadParameter(
+                "wide_years",
+                "1",
+                "0, or a table with columns named by years (2019, 2020, 2021年…)",
+                reason="no column is named by a year: "
+                + ", ".join(str(c) for c in table.columns[:8]),
+            )
+    else:
+        ycol = find_year_column(table, year_column)
+    keyable = table.drop(columns=[*wide, *([ycol] if ycol else [])])
+    if keyable.columns.empty:
+        raise BadParameter("key_column", "", "a column of adcodes or unit names")
+    # A long table repeats each unit once per year: decide each distinct unit once.
+    join, key, detection = detect(keyable, level or None, key_column or None, distinct=bool(ycol))
+    join, by_publisher, left_out = apply_matches(join, keyable, key, matches or {})
+    used = {c for c in join.columns.values() if c is not None} | {key} | set(wide)
+    if ycol:
+        used.add(ycol)
     parsed = {c: parse_column(table[c]) for c in table.columns if c not in used}
     numeric = [c for c, p in parsed.items() if p.filled and p.numeric_share >= NUMERIC_SHARE]
-    if value_columns:
+    name = (value_name or "").strip() or WIDE_VALUE_NAME
+    if wide:
+        if len(name) > 100:
+            raise BadParameter("value_name", name[:40] + "…", "at most 100 characters")
+        if value_columns and list(dict.fromkeys(value_columns)) != [name]:
+            raise BadParameter(
+                "value_columns", ",".join(value_columns), [name], reason="wide_years=1: the "
+                "year columns are published as one column (name it with value_name=)"
+            )  # fmt: skip
+        chosen = [name]
+    elif value_columns:
         for column in value_columns:
             if column not in parsed:
                 raise BadParameter("value_columns", column, list(parsed) or ["(none)"])
@@ -221,23 +498,71 @@ def check_upload(
     text_columns = [c for c in parsed if c not in chosen]
 
     rows = list(table.index)
-    problems = [
-        {"row": rows[pos], "column": column, "text": text}
-        for column in chosen
-        for pos, text in parsed[column].bad
-    ]
-    problems.sort(key=lambda p: (p["row"], chosen.index(p["column"])))
+    if wide:
+        parsed_wide = {c: parse_column(table[c]) for c in wide}
+        problems = [
+            {"row": rows[pos], "column": column, "text": text}
+            for column in wide
+            for pos, text in parsed_wide[column].bad
+        ]
+        order = list(wide)
+    else:
+        problems = [
+            {"row": rows[pos], "column": column, "text": text}
+            for column in chosen
+            for pos, text in parsed[column].bad
+        ]
+        order = list(chosen)
     row_of = dict(zip(join.matched["row"], join.matched["adcode"]))
-    duplicated = join.duplicated
-    dropped = set()
-    if len(duplicated):  # rows after the first for the same unit (a publish refuses them)
-        dropped = set(duplicated.loc[~duplicated["kept"].astype(bool), "row"])
+    year_of_row: dict[Any, int] = {}
+    if ycol:
+        order.append(ycol)
+        for row, text in zip(rows, table[ycol]):
+            year = year_of(text)
+            if year is None:
+                if row in row_of:
+                    problems.append({"row": row, "column": ycol, "text": str(text)})
+            else:
+                year_of_row[row] = year
+    problems.sort(key=lambda p: (p["row"], order.index(p["column"])))
+
+    duplicated_years = None
+    if ycol:
+        unit_year = {r: (a, year_of_row[r]) for r, a in row_of.items() if r in year_of_row}
+        names = regions(join.level).set_index("adcode")
+        duplicated_years, dropped = _duplicated_years(unit_year, names)
+        dropped |= {r for r in row_of if r not in year_of_row}  # no year: no value
+    else:
+        duplicated = join.duplicated
+        dropped = set()
+        if len(duplicated):  # rows after the first for the same unit (a publish refuses them)
+            dropped = set(duplicated.loc[~duplicated["kept"].astype(bool), "row"])
+
+    series: dict[str, dict[str, dict[str, float | None]]] = {}
     values: dict[str, dict[str, float | None]] = {}
-    for column in chosen:
+    if wide:
+        by_year: dict[str, dict[str, float | None]] = {}
+        for column, year in wide.items():
+            column_values = dict(zip(rows, parsed_wide[column].values))
+            by_year.setdefault(str(year), {}).update(
+                {a: column_values[r] for r, a in row_of.items() if r not in dropped}
+            )
+        series[name] = dict(sorted(by_year.items()))
+    for column in chosen if not wide else []:
         column_values = dict(zip(rows, parsed[column].values))
-        values[column] = {
-            adcode: column_values[row] for row, adcode in row_of.items() if row not in dropped
-        }
+        if ycol:
+            by_year = {}
+            for row, adcode in row_of.items():
+                if row not in dropped:
+                    by_year.setdefault(str(year_of_row[row]), {})[adcode] = column_values[row]
+            series[column] = dict(sorted(by_year.items()))
+        else:
+            values[column] = {
+                adcode: column_values[row] for row, adcode in row_of.items() if row not in dropped
+            }
+    for column, by_year in series.items():
+        values[column] = by_year[max(by_year, key=int)] if by_year else {}
+
     suggestions = {}
     name_column = join.columns.get("name") or key
     unmatched = join.unmatched
@@ -247,6 +572,15 @@ def check_upload(
         unmatched = unmatched[(codes.isna() | codes.str[:2].isin(PROVINCE_PREFIXES)).to_numpy()]
     for row in list(unmatched.index)[:MAX_SUGGESTED]:
         suggestions[row] = closest_units(unmatched.at[row, name_column], join.level)
+    options = {
+        "level": join.level,
+        "key_column": key,
+        "value_columns": list(chosen),
+        "year_column": ycol,
+        "wide_years": bool(wide),
+        "value_name": name if wide else None,
+        "matches": dict(matches or {}),
+    }
     return CheckedUpload(
         upload=upload,
         join=join,
@@ -257,6 +591,13 @@ def check_upload(
         problems=problems,
         detection=detection,
         suggestions=suggestions,
+        series=series,
+        year_column=ycol,
+        wide_years=wide,
+        duplicated_years=duplicated_years,
+        by_publisher=by_publisher,
+        left_out=left_out,
+        options=options,
     )
 
 
@@ -280,12 +621,24 @@ def check_publishable(checked: CheckedUpload) -> None:
         )
     if report["duplicated"]:
         first = report["duplicated"][0]
+        if checked.year_column:
+            what, valid = "(unit, year) pairs", "one row per unit and year"
+            example = f"{first['adcode']} {first['name_zh']} {first['year']}"
+        else:
+            what, valid = "units", "one row per unit"
+            example = f"{first['adcode']} {first['name_zh']}"
         raise BadParameter(
             "file",
-            f"{len(report['duplicated'])} units matched by more than one row",
-            "one row per unit",
-            reason=f"e.g. {first['adcode']} {first['name_zh']} in rows "
-            + ", ".join(str(r) for r in first["rows"]),
+            f"{len(report['duplicated'])} {what} matched by more than one row",
+            valid,
+            reason=f"e.g. {example} in rows " + ", ".join(str(r) for r in first["rows"]),
+        )
+    if checked.year_column and not checked.years:
+        raise BadParameter(
+            "year_column",
+            checked.year_column,
+            "a column of years (2019, 2020年…) for the matched rows",
+            reason="no matched row has a year",
         )
     if not checked.value_columns:
         raise BadParameter(
@@ -359,6 +712,7 @@ def new_version(
     metadata: dict[str, Any],
     values,
     report: dict,
+    series: dict | None = None,
     **row_columns: list,
 ) -> NewVersion:
     """The store record of one checked upload: its original bytes, metadata and table rows.
@@ -382,6 +736,7 @@ def new_version(
         },
         values=values,
         report=report,
+        series=series or {},
     )
 
 
@@ -399,6 +754,7 @@ def _new_version(
         metadata=metadata,
         values=checked.values,
         report=checked.report(),
+        series=checked.series,
         adcodes=[adcode_of.get(r) for r in checked.table.index],
     )
 
@@ -409,6 +765,7 @@ def publish(
     """Publish a checked upload as a new dataset (version 1), in one transaction."""
     check_publishable(checked)
     metadata = read_metadata(params, checked.value_columns)
+    metadata["check"] = checked.options
     return store_for(database_url).publish(_new_version(checked, data, filename, metadata))
 
 
@@ -435,6 +792,7 @@ def replace(
         merged.setdefault(f"year:{column}", str(meta.get("year") or ""))
     merged.update({k: v for k, v in params.items() if v})
     metadata = read_metadata(merged, checked.value_columns)
+    metadata["check"] = checked.options
     return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
 
 
@@ -475,6 +833,20 @@ class DatasetColumn:
     version_record: VersionRecord
     column: str
     pinned: bool = False
+    #: For a column with years: the year and the earlier year downloads show (see
+    #: :meth:`at`); None: the latest year, no change columns.
+    chosen_year: int | None = None
+    compare_year: int | None = None
+
+    @property
+    def series(self) -> dict[str, dict[str, float | None]]:
+        """{year: {adcode: value}} of a column with years; empty for a one-year column."""
+        return self.version_record.series.get(self.column, {})
+
+    def at(self, year, compare=None) -> DatasetColumn:
+        """This column fixed at ``year`` (and ``compare``), as checked by :meth:`check_years`."""
+        chosen, base = self.check_years(year, compare)
+        return dataclasses.replace(self, chosen_year=chosen, compare_year=base)
 
     @property
     def dataset_id(self) -> str:
@@ -498,10 +870,14 @@ class DatasetColumn:
 
     @property
     def year(self) -> int | None:
+        if self.series:
+            return self.chosen_year or self.all_years[-1]
         return self.meta["columns"].get(self.column, {}).get("year")
 
     @property
     def decimals(self) -> int:
+        if self.series:
+            return _decimals([v for by in self.series.values() for v in by.values()])
         return _decimals(list(self.version_record.values[self.column].values()))
 
     @property
@@ -538,7 +914,10 @@ class DatasetColumn:
 
     @property
     def all_years(self) -> tuple[int, ...]:
-        return (self.year,) if self.year is not None else ()
+        if self.series:
+            return tuple(sorted(int(y) for y in self.series))
+        year = self.meta["columns"].get(self.column, {}).get("year")
+        return (year,) if year is not None else ()
 
     def description_text(self, lang: str = "en") -> str:
         return self.description
@@ -554,31 +933,86 @@ class DatasetColumn:
         """Catalog citations (a dataset's source is its own metadata, on the source line)."""
         return []
 
-    def check_years(self, year, compare) -> tuple[int | None, None]:
-        """A column holds one year: ``year=`` may only name it, ``compare=`` is refused."""
-        if compare not in (None, ""):
-            raise BadParameter("compare", compare, "none", reason="a dataset column holds one year")
-        if year not in (None, "") and str(year) != str(self.year):
-            raise BadParameter("year", year, [self.year] if self.year else ["none"])
-        return self.year, None
+    def _year(self, year) -> int | None:
+        """``year`` checked against the column's years (default: the chosen or latest)."""
+        valid = self.all_years
+        if year in (None, ""):
+            if self.series:
+                return self.chosen_year or valid[-1]
+            return valid[-1] if valid else None
+        try:
+            value = int(year)
+        except (TypeError, ValueError):
+            value = None
+        if value not in valid:
+            reason = (
+                f"dataset {self.dataset_id} column {self.column!r} has values for these years"
+                if valid
+                else f"dataset {self.dataset_id} column {self.column!r} names no year"
+            )
+            raise BadParameter("year", year, list(valid) or ["none"], reason=reason)
+        return value
+
+    def check_years(self, year, compare) -> tuple[int | None, int | None]:
+        """(year, compare year) a map may show; like a bundled indicator with years: a
+        change runs from an earlier year of the column to the year shown."""
+        chosen = self._year(year)
+        if compare in (None, ""):
+            return chosen, None
+        earlier = [y for y in self.all_years if chosen is not None and y < chosen]
+        if not self.series or not earlier:
+            raise BadParameter(
+                "compare",
+                compare,
+                "none",
+                reason=f"dataset {self.dataset_id} column {self.column!r} has no year "
+                f"before {chosen}",
+            )
+        try:
+            base = int(compare)
+        except (TypeError, ValueError):
+            base = None
+        if base not in earlier:
+            raise BadParameter(
+                "compare", compare, earlier, reason=f"an earlier year of {self.column!r}"
+            )
+        return chosen, base
 
     def change(self, level: str, year, compare) -> pd.DataFrame:
-        self.check_years(year, compare)
-        raise BadParameter("compare", compare, "none", reason="a dataset column holds one year")
+        """Indexed by ``adcode``: ``value`` (at ``year``), ``base`` (at ``compare``),
+        ``change`` and ``change_pct`` (percent of base), where both years have a value."""
+        year, compare = self.check_years(year, compare)
+        if compare is None:
+            raise BadParameter("compare", "", [y for y in self.all_years if y < (year or 0)])
+        later = self.values(level, year)["value"]
+        earlier = self.values(level, compare)["value"]
+        both = later.index.intersection(earlier.index)
+        value = later.loc[both].astype(float)
+        base = earlier.loc[both].astype(float)
+        change = value - base
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = np.where(base != 0, change / base * 100.0, np.nan)
+        return pd.DataFrame(
+            {"value": value, "base": base, "change": change, "change_pct": np.round(pct, 2)},
+            index=pd.Index(both, name="adcode"),
+        )
 
     def values(self, level: str, year: int | None = None) -> pd.DataFrame:
-        if year not in (None, "") and str(year) != str(self.year):
-            raise BadParameter("year", year, [self.year] if self.year else ["none"])
+        chosen = self._year(year)
         if level != self.version_record.level:
             reason = f"dataset {self.dataset_id} is by {self.levels[0]}"
             raise BadParameter("level", level, self.levels, reason=reason)
-        column = self.version_record.values[self.column]
+        if self.series:
+            column = self.series.get(str(chosen), {})
+        else:
+            column = self.version_record.values[self.column]
         pairs = [(a, v) for a, v in column.items() if v is not None]
+        in_year = f" {chosen}" if self.series else ""
         frame = pd.DataFrame(
             {
                 "value": pd.Series([v for _, v in pairs], dtype=float),
                 # Starts with our own words, so no user text opens a CSV cell (formulas).
-                "source": f"dataset {self.dataset_id} v{self.version}: "
+                "source": f"dataset {self.dataset_id} v{self.version}{in_year}: "
                 f"{self.dataset_title('en') or self.dataset_title('zh')}; {self.source}",
                 "url": self.meta.get("source_url", ""),
                 "note": "",
@@ -610,6 +1044,7 @@ class DatasetColumn:
             "title_en": self.meta["title_en"],
             "unit": self.unit_label(),
             "year": self.year,
+            "years": list(self.all_years),
             "levels": list(self.levels),
             "source": self.source,
             "description": self.description,
@@ -637,7 +1072,15 @@ def dataset_dict(version: VersionRecord) -> dict[str, Any]:
         "level": version.level,
         "key_column": version.key_column,
         "columns": [
-            {"column": c, "unit": m.get("unit", ""), "year": m.get("year")}
+            {
+                "column": c,
+                "unit": m.get("unit", ""),
+                "year": max(map(int, version.series[c]))
+                if version.series.get(c)
+                else m.get("year"),
+                "years": sorted(map(int, version.series.get(c, {})))
+                or ([m["year"]] if m.get("year") else []),
+            }
             for c, m in meta["columns"].items()
         ],
         "file": {

@@ -147,16 +147,22 @@ def regions_request(params: Mapping[str, str], config: Mapping | None = None) ->
                 [version.level],
                 reason=f"dataset {version.dataset_id} is by {version.level}",
             )
-        for name in ("year", "compare"):
-            if params.get(name):
-                raise BadParameter(name, params[name], "none: a dataset column holds one year")
+        year, compare = params.get("year") or None, params.get("compare") or None
+        name = f"jjj_{level}_{version.dataset_id}_v{version.version}"
+        if year or compare:
+            # Columns with years are fixed at the year (and compare year) asked for, the
+            # way bundled indicators are; a column of one year accepts only its year.
+            sources = [s.at(year, compare) for s in sources]
+            name += f"_{sources[0].year}" + (f"_vs_{compare}" if compare else "")
         key = ("dataset", database_url(config), version.dataset_id, version.version)
         return RegionsRequest(
             level=level,
             sources=tuple(sources),
-            cache_key=(level, key),
+            cache_key=(level, key) + ((year, compare) if (year or compare) else ()),
             metadata={"dataset": sources[0].dataset_dict()},
-            dataset_name=f"jjj_{level}_{version.dataset_id}_v{version.version}",
+            year=year,
+            compare=compare,
+            dataset_name=name,
         )
     from geo.formats.exports import check_regions_request
 

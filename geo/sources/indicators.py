@@ -477,16 +477,28 @@ def coverage(indicator_id: str, level: str, year: int | str | None = None) -> tu
 
 
 def regions_with_sources(
-    level: str, sources: Sequence, include_special: bool = True
+    level: str, sources: Sequence, include_special: bool = True, each_year: bool = False
 ) -> gpd.GeoDataFrame:
     """Like :func:`regions_with_indicators`, for
     :class:`~geo.sources.indicator_sources.IndicatorSource` objects (a published dataset's
-    columns; each at its own single year)."""
+    columns: each at its one year, or at the year chosen with ``DatasetColumn.at`` and then
+    with ``<id>_<compare>``, ``<id>_change``, ``<id>_change_pct`` when a compare year is
+    chosen). ``each_year`` adds ``<id>_<year>`` for every year of a column with years."""
     frame = regions(level, include_special=include_special)
     for source in sources:
         values = source.values(level)
         frame[source.id] = frame["adcode"].map(values["value"]).astype(float)
         frame[f"{source.id}_source"] = frame["adcode"].map(values["source"])
+        compare = getattr(source, "compare_year", None)  # a dataset column with years
+        if compare is not None:
+            change = source.change(level, source.year, compare)
+            frame[f"{source.id}_{compare}"] = frame["adcode"].map(change["base"]).astype(float)
+            for column in ("change", "change_pct"):
+                frame[f"{source.id}_{column}"] = frame["adcode"].map(change[column]).astype(float)
+        elif each_year and len(getattr(source, "all_years", ())) > 1 and source.series:
+            for year in source.all_years:  # every year as its own column (OGC features)
+                by_year = source.values(level, year)["value"]
+                frame[f"{source.id}_{year}"] = frame["adcode"].map(by_year).astype(float)
     return frame
 
 

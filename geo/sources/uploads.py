@@ -1,5 +1,10 @@
 """Reading the tables people upload or paste: CSV, TSV (UTF-8 or GBK/GB18030) and XLSX.
 
+:func:`read_upload` is the one reader of uploaded tables: ``/api/join``, ``/api/datasets``
+and the publishing pages all go through it (same row limit, binary detection, encodings
+and messages). Checks on the shape of a table (rows, header) live in :func:`_table`, so
+further limits slot in there for every caller at once.
+
 Every cell comes back as text exactly as typed (numbers are read later by
 :mod:`geo.sources.numbers`), so nothing is coerced on the way in. Limits are checked before any
 expensive work: the byte size, the number of rows, and for XLSX the unpacked size of the

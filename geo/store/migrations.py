@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, inspect, select
 
 from geo.store import schema
 
@@ -32,8 +32,21 @@ def _initial(conn: Connection) -> None:
         table.create(conn)
 
 
+def _add_column(conn: Connection, table: str, column: str, sql_type: str) -> None:
+    """``ALTER TABLE … ADD COLUMN`` (nullable; the same SQL on SQLite and PostgreSQL), unless
+    the column is there already (a database created after the schema gained it)."""
+    if column in {c["name"] for c in inspect(conn).get_columns(table)}:
+        return
+    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+
+
+def _series(conn: Connection) -> None:
+    _add_column(conn, "atlas_dataset_versions", "series_json", "TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "datasets, immutable dataset versions, drafts", _initial),
+    Migration(2, "dataset versions: values by year (series_json)", _series),
 )
 
 

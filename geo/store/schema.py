@@ -67,6 +67,9 @@ dataset_versions = Table(
     Column("table_json", Text, nullable=False),
     Column("values_json", Text, nullable=False),
     Column("report_json", Text, nullable=False),
+    # Migration 2: values by year, {column: {year: {adcode: value}}}, for a table with
+    # years (long or wide); NULL for a table of one year (``values_json`` alone).
+    Column("series_json", Text, nullable=True),
 )
 
 #: Uploads checked in the browser but not yet published (the file input cannot be refilled

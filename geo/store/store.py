@@ -82,6 +82,8 @@ class NewVersion:
     table: dict
     values: dict
     report: dict
+    #: {column: {year: {adcode: value}}} for a table with years (else empty).
+    series: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class VersionRecord:
     table: dict = field(hash=False)
     values: dict = field(hash=False)
     report: dict = field(hash=False)
+    series: dict = field(hash=False, default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -363,6 +366,7 @@ class Store:
             table=json.loads(row["table_json"]),
             values=json.loads(row["values_json"]),
             report=json.loads(row["report_json"]),
+            series=json.loads(row["series_json"]) if row["series_json"] else {},
         )
         with self._lock:
             self._versions[key] = loaded
@@ -425,6 +429,7 @@ class Store:
             "table_json": dumps(new.table),
             "values_json": dumps(new.values),
             "report_json": dumps(new.report),
+            "series_json": dumps(new.series) if new.series else None,
         }
 
     def publish(self, new: NewVersion) -> Published:
@@ -495,6 +500,19 @@ class Store:
                 )
             )
         return Published(self.dataset(dataset_id), self.version(dataset_id, number))
+
+    def replace_token(self, dataset_id: str, token: str) -> str:
+        """A new edit token for the dataset (shown once); the old one stops working."""
+        new_token = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            row = self._dataset_row(conn, dataset_id, lock=True)
+            self._verify(row, token)
+            conn.execute(
+                update(schema.datasets)
+                .where(schema.datasets.c.id == dataset_id)
+                .values(token_sha256=token_digest(new_token))
+            )
+        return new_token
 
     def delete(self, dataset_id: str, token: str) -> DatasetRecord:
         """Remove every version; keep the id and title so its URLs can answer 410."""

@@ -1,0 +1,528 @@
+"""Point tables: a list of places with longitude/latitude, published as a point dataset.
+
+A point table (``kind=points``) has a longitude and a latitude column (detected from
+``lon``/``lng``/``经度`` and ``lat``/``纬度``, or named) and must declare the datum of its
+coordinates, ``datum=wgs84|gcj02|bd09``: coordinates copied from AMap or Tencent are GCJ-02,
+from Baidu BD-09, from a GPS WGS 84, and a few hundred metres apart; nothing is guessed.
+On publish each point is converted to WGS 84 with :mod:`geo.crs` (the original file is kept
+as uploaded). Points outside Beijing, Tianjin and Hebei, or whose coordinates do not parse,
+are listed by row and left out.
+
+Every point is placed in its county and prefecture; the counts per unit of the chosen
+``level`` (and per 10,000 people, with the bundled ``population`` indicator) are the
+dataset's value columns, so a point dataset maps as a choropleth like any other dataset.
+:func:`point_dataset_features` gives the points (WGS 84, with their category) to any map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import crs
+from geo.errors import BadParameter
+from geo.levels import check_level
+from geo.sources.datasets import MAX_LISTED, _text, new_version, read_metadata
+from geo.sources.regions import regions
+from geo.sources.uploads import UploadedTable, read_upload
+from geo.store import NewVersion, Published, VersionRecord, store_for
+
+KIND = "points"
+DATUMS = ("wgs84", "gcj02", "bd09")
+LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "x")
+LAT_NAMES = ("lat", "latitude", "纬度", "y")
+CATEGORY_NAMES = ("category", "type", "class", "类别", "类型", "分类")
+NAME_NAMES = ("name", "名称", "name_zh", "name_en", "地点", "单位")
+#: Levels the counts may be made at.
+COUNT_LEVELS = ("county", "prefecture")
+#: Value columns of a point dataset (counts per unit of its level).
+COUNT_COLUMN = "points"
+PER_10K_COLUMN = "points_per_10k"
+POPULATION_INDICATOR = "population"
+#: Categories drawn in their own colour (then grey).
+MAX_CATEGORIES = 12
+PALETTE = (
+    "#1f78b4", "#e31a1c", "#33a02c", "#ff7f00", "#6a3d9a", "#b15928",
+    "#a6cee3", "#fb9a99", "#b2df8a", "#fdbf6f", "#cab2d6", "#ffff99",
+)  # fmt: skip
+OTHER_COLOR = "#777777"
+
+
+def _key(column: object) -> str:
+    return re.sub(r"[\s_\-()（）]+", "", str(column)).lower()
+
+
+def _named(columns, names: tuple[str, ...]) -> str | None:
+    for column in columns:
+        if _key(column) in names:
+            return column
+    return None
+
+
+def looks_like_points(table: pd.DataFrame) -> bool:
+    """Whether a table has both a longitude-like and a latitude-like column."""
+    columns = list(table.columns)
+    return _named(columns, LON_NAMES) is not None and _named(columns, LAT_NAMES) is not None
+
+
+def check_datum(value: str | None) -> str:
+    """``wgs84``, ``gcj02`` or ``bd09`` (also written ``WGS 84``, ``GCJ-02``, ``EPSG:4326``…);
+    a 400 naming ``datum`` when missing or unknown."""
+    if value is None or not str(value).strip():
+        raise BadParameter(
+            "datum",
+            "",
+            list(DATUMS),
+            reason="a point table must declare the datum of its coordinates (AMap/Tencent: "
+            "gcj02, Baidu: bd09, GPS: wgs84); it is never guessed",
+        )
+    try:
+        return crs.canonical_crs(value).lower()
+    except ValueError:
+        raise BadParameter("datum", value, list(DATUMS)) from None
+
+
+def _coordinate(text: object) -> float | None:
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip().rstrip("°")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        return None
+    value = float(cleaned)
+    return value if np.isfinite(value) else None
+
+
+@cache
+def _region() -> Any:
+    """The three provinces as one prepared geometry (WGS 84)."""
+    shape = shapely.union_all(regions("province").geometry.to_numpy())
+    shapely.prepare(shape)
+    return shape
+
+
+def _locate(lon: np.ndarray, lat: np.ndarray, level: str) -> list[str | None]:
+    """The adcode of the unit of ``level`` each point lies in (None: in none)."""
+    units = regions(level, include_special=False)
+    points = shapely.points(lon, lat)
+    found: list[str | None] = [None] * len(points)
+    tree = shapely.STRtree(units.geometry.to_numpy())
+    hits = tree.query(points, predicate="within")
+    codes = units["adcode"].to_numpy()
+    for point_index, unit_index in zip(*hits):
+        if found[point_index] is None:
+            found[point_index] = str(codes[unit_index])
+    return found
+
+
+@dataclass
+class CheckedPoints:
+    """A point table read: converted positions, rows left out (with why), counts by unit."""
+
+    upload: UploadedTable
+    level: str
+    datum: str
+    lon_column: str
+    lat_column: str
+    category_column: str | None
+    name_column: str | None
+    #: One per point kept: row, lon/lat (WGS 84), lon/lat as given, category, name, units.
+    points: list[dict[str, Any]]
+    unparsed: list[dict[str, Any]]
+    outside: list[dict[str, Any]]
+    values: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    population_year: int | None = None
+
+    kind = KIND
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.upload.table
+
+    @property
+    def value_columns(self) -> list[str]:
+        return list(self.values)
+
+    def categories(self) -> list[str]:
+        seen: dict[str, int] = {}
+        for point in self.points:
+            seen[point["category"]] = seen.get(point["category"], 0) + 1
+        return sorted(seen, key=lambda c: (-seen[c], c))
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "kind": KIND,
+            "file_format": self.upload.file_format,
+            "encoding": self.upload.encoding,
+            "rows": len(self.table),
+            "columns": list(self.table.columns),
+            "level": self.level,
+            "datum": self.datum,
+            "lon_column": self.lon_column,
+            "lat_column": self.lat_column,
+            "category_column": self.category_column,
+            "name_column": self.name_column,
+            "key_column": self.lon_column,
+            "points": len(self.points),
+            "categories": self.categories()[:MAX_LISTED],
+            "unparsed": self.unparsed[:MAX_LISTED],
+            "outside": self.outside[:MAX_LISTED],
+            "counts": {
+                "rows": len(self.table),
+                "points": len(self.points),
+                "unparsed": len(self.unparsed),
+                "outside": len(self.outside),
+            },
+            "value_columns": self.value_columns,
+            "population_year": self.population_year,
+        }
+
+
+def check_point_upload(
+    data: bytes,
+    filename: str = "",
+    *,
+    pasted: bool = False,
+    datum: str | None = None,
+    level: str | None = None,
+    lon_column: str | None = None,
+    lat_column: str | None = None,
+    category_column: str | None = None,
+) -> CheckedPoints:
+    """Read a point table, convert it to WGS 84 and count its points per unit.
+
+    Raises :class:`BadParameter` for a missing or unknown ``datum``, a named column the
+    table lacks, or a table without longitude/latitude columns; rows whose coordinates do
+    not parse or lie outside the three provinces are reported (row, column, text).
+    """
+    datum = check_datum(datum)
+    level = level or "county"
+    check_level(level)
+    if level not in COUNT_LEVELS:
+        raise BadParameter("level", level, list(COUNT_LEVELS), reason="points are counted by")
+    upload = read_upload(data, filename, pasted=pasted)
+    table = upload.table
+    columns = [str(c) for c in table.columns]
+    chosen = {}
+    for name, given, names in (
+        ("lon_column", lon_column, LON_NAMES),
+        ("lat_column", lat_column, LAT_NAMES),
+    ):
+        if given:
+            if given not in table.columns:
+                raise BadParameter(name, given, columns)
+            chosen[name] = given
+        else:
+            found = _named(table.columns, names)
+            if found is None:
+                raise BadParameter(
+                    name,
+                    "",
+                    columns,
+                    reason=f"no column is named like {', '.join(names[:4])}: name it with {name}=",
+                )
+            chosen[name] = found
+    if category_column:
+        if category_column not in table.columns:
+            raise BadParameter("category_column", category_column, columns)
+    else:
+        category_column = _named(table.columns, CATEGORY_NAMES)
+    name_column = _named(table.columns, NAME_NAMES)
+    lon_col, lat_col = chosen["lon_column"], chosen["lat_column"]
+
+    rows = list(table.index)
+    lon_raw = [_coordinate(t) for t in table[lon_col]]
+    lat_raw = [_coordinate(t) for t in table[lat_col]]
+    unparsed = []
+    good = []
+    for pos, row in enumerate(rows):
+        bad = [
+            (column, table.at[row, column])
+            for column, value in ((lon_col, lon_raw[pos]), (lat_col, lat_raw[pos]))
+            if value is None
+        ]
+        if bad:
+            for column, text in bad:
+                unparsed.append({"row": int(row), "column": column, "text": str(text)})
+        else:
+            good.append(pos)
+    lon_in = np.array([lon_raw[p] for p in good], dtype=float)
+    lat_in = np.array([lat_raw[p] for p in good], dtype=float)
+    lon, lat = crs.to_wgs84(lon_in, lat_in, datum) if good else (lon_in, lat_in)
+    inside = shapely.contains_xy(_region(), lon, lat) if good else np.array([], dtype=bool)
+    outside = [
+        {
+            "row": int(rows[pos]),
+            "lon": str(table.at[rows[pos], lon_col]),
+            "lat": str(table.at[rows[pos], lat_col]),
+        }
+        for pos, ok in zip(good, inside)
+        if not ok
+    ]
+    kept = [pos for pos, ok in zip(good, inside) if ok]
+    lon_kept = lon[inside]
+    lat_kept = lat[inside]
+    counties = _locate(lon_kept, lat_kept, "county")
+    prefectures = _locate(lon_kept, lat_kept, "prefecture")
+    points = []
+    for i, pos in enumerate(kept):
+        row = rows[pos]
+        category = str(table.at[row, category_column]).strip() if category_column else ""
+        points.append(
+            {
+                "row": int(row),
+                "lon": round(float(lon_kept[i]), 7),
+                "lat": round(float(lat_kept[i]), 7),
+                "lon_given": lon_raw[pos],
+                "lat_given": lat_raw[pos],
+                "category": category,
+                "name": str(table.at[row, name_column]).strip() if name_column else "",
+                "county": counties[i],
+                "prefecture": prefectures[i],
+            }
+        )
+    checked = CheckedPoints(
+        upload=upload,
+        level=level,
+        datum=datum,
+        lon_column=lon_col,
+        lat_column=lat_col,
+        category_column=category_column,
+        name_column=name_column,
+        points=points,
+        unparsed=unparsed,
+        outside=outside,
+    )
+    _count(checked)
+    return checked
+
+
+def _count(checked: CheckedPoints) -> None:
+    """Points per unit of the level (every unit: 0 where none), and per 10,000 people
+    (the bundled population of the latest year; missing where it has no value)."""
+    from geo.sources.catalog import get_indicator
+
+    units = regions(checked.level, include_special=False)["adcode"].tolist()
+    counts = dict.fromkeys(units, 0.0)
+    for point in checked.points:
+        unit = point[checked.level]
+        if unit in counts:
+            counts[unit] += 1
+    checked.values = {COUNT_COLUMN: counts}
+    population = get_indicator(POPULATION_INDICATOR)
+    year = population.all_years[-1] if population.all_years else None
+    people = population.values(checked.level, year)["value"]
+    checked.population_year = year
+    checked.values[PER_10K_COLUMN] = {
+        unit: (round(n / float(people[unit]) * 10_000, 4) if unit in people.index else None)
+        for unit, n in counts.items()
+    }
+
+
+def check_publishable(checked: CheckedPoints) -> None:
+    if not checked.points:
+        raise BadParameter(
+            "file",
+            f"0 of {len(checked.table)} rows",
+            "rows with a longitude and latitude inside Beijing, Tianjin or Hebei",
+            reason=f"{len(checked.unparsed)} coordinates do not parse, {len(checked.outside)} "
+            f"points lie outside the three provinces (datum={checked.datum})",
+        )
+
+
+def _metadata(params: Mapping[str, str], checked: CheckedPoints) -> dict[str, Any]:
+    params = dict(params)
+    params.setdefault(f"unit:{COUNT_COLUMN}", "points")
+    params.setdefault(f"unit:{PER_10K_COLUMN}", "per 10,000 people")
+    metadata = read_metadata(params, checked.value_columns)
+    metadata["kind"] = KIND
+    metadata["points"] = {
+        "datum": checked.datum,
+        "lon_column": checked.lon_column,
+        "lat_column": checked.lat_column,
+        "category_column": checked.category_column,
+        "name_column": checked.name_column,
+        "population": {
+            "indicator": POPULATION_INDICATOR,
+            "year": checked.population_year,
+        },
+    }
+    metadata["check"] = {
+        "kind": KIND,
+        "datum": checked.datum,
+        "level": checked.level,
+        "lon_column": checked.lon_column,
+        "lat_column": checked.lat_column,
+        "category_column": checked.category_column,
+    }
+    _text(params, "title")  # length checks as for every dataset
+    return metadata
+
+
+def _new_version(
+    checked: CheckedPoints, data: bytes, filename: str, metadata: dict[str, Any]
+) -> NewVersion:
+    by_row = {p["row"]: p for p in checked.points}
+    return new_version(
+        checked.upload,
+        checked.table,
+        level=checked.level,
+        key_column=checked.lon_column,
+        data=data,
+        filename=filename,
+        metadata=metadata,
+        values=checked.values,
+        report=checked.report(),
+        adcodes=[(by_row.get(int(r)) or {}).get(checked.level) for r in checked.table.index],
+        points=checked.points,
+    )
+
+
+def publish_points(
+    database_url: str, checked: CheckedPoints, data: bytes, filename: str, params: Mapping
+) -> Published:
+    """Publish a checked point table as a new dataset (version 1), in one transaction."""
+    check_publishable(checked)
+    metadata = _metadata(params, checked)
+    return store_for(database_url).publish(_new_version(checked, data, filename, metadata))
+
+
+def replace_points(
+    database_url: str,
+    dataset_id: str,
+    token: str,
+    checked: CheckedPoints,
+    data: bytes,
+    filename: str,
+    params: Mapping,
+) -> Published:
+    """The next version of a point dataset; metadata not given keeps its previous value."""
+    store = store_for(database_url)
+    store.check_token(dataset_id, token)
+    check_publishable(checked)
+    previous = store.version(dataset_id).metadata
+    merged = {k: v for k, v in previous.items() if k not in ("columns", "points", "kind", "check")}
+    merged.update({k: v for k, v in params.items() if v})
+    metadata = _metadata(merged, checked)
+    return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
+
+
+def is_points(version: VersionRecord) -> bool:
+    return version.metadata.get("kind") == KIND
+
+
+# --- a published point table -------------------------------------------------------------
+
+
+def category_colors(categories: list[str]) -> dict[str, str]:
+    """A colour per category (most frequent first); the rest share grey."""
+    return {c: PALETTE[i] if i < MAX_CATEGORIES else OTHER_COLOR for i, c in enumerate(categories)}
+
+
+def point_version(database_url: str, dataset_id: str, version: str | int | None = None):
+    """The version record of a point dataset (latest if ``version`` is None); 400 naming
+    ``dataset`` when the dataset is not a point table."""
+    from geo.sources.datasets import _parse_version
+
+    number = _parse_version(None if version is None else str(version))
+    record = store_for(database_url).version(dataset_id, number)
+    if not is_points(record):
+        raise BadParameter(
+            "dataset",
+            dataset_id,
+            "a point dataset (published with kind=points)",
+            reason=f"dataset {dataset_id} is a table of values by unit"
+            if record.metadata.get("kind") != "links"
+            else f"dataset {dataset_id} is a links table",
+        )
+    return record
+
+
+def point_dataset_features(
+    database_url: str, dataset_id: str, version: str | int | None = None
+) -> list[dict[str, Any]]:
+    """The points of a published point table as GeoJSON features in WGS 84.
+
+    Properties: ``row`` (in the uploaded file), ``name``, ``category``, ``county`` and
+    ``prefecture`` adcodes, the coordinates as given with their ``datum``, and every column
+    of the row as uploaded (text, under its own name).
+    """
+    record = point_version(database_url, dataset_id, version)
+    datum = record.metadata["points"]["datum"]
+    table = record.table
+    columns = table["columns"]
+    rows = dict(zip(table["row_numbers"], table["rows"]))
+    features = []
+    for point in table["points"]:
+        cells = dict(zip(columns, rows.get(point["row"], [])))
+        properties = {
+            "row": point["row"],
+            "name": point["name"],
+            "category": point["category"],
+            "county": point["county"],
+            "prefecture": point["prefecture"],
+            "lon_given": point["lon_given"],
+            "lat_given": point["lat_given"],
+            "datum": datum,
+        }
+        for column, cell in cells.items():
+            properties.setdefault(column, cell)
+        features.append(
+            {
+                "type": "Feature",
+                "id": point["row"],
+                "geometry": {"type": "Point", "coordinates": [point["lon"], point["lat"]]},
+                "properties": properties,
+            }
+        )
+    return features
+
+
+def points_frame(database_url: str, dataset_id: str, version: str | int | None = None):
+    """The points as a GeoDataFrame (EPSG:4326), for the CSV/GeoPackage downloads and the
+    OGC collection."""
+    import geopandas as gpd
+
+    features = point_dataset_features(database_url, dataset_id, version)
+    if not features:
+        return gpd.GeoDataFrame({"row": []}, geometry=[], crs="EPSG:4326")
+    frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+    frame.insert(0, "lon_wgs84", [f["geometry"]["coordinates"][0] for f in features])
+    frame.insert(1, "lat_wgs84", [f["geometry"]["coordinates"][1] for f in features])
+    return frame
+
+
+def point_layer_rows(
+    database_url: str, dataset_id: str, version: str | int | None = None
+) -> tuple[VersionRecord, list[dict[str, Any]]]:
+    """The version and its points as the rows a map's point layer draws (the fields of a
+    facility point: id, names, category, lon/lat in WGS 84, county, a ``site`` precision —
+    every point is placed where the table puts it — and a citation of the dataset)."""
+    record = point_version(database_url, dataset_id, version)
+    meta = record.metadata
+    title = meta.get("title_en") or meta.get("title_zh") or dataset_id
+    cite = f"dataset {record.dataset_id} v{record.version}: {title}"
+    if meta.get("source"):
+        cite += f"; {meta['source']}"
+    rows = [
+        {
+            "id": f"{record.dataset_id}-{point['row']}",
+            "name_zh": point["name"] or f"#{point['row']}",
+            "name_en": point["name"] or f"#{point['row']}",
+            "category": point["category"],
+            "tier": "",
+            "grade": "",
+            "lon": point["lon"],
+            "lat": point["lat"],
+            "county_adcode": point["county"] or "",
+            "location_precision": "site",
+            "source": cite,
+        }
+        for point in record.table.get("points", [])
+    ]
+    return record, rows

@@ -1,0 +1,92 @@
+// The dataset manage page. The edit token is in the URL fragment (#token=…), which the
+// browser never sends to any server; this script sends it as Authorization: Bearer to the
+// JSON API only. The language link keeps the fragment.
+(function () {
+  "use strict";
+  var root = document.getElementById("manage");
+  if (!root) return;
+  var token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+  var errorBox = document.getElementById("manage-error");
+  var resultBox = document.getElementById("manage-result");
+  var lang = root.dataset.lang;
+
+  function show(box, text) {
+    errorBox.hidden = true;
+    resultBox.hidden = true;
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function keepFragment() {
+    document.querySelectorAll("a.lang").forEach(function (link) {
+      link.href = link.href.split("#")[0] + (token ? "#token=" + token : "");
+    });
+  }
+  keepFragment();
+  if (!token) show(errorBox, root.dataset.msgNoToken);
+
+  function call(method, url, body) {
+    if (!token) {
+      show(errorBox, root.dataset.msgNoToken);
+      return Promise.reject(new Error("no token"));
+    }
+    return fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "lang=" + lang, {
+      method: method,
+      headers: { Authorization: "Bearer " + token },
+      body: body,
+      credentials: "same-origin",
+      referrerPolicy: "no-referrer",
+      cache: "no-store",
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) {
+          show(errorBox, data.error || String(response.status));
+          throw new Error(data.error);
+        }
+        return data;
+      });
+    });
+  }
+
+  function published(data) {
+    show(resultBox, root.dataset.msgSaved.replace("{version}", data.version));
+    var link = document.createElement("a");
+    link.href = data.url + (data.url.indexOf("?") < 0 ? "?" : "&") + "lang=" + lang;
+    link.id = "new-version-link";
+    link.textContent = " v" + data.version;
+    resultBox.appendChild(link);
+  }
+
+  document.getElementById("new-version").addEventListener("submit", function (event) {
+    event.preventDefault();
+    call("PUT", root.dataset.api, new FormData(event.target)).then(published, function () {});
+  });
+  var metadata = document.getElementById("metadata");
+  if (metadata) {
+    metadata.addEventListener("submit", function (event) {
+      event.preventDefault();
+      call("PUT", root.dataset.api, new FormData(event.target)).then(published, function () {});
+    });
+  }
+  document.getElementById("replace-token").addEventListener("click", function () {
+    call("POST", root.dataset.tokenApi).then(function (data) {
+      token = data.edit_token;
+      history.replaceState(null, "", "#token=" + token);
+      keepFragment();
+      var link = document.getElementById("new-manage-url");
+      link.href = data.manage_url;
+      link.textContent = data.manage_url;
+      document.getElementById("new-manage").hidden = false;
+      show(resultBox, root.dataset.msgNewToken);
+    }, function () {});
+  });
+  document.getElementById("delete-dataset").addEventListener("click", function () {
+    if (!window.confirm(root.dataset.msgConfirm)) return;
+    call("DELETE", root.dataset.api).then(function () {
+      show(resultBox, root.dataset.msgDeleted);
+      document.querySelectorAll("#manage form, #manage button").forEach(function (el) {
+        el.hidden = true;
+      });
+    }, function () {});
+  });
+})();
