@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from geo.store import store_for
 from geo.store.migrations import migrate
 from geo.store.store import normalise_url
+from tests.map_pages import with_map_script
 from webmap import create_app
 
 
@@ -308,7 +309,8 @@ def test_point_table_in_each_datum_lands_within_a_metre(client, datum):
     assert gpkg.status_code == 200 and gpkg.data[:16] == b"SQLite format 3\x00"
     assert client.get(body["links"]["embed"]).status_code == 200
     page = client.get(f"/datasets/{body['id']}?lang=zh").get_data(as_text=True)
-    assert 'id="points-downloads"' in page and "datasetPoints" in page
+    assert 'id="points-downloads"' in page
+    assert "datasetPoints" in with_map_script(client, page)
     items = client.get(f"/ogc/collections/points-{body['id']}/items?f=json").get_json()
     assert len(items["features"]) == 4
 

@@ -14,7 +14,7 @@ from branca.element import MacroElement
 from flask import current_app, url_for
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from geo.i18n import text
 from geo.maps.basemaps import Basemap
@@ -60,6 +60,9 @@ class MapBuilder:
     def __init__(self, basemap: Basemap):
         self.basemap = basemap
         self.layers: list[AtlasLayer] = []
+        #: Scripts beyond Leaflet, topojson-client and atlas.js, as folium's ``default_js``
+        #: (name, URL) pairs: loaded after those (e.g. static/dataset_points.js).
+        self.default_js: list[tuple[str, str]] = []
 
     def add_child(self, element: AtlasLayer) -> MapBuilder:
         self.layers.append(element)
@@ -130,7 +133,12 @@ def render(fmap: MapBuilder | folium.Map) -> RenderedMap:
         f"{htmlsafe_json_dumps(layer.options, sort_keys=True)});"
         for layer in fmap.layers
     )
-    return RenderedMap(header=base.header, html=base.html, script=Markup(str(base.script) + calls))
+    extra = "".join(f'\n<script src="{escape(url)}"></script>' for _, url in fmap.default_js)
+    return RenderedMap(
+        header=Markup(str(base.header) + extra),
+        html=base.html,
+        script=Markup(str(base.script) + calls),
+    )
 
 
 _bases: dict[tuple, tuple[RenderedMap, str]] = {}

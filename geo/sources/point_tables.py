@@ -305,7 +305,7 @@ def check_point_upload(
 def _count(checked: CheckedPoints) -> None:
     """Points per unit of the level (every unit: 0 where none), and per 10,000 people
     (the bundled population of the latest year; missing where it has no value)."""
-    from geo.sources.catalog import get_indicator
+    from geo.sources.indicators import bundled_indicator as get_indicator
 
     units = regions(checked.level, include_special=False)["adcode"].tolist()
     counts = dict.fromkeys(units, 0.0)
