@@ -290,6 +290,38 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "京津冀范围以外的点（未采用）",
     },
     "ds_counts_map": {"en": "Map the counts per unit", "zh": "按单位统计点数并制图"},
+    # --- i16web ---
+    "i16_classes_note": {
+        "en": "{k} classes asked, {drawn} drawn: only {n} units have values",
+        "zh": "请求 {k} 级，绘制 {drawn} 级：仅 {n} 个单位有数值",
+    },
+    "i16_classes_note_ties": {
+        "en": "{k} classes asked, {drawn} drawn: the values do not separate into more classes",
+        "zh": "请求 {k} 级，绘制 {drawn} 级：数值无法分出更多级",
+    },
+    "i16_labels": {"en": "Labels", "zh": "标注"},
+    "i16_labels_names": {"en": "names", "zh": "名称"},
+    "i16_labels_values": {"en": "values", "zh": "数值"},
+    "i16_labels_both": {"en": "names and values", "zh": "名称和数值"},
+    "i16_labels_none": {"en": "none", "zh": "无"},
+    "i16_place_names": {"en": "Place names", "zh": "地名"},
+    "i16_points": {"en": "Facilities", "zh": "设施点"},
+    "i16_layers": {"en": "Layers", "zh": "图层"},
+    "i16_basemap_unavailable": {
+        "en": "Basemap unavailable: its tiles could not be loaded",
+        "zh": "底图不可用：无法加载瓦片",
+    },
+    "i16_context_units": {"en": "Other units (context)", "zh": "其他行政单位（背景）"},
+    "i16_member_units": {"en": "Member units", "zh": "成员单位"},
+    "i16_corridor_line_between": {"en": "Corridor line: {places}", "zh": "走廊线：{places}"},
+    "i16_band_km": {"en": "Distance band: {km} km either side", "zh": "缓冲带：线两侧各 {km} 千米"},
+    "i16_year_elsewhere": {
+        "en": "{year}: no values at this level, shown at {level} level",
+        "zh": "{year}年：本级无数值，在{level}显示",
+    },
+    "i16_km": {"en": "km", "zh": "千米"},
+    "i16_m": {"en": "m", "zh": "米"},
+    "i16_load_error": {"en": "The map data could not be loaded", "zh": "地图数据无法加载"},
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

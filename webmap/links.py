@@ -13,6 +13,7 @@ from geo.errors import BadParameter
 from geo.levels import check_level
 from geo.maps import linkmap
 from geo.maps.describe import links_summary, links_unit_rows
+from geo.maps.labels import web_label_options
 from geo.render.links import render_links as draw_static_links
 from geo.sources import links as geo_links
 from geo.sources.link_tables import link_source
@@ -55,6 +56,8 @@ def render_links(spec: linkmap.LinksSpec, embed: bool, dataset_page: dict | None
         url_for("links.download", fmt="geojson", **data),
         url_for("downloads.regions_topojson", level=spec.level),
     )
+    # Place names of the shaded units (geo.maps.labels), placed without overlaps.
+    options["labelPoints"] = web_label_options(spec.level, spec.lang)
     maps.add_layer(fmap, "links", options)
     unit_rows = links_unit_rows(spec)
     source = spec.source

@@ -15,6 +15,7 @@ from flask import current_app, url_for
 from jinja2 import Template
 from markupsafe import Markup
 
+from geo.i18n import text
 from geo.maps.basemaps import Basemap
 
 #: Initial view: the centre of Beijing–Tianjin–Hebei (layers then fit their bounds).
@@ -77,7 +78,19 @@ def base_map(basemap: Basemap) -> folium.Map:
     return fmap
 
 
+def page_options(lang: str) -> dict:
+    """Options every map layer takes in the page's language: the note shown when basemap
+    tiles cannot be loaded, and the scale bar's words (metric only, no "mi")."""
+    return {
+        "basemapNote": text("i16_basemap_unavailable", lang),
+        "loadError": text("i16_load_error", lang),
+        "scaleWords": {"km": text("i16_km", lang), "m": text("i16_m", lang)},
+    }
+
+
 def add_layer(fmap: folium.Map, function: str, options: dict) -> None:
+    if options.get("lang"):
+        options = {**page_options(options["lang"]), **options}
     fmap.add_child(AtlasLayer(function, options))
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.maps.basemaps import DEFAULT_BASEMAP, check_basemap
+from geo.maps.labels import web_label_options
 from geo.maps.mapspec import choropleth_spec, corridor_spec, default_level
 from geo.sources.catalog import aliases, indicators
 from geo.sources.indicators import coverage
@@ -32,6 +33,9 @@ def gallery():
             "className": "jjj-region",
             "specialLabel": text("special_area", lang),
             "shiftToGcj02": basemap.datum == "GCJ02",
+            "lang": lang,
+            # Place names of the 13 prefecture-level units and Xiong'an (geo.maps.labels).
+            "labelPoints": web_label_options("prefecture", lang),
         },
     )
     cards = [

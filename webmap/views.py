@@ -15,8 +15,16 @@ from geo.maps.describe import (
     corridor_subtitle,
     corridor_summary,
 )
+from geo.maps.labels import LABEL_MODES
 from geo.maps.linkmap import link_style_options, zone_link_kinds
-from geo.maps.mapspec import CHANGE_MODES, ChoroplethSpec, CorridorSpec
+from geo.maps.mapspec import (
+    CHANGE_MODES,
+    ChoroplethSpec,
+    CorridorSpec,
+    palette_swatches,
+    year_choices,
+)
+from geo.maps.points import valid_tokens
 
 from . import maps
 from .export import export_links
@@ -101,6 +109,10 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
         palettes=PALETTES,
         diverging_palettes=DIVERGING_PALETTES,
         change_modes=CHANGE_MODES,
+        year_choices=year_choices(spec.indicator, spec.level),
+        palette_swatches=palette_swatches(spec.k, diverging=spec.compare is not None),
+        label_modes=LABEL_MODES,
+        point_tokens=valid_tokens(),
         downloads={
             "geojson": url_for("downloads.regions_geojson", **data),
             "csv": url_for("downloads.regions_csv", **data),

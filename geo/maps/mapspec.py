@@ -12,7 +12,7 @@ ColorBrewer diverging palette.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import numpy as np
@@ -37,6 +37,8 @@ from geo.errors import BadParameter
 from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
+from geo.maps.labels import DEFAULT_LABEL_MODE, check_label_mode, web_label_options
+from geo.maps.points import PointLayer, parse_points, points_options, points_param
 from geo.sources.catalog import Indicator, check_indicator_level, get_indicator, resolve_indicator
 from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
 from geo.sources.regions import regions
@@ -118,6 +120,10 @@ class ChoroplethSpec(_MapQuery):
     compare: int | None = None
     #: ``percent`` or ``absolute`` (change views only).
     change: str = "percent"
+    #: What the units are labelled with: ``names``, ``values``, ``both`` or ``none``.
+    labels: str = DEFAULT_LABEL_MODE
+    #: Facility point layers drawn over the areas (``points=``).
+    points: list[PointLayer] = field(default_factory=list)
 
     def _query_params(self) -> dict[str, str]:
         params = {
@@ -130,7 +136,26 @@ class ChoroplethSpec(_MapQuery):
             "basemap": self.basemap.id,
         }
         params.update(self._time_params())
+        # Only when not the default, so existing map URLs stay canonical.
+        if self.labels != DEFAULT_LABEL_MODE:
+            params["labels"] = self.labels
+        if self.points:
+            params["points"] = points_param(self.points)
         return params
+
+    @property
+    def classes_drawn(self) -> int:
+        """How many classes the map draws (fewer than ``k`` when few units have values)."""
+        return len(self.classification.colors) if self.classification else 0
+
+    @property
+    def classes_note(self) -> str | None:
+        """'5 classes asked, 2 drawn: only 2 units have values' when fewer are drawn."""
+        drawn = self.classes_drawn
+        if drawn >= self.k:
+            return None
+        key = "i16_classes_note" if self.units_with_value < self.k else "i16_classes_note_ties"
+        return text(key, self.lang).format(k=self.k, drawn=drawn, n=self.units_with_value)
 
     def _time_params(self) -> dict[str, str]:
         if len(self.indicator.all_years) < 2 or self.year is None:
@@ -218,7 +243,13 @@ class ChoroplethSpec(_MapQuery):
             # Keyboard focus announces the class as the legend and data table name it.
             "classWord": text("class", self.lang),
             "classLabels": [e.label for e in self.legend if not e.missing],
+            # Place names (geo.maps.labels), computed once per level and shipped here.
+            "labelMode": self.labels,
+            "labelPoints": web_label_options(self.level, self.lang),
+            "collide": self.level == "county",
         }
+        if self.points:
+            options["points"] = points_options(self.points, self.lang)
         if self.compare is not None:
             ind = self.indicator
             options["decimals"] = 1 if self.change == "percent" else ind.decimals
@@ -350,6 +381,10 @@ def choropleth_spec(
             return format_change(value, change, indicator, lang)
 
     missing = len(units) - len(regular)
+    labels = check_label_mode(params.get("labels"))
+    # points=a,b or points=a&points=b (the page's checkboxes send one value each).
+    raw_points = params.getlist("points") if hasattr(params, "getlist") else [params.get("points")]
+    points = parse_points(",".join(p for p in raw_points if p))
     return ChoroplethSpec(
         indicator=indicator,
         level=level,
@@ -365,6 +400,8 @@ def choropleth_spec(
         year=year,
         compare=compare,
         change=change,
+        labels=labels,
+        points=points,
     )
 
 
@@ -396,6 +433,29 @@ class CorridorSpec(_MapQuery):
             for record in self.analysis.members.to_dict("records")
         ]
 
+    def member_names(self) -> list[str]:
+        """The zone's member units by name, in the page's language."""
+        return [_unit_name(adcode, self.lang) for adcode, _ in self.zone.members]
+
+    def line_names(self) -> list[str]:
+        """The places the corridor line runs through, in order (names, not adcodes)."""
+        return [_unit_name(adcode, self.lang) for adcode in self.zone.line]
+
+    def label_points(self) -> list[list]:
+        """Place names of the map: members first, then the prefecture-level context units
+        (``[adcode, lon, lat, name]`` in rank order, see
+        :func:`geo.maps.labels.web_label_options`)."""
+        rows, seen = [], set()
+        for adcode, level in self.zone.members:
+            for row in web_label_options(level, self.lang):
+                if row[0] == adcode:
+                    rows.append(row)
+                    seen.add(adcode)
+        for row in web_label_options("prefecture", self.lang):
+            if row[0] not in seen:
+                rows.append(row)
+        return rows
+
     def indicator_headers(self) -> list[Indicator]:
         return [get_indicator(i) for i in self.analysis.member_indicators]
 
@@ -405,6 +465,10 @@ class CorridorSpec(_MapQuery):
             "url": data_url,
             "shiftToGcj02": self.basemap.datum == "GCJ02",
             "lang": self.lang,
+            "labelPoints": self.label_points(),
+            "lineText": text("i16_corridor_line_between", self.lang).format(
+                places=" → ".join(self.line_names())
+            ),
             "labels": {
                 k: text(k, self.lang)
                 for k in (
@@ -439,3 +503,43 @@ def corridor_spec(
     lang = check_lang(params.get("lang") or DEFAULT_LANG)
     basemap = check_basemap(params.get("basemap") or DEFAULT_BASEMAP, config)
     return CorridorSpec(corridor_analysis(zone_id, band_km), lang, basemap)
+
+
+def year_choices(indicator: IndicatorSource, level: str) -> list[dict]:
+    """The years a map of ``indicator`` at ``level`` can show, newest first: each with
+    ``level`` None when it has values at this level, else the finest level that has values
+    for it (the page offers it there, with a note, never as an all-grey map)."""
+    from geo.levels import LEVELS
+
+    choices = []
+    for year in reversed(indicator.all_years):
+        if not indicator.values(level, year)["value"].dropna().empty:
+            choices.append({"year": year, "level": None})
+            continue
+        others = [
+            lv
+            for lv in reversed(LEVELS)
+            if lv in indicator.levels
+            and lv != level
+            and not indicator.values(lv, year)["value"].dropna().empty
+        ]
+        if others:
+            choices.append({"year": year, "level": others[0]})
+    return choices
+
+
+def palette_swatches(k: int, diverging: bool = False) -> dict[str, str]:
+    """The colours of each palette of one family at ``k`` classes, as the page shows them
+    next to the palette choice: ``{"YlGnBu": "ffffcc a1dab4 …"}`` (hex without ``#``)."""
+    from branca.utilities import color_brewer
+
+    n = max(3, k)
+    names = DIVERGING_PALETTES if diverging else PALETTES
+    return {p: " ".join(c.lower().lstrip("#") for c in color_brewer(p, n)[:n]) for p in names}
+
+
+def _unit_name(adcode: str, lang: str) -> str:
+    from geo.sources.zones import _all_units
+
+    row = _all_units().loc[adcode]
+    return row["name_zh"] if lang == "zh" else row["name_en"]

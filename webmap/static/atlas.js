@@ -76,8 +76,11 @@
     return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
   }
 
+  /* A place's two names, each marked with its language (a zh page keeps English names
+   * as names, not as untranslated text). */
   function nameHtml(p) {
-    return "<strong>" + escapeHtml(p.name_zh) + "</strong> " + escapeHtml(p.name_en);
+    return "<strong lang=\"zh\">" + escapeHtml(p.name_zh) + "</strong> <span lang=\"en\">" +
+      escapeHtml(p.name_en) + "</span>";
   }
 
   function markLoaded(map, key, count) {
@@ -100,11 +103,17 @@
    * embedding page just set its height, a phone was rotated) until the reader zooms or pans. */
   function fitKeepingFit(map, bounds) {
     var fitting = false, moved = false;
+    var kept = viewFromHash();
+    if (kept && !document.getElementById("embed")) {
+      map.setView(kept.center, kept.zoom, { animate: false });
+      return;
+    }
     function fit() {
       var size = map.getSize();
       if (!size.x || !size.y) { return; }  // not laid out (yet): nothing to fit into
       fitting = true;
-      map.fitBounds(bounds, { padding: [8, 8], animate: false });
+      // Room at the bottom for the scale bar and attribution: they never cover a unit.
+      map.fitBounds(bounds, { paddingTopLeft: [8, 8], paddingBottomRight: [8, 26], animate: false });
       fitting = false;
     }
     fit();
@@ -180,8 +189,221 @@
   }
   JJJAtlas.makeFocusable = makeFocusable;
 
+
+  /* ---- Place names, point layers, basemap note, scale words, kept view (issue 16) ---- */
+  JJJAtlas.maps = [];
+
+  function boxesOverlap(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /* Labels of units at their label points (geo/maps/labels.py, shipped with the layer's
+   * options as [adcode, lon, lat, name], most important first). mode: names | values | both. After every
+   * zoom or move, labels are placed by rank: each tries its point, then just above, below,
+   * right and left of it, and is hidden when every place overlaps a label already placed
+   * (or leaves the map). So no two visible labels overlap, and more appear on zooming in. */
+  function drawLabels(map, o, valueText) {
+    var mode = o.labelMode || "names", points = o.labelPoints || [];
+    if (mode === "none" || !points.length) { return null; }
+    if (!map.getPane("jjjLabels")) {
+      map.createPane("jjjLabels").style.zIndex = 450;
+      map.getPane("jjjLabels").style.pointerEvents = "none";
+    }
+    var group = L.layerGroup(), entries = [];
+    points.forEach(function (row) {
+      var name = row[3], value = valueText ? valueText(row[0]) : null, html;
+      if (mode === "values" && value === null) { return; }
+      if (mode === "names") { html = escapeHtml(name); }
+      else if (mode === "values") { html = escapeHtml(value); }
+      else { html = escapeHtml(name) + (value === null ? "" : "<br><b>" + escapeHtml(value) + "</b>"); }
+      var pos = o.shiftToGcj02 ? gcjOffset(row[1], row[2]) : [row[1], row[2]];
+      var special = o.specialCodes && o.specialCodes.indexOf(row[0]) >= 0;
+      var marker = L.marker([pos[1], pos[0]], {
+        pane: "jjjLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "jjj-label-anchor", iconSize: null,
+          html: "<span class=\"jjj-label" + (special ? " jjj-label-special" : "") +
+            "\" data-adcode=\"" + escapeHtml(row[0]) + "\">" + html + "</span>" })
+      });
+      group.addLayer(marker);
+      entries.push(marker);
+    });
+    var shifts = [[0, 0], [0, -0.9], [0, 0.9], [0.62, 0], [-0.62, 0], [0, -1.8], [0, 1.8],
+      [0.62, -0.9], [-0.62, 0.9], [0.62, 0.9], [-0.62, -0.9]];
+    function place() {
+      if (!map.hasLayer(group)) { return; }
+      var frame = map.getContainer().getBoundingClientRect(), placed = [], shown = 0;
+      var spans = entries.map(function (m) {
+        var el = m.getElement(), span = el && el.firstChild;
+        if (span) { span.style.transform = ""; span.style.visibility = ""; }
+        return span;
+      });
+      var rects = spans.map(function (span) { return span ? span.getBoundingClientRect() : null; });
+      rects.forEach(function (r, i) {
+        var span = spans[i];
+        if (!span) { return; }
+        var chosen = null;
+        for (var j = 0; j < shifts.length && !chosen; j++) {
+          var dx = shifts[j][0] * r.width, dy = shifts[j][1] * r.height;
+          var box = { left: r.left + dx - 1, right: r.right + dx + 1,
+                      top: r.top + dy - 1, bottom: r.bottom + dy + 1 };
+          if (box.left < frame.left || box.right > frame.right ||
+              box.top < frame.top || box.bottom > frame.bottom) { continue; }
+          if (placed.some(function (p) { return boxesOverlap(p, box); })) { continue; }
+          chosen = { box: box, dx: dx, dy: dy };
+        }
+        if (!chosen) { span.style.visibility = "hidden"; return; }
+        if (chosen.dx || chosen.dy) {
+          span.style.transform = "translate(" + chosen.dx + "px," + chosen.dy + "px)";
+        }
+        placed.push(chosen.box);
+        shown++;
+      });
+      markLoaded(map, "labels-shown", shown);
+      markLoaded(map, "labels-zoom", map.getZoom());
+    }
+    /* Place once the view has settled (after the zoom animation's last frame). */
+    var pending = null;
+    function schedule() {
+      if (pending) { global.cancelAnimationFrame(pending); }
+      pending = global.requestAnimationFrame(function () { pending = null; place(); });
+    }
+    group.addTo(map);
+    map.on("zoomend moveend resize", schedule);
+    map.on("overlayadd", function (e) { if (e.layer === group) { place(); } });
+    place();
+    markLoaded(map, "labels-drawn", entries.length);
+    return { layer: group, place: place };
+  }
+  JJJAtlas.drawLabels = drawLabels;
+
+  /* Facility points over a map's areas (geo/maps/points.py): one layer per points= token,
+   * filled markers for sourced sites, hollow dashed rings for district-only (approximate)
+   * points, as on the corridor maps; a tap or click opens one popup. */
+  function drawPoints(map, o, shiftToGcj02) {
+    if (!o || !o.layers || !o.layers.length) { return {}; }
+    if (!map.getPane("jjjPoints")) { map.createPane("jjjPoints").style.zIndex = 620; }
+    var renderer = L.svg({ pane: "jjjPoints" }), W = o.labels, out = {};
+    var popupWidth = Math.max(160, Math.min(300, map.getSize().x - 130));  // fits a phone
+    o.layers.forEach(function (layer) {
+      var group = L.layerGroup();
+      layer.features.forEach(function (p) {
+        var pos = shiftToGcj02 ? gcjOffset(p.lon, p.lat) : [p.lon, p.lat];
+        var marker = L.circleMarker([pos[1], pos[0]], p.approximate ? {
+          renderer: renderer, className: "jjj-point jjj-point-approximate", radius: 7,
+          weight: 2.5, dashArray: "3 2", color: layer.color, fillOpacity: 0
+        } : {
+          renderer: renderer, className: "jjj-point jjj-point-site", radius: 5.5, weight: 1.5,
+          color: "#ffffff", fillColor: layer.color, fillOpacity: 0.95
+        });
+        var lines = [nameHtml(p), escapeHtml(W[p.category] || p.category) + " \u00b7 " +
+          escapeHtml(W[p.tier] || p.tier) + (p.grade ? " \u00b7 " + escapeHtml(W[p.grade] || p.grade) : ""),
+          p.approximate ? "<strong class=\"jjj-approximate\">" + escapeHtml(W.approximate) + "</strong>"
+                        : escapeHtml(W.site_located),
+          "<small>" + escapeHtml(W.source) + ": <span class=\"citation\">" + escapeHtml(p.source) +
+            "</span></small>"];
+        // Panned clear of the zoom buttons (top left) when it opens.
+        marker.bindPopup(lines.join("<br>"), { maxWidth: popupWidth, className: "jjj-tap",
+          autoPanPaddingTopLeft: L.point(48, 12) });
+        group.addLayer(marker);
+      });
+      group.addTo(map);
+      out[layer.token] = group;
+      markLoaded(map, "points-" + layer.token, layer.features.length);
+    });
+    markLoaded(map, "points-drawn", o.layers.reduce(function (n, l) { return n + l.features.length; }, 0));
+    return out;
+  }
+  JJJAtlas.drawPoints = drawPoints;
+
+  /* The legend's checkboxes (data-jjj-toggle="labels" or "points:<token>") turn layers on
+   * and off without a reload. */
+  function bindToggles(map, layers) {
+    var frame = map.getContainer().parentNode;
+    Array.prototype.forEach.call(frame.querySelectorAll("input[data-jjj-toggle]"), function (box) {
+      var layer = layers[box.getAttribute("data-jjj-toggle")];
+      if (!layer) { box.disabled = true; return; }
+      box.disabled = false;
+      box.addEventListener("change", function () {
+        if (box.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
+        if (box.checked && layers.place && box.getAttribute("data-jjj-toggle") === "labels") {
+          layers.place();
+        }
+      });
+    });
+  }
+
+  /* Tiles load independently of the vector layers; when the basemap's tiles fail, a short
+   * note says so (the vector map is already drawn). */
+  function watchTiles(map, note) {
+    if (!note || map._jjjTilesWatched) { return; }
+    map._jjjTilesWatched = true;
+    var box = null, loaded = 0, tiles = 0;
+    function show() {
+      if (box || loaded) { return; }
+      box = L.control({ position: "topright" });
+      box.onAdd = function () {
+        var div = L.DomUtil.create("div", "jjj-basemap-note");
+        div.setAttribute("role", "status");
+        div.textContent = note;
+        return div;
+      };
+      box.addTo(map);
+      document.body.setAttribute("data-basemap-unavailable", "1");
+    }
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) { return; }
+      tiles++;
+      layer.on("tileload", function () {
+        loaded++;
+        if (box) { box.remove(); box = null; document.body.removeAttribute("data-basemap-unavailable"); }
+      });
+      layer.on("tileerror", show);
+    });
+    /* Tiles that neither load nor fail (an unreachable host): say so after a few seconds. */
+    if (tiles) { global.setTimeout(show, 4000); }
+  }
+
+  /* The scale bar in the page's language: metric only, "千米"/"米" on zh pages. */
+  function localizeScale(map, words) {
+    var el = map.getContainer().querySelector(".leaflet-control-scale");
+    if (!el || !words) { return; }
+    el.classList.add("jjj-scale-metric");
+    function rewrite() {
+      var line = el.querySelector(".leaflet-control-scale-line");
+      if (!line) { return; }
+      line.textContent = line.textContent.replace(/ km$/, " " + words.km).replace(/ m$/, " " + words.m);
+    }
+    map.on("move moveend zoomend", rewrite);
+    rewrite();
+  }
+
+  /* The view in the URL fragment (#zoom/lat/lon): "Update map" carries it over, and a page
+   * opened with one starts there instead of fitting its layer. */
+  function viewFromHash() {
+    var m = /^#(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(global.location.hash || "");
+    return m ? { zoom: Number(m[1]), center: [Number(m[2]), Number(m[3])] } : null;
+  }
+  function viewHash(map) {
+    var c = map.getCenter();
+    return "#" + (Math.round(map.getZoom() * 100) / 100) + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4);
+  }
+  JJJAtlas.viewHash = viewHash;
+
+  function setup(map, o) {
+    if (JJJAtlas.maps.indexOf(map) < 0) { JJJAtlas.maps.push(map); }
+    watchTiles(map, o.basemapNote);
+    localizeScale(map, o.scaleWords);
+    /* Touch screens: a tap opens the popup only (no tooltip on top of it). */
+    if (global.matchMedia && global.matchMedia("(hover: none)").matches) {
+      map.getContainer().classList.add("jjj-touch");
+    }
+  }
+  JJJAtlas.setup = setup;
+  var touchOnly = !!(global.matchMedia && global.matchMedia("(hover: none)").matches);
+
   /* A choropleth (or plain outline) layer of administrative units. */
   JJJAtlas.regions = function (map, o) {
+    setup(map, o);
     var hasValues = !!o.property;
     /* o.values (adcode -> value) colours a plain layer without a data download: the
      * preview of an upload that is not published yet. */
@@ -222,7 +444,9 @@
         return html;
       }
       function bind(feature, layer) {
-        layer.bindTooltip(tooltip(feature), { sticky: true, className: "jjj-tooltip" });
+        if (!touchOnly) {
+          layer.bindTooltip(tooltip(feature), { sticky: true, className: "jjj-tooltip" });
+        }
         // Touch screens have no hover: a tap opens the same text as a popup.
         layer.bindPopup(tooltip(feature), { className: "jjj-tap", maxWidth: 260 });
         layer.on("mouseover", function () { layer.setStyle({ weight: 2.5, color: "#333" }); });
@@ -263,14 +487,31 @@
       markLoaded(map, "regions-focusable", focusable);
       JJJAtlas.layers.push(group, overlay);
       markLoaded(map, "regions-drawn", regular.length);
+      var byCode = {};
+      geojson.features.forEach(function (f) { byCode[f.properties.adcode] = f.properties; });
+      o.specialCodes = special.map(function (f) { return f.properties.adcode; });
+      var labels = drawLabels(map, o, hasValues ? function (adcode) {
+        var p = byCode[adcode];
+        if (!p) { return null; }
+        var shown = formatValue(valueOf(p), o.decimals, o.lang, o.signed);
+        return shown === null ? null : shown + (o.unit === "%" ? "%" : "");
+      } : null);
+      var toggles = drawPoints(map, o.points, o.shiftToGcj02), layers = {};
+      Object.keys(toggles).forEach(function (token) { layers["points:" + token] = toggles[token]; });
+      if (labels) { layers.labels = labels.layer; layers.place = labels.place; }
+      bindToggles(map, layers);
       return group;
-    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+    }).catch(function (err) {
+      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      throw err;
+    });
   };
 
   var CATEGORY_COLORS = { hospital: "#e31a1c", park: "#1f78b4", base: "#33a02c" };
 
   /* A corridor: faint context units, the zone's members, distance band, line, facilities. */
   JJJAtlas.corridor = function (map, o) {
+    setup(map, o);
     var context = o.contextUrl ? fetchGeoJSON(o.contextUrl, { object: "regions",
       shiftToGcj02: o.shiftToGcj02 }) : Promise.resolve(null);
     return Promise.all([context, fetchGeoJSON(o.url, o)]).then(function (parts) {
@@ -294,7 +535,9 @@
         style: { className: "jjj-member", color: "#54278f", weight: 2, fillColor: "#9e9ac8",
                  fillOpacity: 0.45 },
         onEachFeature: function (f, layer) {
-          layer.bindTooltip(nameHtml(f.properties), { sticky: true, className: "jjj-tooltip" });
+          if (!touchOnly) {
+            layer.bindTooltip(nameHtml(f.properties), { sticky: true, className: "jjj-tooltip" });
+          }
           layer.bindPopup(nameHtml(f.properties), { className: "jjj-tap", maxWidth: 260 });
         }
       }).addTo(map);
@@ -308,7 +551,7 @@
         unhighlight: function (layer) { members.resetStyle(layer); }
       }));
       L.geoJSON(byRole("line"), { style: { className: "jjj-corridor-line", color: "#d94801",
-        weight: 4 } }).bindTooltip(escapeHtml(o.labels.corridor_line)).addTo(map);
+        weight: 4 } }).bindTooltip(escapeHtml(o.lineText || o.labels.corridor_line)).addTo(map);
       var facilities = byRole("facility");
       function facilityPopup(p, approximate) {
         var lines = [nameHtml(p), escapeHtml(o.labels[p.category] || p.category) + " · " +
@@ -322,7 +565,7 @@
             lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
           }
         }
-        lines.push("<small>" + escapeHtml(truncate(p.source, 160)) + "</small>");
+        lines.push("<small class=\"citation\">" + escapeHtml(truncate(p.source, 160)) + "</small>");
         return lines.join("<br>");
       }
       var facilityLayer = L.geoJSON(facilities, {
@@ -334,7 +577,7 @@
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindPopup(facilityPopup(p, false), { maxWidth: 320 });
-          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || ""));
+          layer.bindTooltip(nameHtml(p));
         }
       }).addTo(map);
       /* District-precision points: hollow rings, labelled approximate, never measured. */
@@ -348,12 +591,14 @@
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindPopup(facilityPopup(p, true), { maxWidth: 320 });
-          layer.bindTooltip(escapeHtml(p.name_zh) + " " + escapeHtml(p.name_en || "") + " (" +
+          layer.bindTooltip(nameHtml(p) + " (" +
             escapeHtml(o.labels.approximate) + ")");
         }
       }).addTo(map);
       var bounds = band.getBounds().extend(members.getBounds());
       if (bounds.isValid()) { fitKeepingFit(map, bounds); }
+      var labels = drawLabels(map, o, null);
+      if (labels) { bindToggles(map, { labels: labels.layer, place: labels.place }); }
       function drawn() {
         // Site markers on top: an approximate ring (or a link end) at the same place must
         // not hide a located facility; the rings stay clickable around them.
@@ -371,7 +616,10 @@
         markLoaded(map, "corridor-links-drawn", data.features.length);
         drawn();
       });
-    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+    }).catch(function (err) {
+      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      throw err;
+    });
   };
 
   /* Cooperation links as curved arcs origin -> destination, coloured by kind, width by
@@ -414,8 +662,10 @@
       },
       onEachFeature: function (f, layer) {
         layer.bindPopup(popup(f.properties), { maxWidth: 340 });
-        layer.bindTooltip(escapeHtml(f.properties.from_name_zh) + " \u2192 " +
-          escapeHtml(f.properties.to_name_zh), { sticky: true, className: "jjj-tooltip" });
+        if (!touchOnly) {  // a tap opens the popup alone
+          layer.bindTooltip(escapeHtml(f.properties.from_name_zh) + " \u2192 " +
+            escapeHtml(f.properties.to_name_zh), { sticky: true, className: "jjj-tooltip" });
+        }
         var coords = f.geometry.coordinates, n = coords.length;
         var arrow = L.polygon([[0, 0], [0, 0], [0, 0]], {
           className: "jjj-link-arrow", color: o.kindColors[f.properties.kind] || "#333",
@@ -459,6 +709,7 @@
 
   /* The links map: units shaded by incoming links (classes decided on the server), links. */
   JJJAtlas.links = function (map, o) {
+    setup(map, o);
     var units = fetchGeoJSON(o.regionsUrl, { object: "regions", shiftToGcj02: o.shiftToGcj02 });
     return Promise.all([units, fetchGeoJSON(o.url, o)]).then(function (parts) {
       var data = parts[1], incoming = data.incoming || {}, L_ = o.labels;
@@ -487,13 +738,18 @@
       }).addTo(map);
       var drawn = drawLinks(map, data, o);
       var bounds = shaded.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8], animate: false }); }
+      if (bounds.isValid()) { fitKeepingFit(map, bounds); }
       drawn.placeArrows();
+      var labels = drawLabels(map, o, null);
+      if (labels) { bindToggles(map, { labels: labels.layer, place: labels.place }); }
       JJJAtlas.layers.push(shaded, drawn.lines);
       markLoaded(map, "regions-drawn", regular.length);
       markLoaded(map, "ends-drawn", drawn.ends.length);
       markLoaded(map, "links-drawn", data.features.length);
-    }).catch(function (err) { showError(map, String(err.message || err)); throw err; });
+    }).catch(function (err) {
+      showError(map, (o.loadError ? o.loadError + " · " : "") + String(err.message || err));
+      throw err;
+    });
   };
 
   /* Data tables: header buttons sort the rows by each cell's data-value. */
@@ -553,20 +809,80 @@
     var year = document.getElementById("year-select");
     var compare = document.getElementById("compare-select");
     if (!year || !compare) { return; }
-    var all = Array.prototype.map.call(year.options, function (o) { return o.value; });
+    var level = year.form && year.form.querySelector("select[name=level]");
+    /* Years without values at this level carry data-level (where they have values). */
+    var here = Array.prototype.filter.call(year.options, function (o) {
+      return !o.getAttribute("data-level");
+    }).map(function (o) { return o.value; });
     function refresh() {
       var chosen = Number(year.value), kept = compare.value;
+      var option = year.options[year.selectedIndex], elsewhere = option && option.getAttribute("data-level");
+      if (elsewhere && level) { level.value = elsewhere; }
       while (compare.options.length > 1) { compare.remove(1); }
-      all.slice().sort().forEach(function (y) {
+      if (elsewhere) { return; }
+      here.slice().sort().forEach(function (y) {
         if (Number(y) < chosen) { compare.add(new Option(y, y, false, y === kept)); }
       });
     }
     year.addEventListener("change", refresh);
   }
+  /* "Update map" keeps the view: the form's query plus the current #zoom/lat/lon. */
+  function keepViewOnSubmit() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.controls"), function (form) {
+      form.addEventListener("submit", function (event) {
+        var map = JJJAtlas.maps[0];
+        if (!map || (form.method || "get").toLowerCase() !== "get") { return; }
+        event.preventDefault();
+        var params = new URLSearchParams(new FormData(form));
+        var points = params.getAll("points");  // one checkbox each: one points=a,b value
+        params.delete("points");
+        if (points.length) { params.append("points", points.join(",")); }
+        var query = params.toString().replace(/%2C/g, ",");
+        global.location.assign(form.action.split("#")[0].split("?")[0] + "?" + query + viewHash(map));
+      });
+    });
+  }
+  /* Palette choices show their colours: a strip of swatches next to the select. */
+  function paletteSwatches() {
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-palette-colors]"), function (select) {
+      var colors = JSON.parse(select.getAttribute("data-palette-colors"));
+      var strip = document.createElement("span");
+      strip.className = "palette-strip";
+      strip.setAttribute("aria-hidden", "true");
+      select.parentNode.appendChild(strip);
+      function show() {
+        strip.innerHTML = "";
+        (colors[select.value] || "").split(" ").filter(Boolean).forEach(function (c) {
+          var cell = document.createElement("span");
+          cell.style.backgroundColor = "#" + c;
+          strip.appendChild(cell);
+        });
+      }
+      select.addEventListener("change", show);
+      show();
+    });
+  }
+  /* Tables wider than the page scroll in their own box: such a box takes keyboard focus,
+   * so it can be scrolled without a mouse. */
+  function focusableScrollBoxes() {
+    var boxes = document.querySelectorAll("main table, .embed table, details.data-table, .ogc-table");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.setAttribute("data-scroll-box", ""); }
+      } else if (box.hasAttribute("data-scroll-box")) {
+        box.removeAttribute("tabindex"); box.removeAttribute("data-scroll-box");
+      }
+    });
+  }
+  function onReady() {
+    linkYearSelectors(); keepViewOnSubmit(); paletteSwatches(); focusableScrollBoxes();
+    global.addEventListener("resize", focusableScrollBoxes);
+    document.addEventListener("toggle", focusableScrollBoxes, true);
+  }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", linkYearSelectors);
+    document.addEventListener("DOMContentLoaded", onReady);
   } else {
-    linkYearSelectors();
+    onReady();
   }
 
   global.JJJAtlas = JJJAtlas;
