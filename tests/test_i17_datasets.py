@@ -555,7 +555,9 @@ def test_point_dataset_drawn_over_any_choropleth(client):
     page = client.get(f"/maps/choropleth?indicator=population&level=county&points={token}@1")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert f'"token": "{token}@1"' in html and "Places" in html
+    # The legend's layer toggle and the controls' points list (templates) name the layer.
+    assert f'data-token="{token}@1"' in html and f'value="{token}@1" checked' in html
+    assert "Places" in html
     config = {"DATABASE_URL": client.application.config["DATABASE_URL"]}
     (layer,) = parse_points(token, config)
     assert layer.kind == "dataset" and layer.title("zh") == "地点"
