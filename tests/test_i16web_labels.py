@@ -91,5 +91,5 @@ def test_parse_points_rejects_unknown_tokens_naming_valid_ones():
         parse_points("hospital,zoo")
     assert err.value.name == "points" and "fudan-top100" in str(err.value)
     with pytest.raises(BadParameter) as err:
-        parse_points("dataset:abc123@2")
-    assert "not available yet" in str(err.value)
+        parse_points("dataset:abc123@2")  # not a dataset id (ids are [a-z2-7])
+    assert err.value.name == "points" and "dataset:ID" in str(err.value)

@@ -141,6 +141,16 @@ def test_point_table_page_draws_its_points(page, live_server, artifacts):
     assert "学校" in page.inner_text("#points-legend")
     assert "121.47" in page.inner_text("#points-outside")  # row 6, Shanghai: left out
     _shot(page, artifacts, "points_zh")
+    # Drawn over any choropleth: points=dataset:ID.
+    page.goto(
+        f"{live_server}/maps/choropleth?indicator=population&level=prefecture"
+        f"&points=dataset:{body['id']}&basemap=none&lang=zh"
+    )
+    page.wait_for_selector(DRAWN, state="attached", timeout=20_000)
+    page.wait_for_selector("body[data-points-drawn]", state="attached", timeout=20_000)
+    assert page.locator("path.jjj-point").count() == 4
+    assert "医疗与教育设施" in page.inner_text("#map-layers")
+    _shot(page, artifacts, "points_over_choropleth_zh")
     page.goto(body["links"]["embed"] + "&lang=en")
     page.wait_for_selector("body[data-points-drawn]", state="attached", timeout=20_000)
     _shot(page, artifacts, "points_embed_en")

@@ -540,3 +540,36 @@ def test_long_table_join_decides_each_unit_once_with_the_same_result():
     fast = ds.join_distinct(keyable, "county", "区县", "name")
     assert fast.report() == full.report()
     assert fast.matched.equals(full.matched)
+
+
+def test_point_dataset_drawn_over_any_choropleth(client):
+    from geo.maps.points import parse_points
+
+    created = post(
+        client,
+        "名称,经度,纬度,类别\n天安门,116.3975,39.9087,景点\n".encode(),
+        kind="points",
+        datum="wgs84",
+        title_zh="地点",
+        title_en="Places",
+    ).get_json()
+    token = f"dataset:{created['id']}"
+    page = client.get(f"/maps/choropleth?indicator=population&level=county&points={token}@1")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # The legend's layer toggle and the controls' points list (templates) name the layer.
+    assert f'data-token="{token}@1"' in html and f'value="{token}@1" checked' in html
+    assert "Places" in html
+    config = {"DATABASE_URL": client.application.config["DATABASE_URL"]}
+    (layer,) = parse_points(token, config)
+    assert layer.kind == "dataset" and layer.title("zh") == "地点"
+    (feature,) = layer.features
+    assert (feature.lon, feature.lat) == (116.3975, 39.9087) and feature.category == "景点"
+    assert feature.county_adcode.startswith("1101")
+    embed = client.get(f"/embed/choropleth?indicator=population&points={token},hospital")
+    assert embed.status_code == 200
+    values = post(client, b"adcode,v\n130100,1\n", title_en="v").get_json()["id"]
+    refused = client.get(f"/maps/choropleth?indicator=population&points=dataset:{values}")
+    assert refused.status_code == 400 and "point dataset" in refused.get_data(as_text=True)
+    bad = client.get(f"/maps/choropleth?indicator=population&points={token}@x")
+    assert bad.status_code == 400

@@ -391,7 +391,7 @@ def choropleth_spec(
     labels = check_label_mode(params.get("labels"))
     # points=a,b or points=a&points=b (the page's checkboxes send one value each).
     raw_points = params.getlist("points") if hasattr(params, "getlist") else [params.get("points")]
-    points = parse_points(",".join(p for p in raw_points if p))
+    points = parse_points(",".join(p for p in raw_points if p), config)
     return ChoroplethSpec(
         indicator=indicator,
         level=level,

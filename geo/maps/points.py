@@ -14,6 +14,7 @@ is sourced) are hollow rings labelled approximate.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -146,21 +147,59 @@ def _features(rows: pd.DataFrame) -> list[PointFeature]:
     ]
 
 
-def dataset_point_layer(reference: str) -> PointLayer:
-    """The point layer of a published point table, ``dataset:ID`` or ``dataset:ID@v``.
+#: The colour of a published point table's layer over a map (its categories are in the
+#: popups; its own page and embed colour them one by one).
+DATASET_COLOR = "#6a3d9a"
 
-    Published point tables do not exist yet (the dataset store publishes values by unit and
-    links tables), so every reference is a 400 naming what ``points=`` takes today.
+
+@dataclass
+class DatasetPointLayer(PointLayer):
+    """A published point table drawn over a map: titled by the dataset, in either language."""
+
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def title(self, lang: str) -> str:
+        other = "en" if lang == "zh" else "zh"
+        return self.titles.get(lang) or self.titles.get(other) or self.token
+
+
+def dataset_point_layer(reference: str, config=None) -> PointLayer:
+    """The point layer of a published point table, ``dataset:ID`` or ``dataset:ID@v`` (the
+    latest version without ``@v``), read from the dataset store ``config`` names
+    (:func:`geo.sources.point_tables.point_layer_rows`: WGS 84, every point a site).
+
+    400 naming ``points`` for a malformed reference or a dataset that is not a point table;
+    404/410 for an unknown or deleted dataset, as ``dataset=`` answers.
     """
-    raise BadParameter(
-        "points",
+    from geo.sources.indicator_sources import database_url
+    from geo.sources.point_tables import point_layer_rows
+
+    body = reference[len(DATASET_PREFIX) :]
+    dataset_id, _, version = body.partition("@")
+    if not re.fullmatch(r"[a-z2-7]{1,32}", dataset_id) or (
+        version and not re.fullmatch(r"[1-9]\d{0,8}", version)
+    ):
+        raise BadParameter(
+            "points", reference, ["dataset:ID", "dataset:ID@N"], reason="a point dataset's id"
+        )
+    try:
+        record, rows = point_layer_rows(database_url(config), dataset_id, version or None)
+    except BadParameter as err:
+        raise BadParameter(
+            "points", reference, "dataset:ID of a point dataset", reason=str(err)
+        ) from None
+    features = [PointFeature(**row) for row in rows]
+    meta = record.metadata
+    return DatasetPointLayer(
         reference,
-        valid_tokens(),
-        reason="published point tables (dataset:ID) are not available yet",
+        "dataset",
+        DATASET_COLOR,
+        features,
+        titles={"zh": meta.get("title_zh", ""), "en": meta.get("title_en", "")},
     )
 
 
-def parse_points(value: str | None) -> list[PointLayer]:
+def parse_points(value: str | None, config=None) -> list[PointLayer]:
     """``points=`` as point layers, in the order asked (repeats dropped).
 
     An empty value is no layers; an unknown token raises :class:`BadParameter` naming every
@@ -177,7 +216,7 @@ def parse_points(value: str | None) -> list[PointLayer]:
     layers = []
     for token in tokens:
         if token.startswith(DATASET_PREFIX):
-            layers.append(dataset_point_layer(token))
+            layers.append(dataset_point_layer(token, config))
         elif token in fac.CATEGORIES:
             rows = frame[frame["category"] == token]
             layers.append(PointLayer(token, "category", CATEGORY_COLORS[token], _features(rows)))
