@@ -47,7 +47,7 @@ def _regions(fmt: str, mimetype: str, view: str | None = None):
     req = regions_request(request.args, current_app.config)
     latest = "dataset" in request.args and not request.args.get("v")
     return send_cached(
-        ("regions", fmt, view, *req.cache_key),
+        ("regions", fmt if view is None else f"{fmt}-{view}", *req.cache_key),
         lambda: exports.regions_export(
             req.level,
             req.sources,
