@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         export,
         links,
         map_scripts,
+        minify,
         oembed,
         ogc,
         pages,
@@ -89,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
     cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *
     app.after_request(caching.compress_response)
+    minify.register(app)  # runs before compress_response: gzip the minified text
     dataset_cache.register(app)
     caching.register_static_versioning(app)
     app.after_request(caching.remember_cache_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request
 
 from geo import crs_ref
+from geo.errors import BadParameter
 from geo.formats import exports, gis_exports
 from geo.sources import facilities, zones
 from geo.sources.indicator_sources import regions_request
@@ -40,15 +41,22 @@ GPKG = "application/geopackage+sqlite3"
 ZIP = "application/zip"
 
 
-def _regions(fmt: str, mimetype: str):
+def _regions(fmt: str, mimetype: str, view: str | None = None):
     """Bundled indicators (``indicators=``) or a published dataset (``dataset=[&v=]``); the
     cache key holds the dataset version resolved for this request, never "latest"."""
     req = regions_request(request.args, current_app.config)
     latest = "dataset" in request.args and not request.args.get("v")
     return send_cached(
-        ("regions", fmt, *req.cache_key),
+        ("regions", fmt if view is None else f"{fmt}-{view}", *req.cache_key),
         lambda: exports.regions_export(
-            req.level, req.sources, fmt, req.year, req.compare, req.export_name(), req.metadata
+            req.level,
+            req.sources,
+            fmt,
+            req.year,
+            req.compare,
+            req.export_name(),
+            req.metadata,
+            view=view,
         ),
         mimetype,
         req.download_name(fmt),
@@ -68,8 +76,12 @@ def regions_csv():
 
 @bp.get("/regions.topojson")
 def regions_topojson():
-    """The same layer as TopoJSON (shared borders once): what the map pages draw."""
-    return _regions("topojson", TOPOJSON)
+    """The same layer as TopoJSON (shared borders once); ``view=map`` is the lighter variant
+    the map pages draw (coarser quantisation, only the properties the map reads)."""
+    view = request.args.get("view")
+    if view is not None and view not in exports.TOPOJSON_VIEWS:
+        raise BadParameter("view", view, exports.TOPOJSON_VIEWS)
+    return _regions("topojson", TOPOJSON, view)
 
 
 def _facilities(fmt: str, mimetype: str):

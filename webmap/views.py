@@ -93,7 +93,9 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
     data = spec.data_query()
     fmap = maps.base_map(spec.basemap)
     maps.add_layer(
-        fmap, "regions", spec.layer_options(url_for("downloads.regions_topojson", **data))
+        fmap,
+        "regions",
+        spec.layer_options(url_for("downloads.regions_topojson", **data, view="map")),
     )
     rows = choropleth_rows(spec)
     return render_template(

@@ -19,6 +19,14 @@ from geo.sources.indicators import check_compare, regions_with_indicators, regio
 FORMATS = ("geojson", "csv", "topojson")
 #: TopoJSON quantisation for map display: 1e5 steps over the ~6.5° extent ≈ 7 m.
 TOPOJSON_QUANTIZATION = 100_000
+#: The map pages' own TopoJSON (``view="map"``, issue 18): 1e4 steps over the extent
+#: (≈ 55 m × 73 m at 40° N), under a screen pixel up to zoom 11 (1 px ≈ 58 m at 40° N);
+#: borders are shared arcs, so neighbours still meet exactly.
+MAP_QUANTIZATION = 10_000
+#: Views of a TopoJSON download: the full download (None) or what a map page draws.
+TOPOJSON_VIEWS = ("map",)
+#: Properties the map script (static/atlas.js) reads besides the indicator columns.
+MAP_PROPERTIES = ("adcode", "name_zh", "name_en", "special")
 
 
 def check_regions_request(
@@ -64,6 +72,7 @@ def regions_export(
     compare=None,
     name: str | None = None,
     metadata: dict | None = None,
+    view: str | None = None,
 ) -> bytes:
     """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes.
 
@@ -72,7 +81,9 @@ def regions_export(
     columns, each at its one year). ``year`` picks the year of indicators that vary by year
     (default each
     one's latest); ``compare`` adds the earlier year's value and the change columns.
-    ``metadata`` is added to GeoJSON/TopoJSON output.
+    ``metadata`` is added to GeoJSON/TopoJSON output. ``view="map"`` (TopoJSON only) is
+    what a map page draws: :data:`MAP_QUANTIZATION`, only :data:`MAP_PROPERTIES` and the
+    indicator value columns (no ``_source`` columns), and no metadata but ``name``.
     """
     extra = metadata or {}
     if all(isinstance(i, str) for i in indicator_ids):
@@ -86,6 +97,8 @@ def regions_export(
         frame = regions_with_sources(level, sources)
     if fmt not in FORMATS:
         raise BadParameter("format", fmt, FORMATS)
+    if view is not None and (fmt != "topojson" or view not in TOPOJSON_VIEWS):
+        raise BadParameter("view", view, TOPOJSON_VIEWS, reason="TopoJSON downloads only")
     if fmt == "csv":
         return to_csv_bytes(frame.drop(columns=frame.geometry.name))
     metadata = {
@@ -97,38 +110,52 @@ def regions_export(
         metadata["year"] = int(year)
     if compare not in (None, ""):
         metadata["compare"] = int(compare)
+    if view == "map":
+        return _topojson(_map_columns(frame, ids), {"name": metadata["name"]}, MAP_QUANTIZATION)
     if fmt == "topojson":
         return _topojson(frame, metadata)
     return geojson.frame_to_geojson_text(frame, metadata=metadata).encode()
+
+
+def _map_columns(frame, ids: Sequence[str]):
+    """``frame`` with only what the map script reads: names, code, ``special`` and the value
+    columns of ``ids`` (with a compare year: the earlier value, changes and notes)."""
+    keep = [
+        c
+        for c in frame.columns
+        if c in MAP_PROPERTIES
+        or (any(c == i or c.startswith(f"{i}_") for i in ids) and not c.endswith("_source"))
+    ]
+    return frame[[*keep, frame.geometry.name]]
 
 
 #: Topologies by the identity of the geometries they were built from (see _topojson).
 _topologies: dict[tuple, tuple[tuple, dict]] = {}
 
 
-def _topology(frame) -> dict:
+def _topology(frame, quantization: int = TOPOJSON_QUANTIZATION) -> dict:
     """The topology of ``frame``'s geometries (arcs, transform, one entry per geometry),
     built once per set of geometry objects: it does not depend on the properties, which
     :func:`_topojson` fills in per download."""
     geometries = tuple(frame.geometry.values)
-    key = (tuple(map(id, geometries)), tuple(frame.index))
+    key = (tuple(map(id, geometries)), tuple(frame.index), quantization)
     found = _topologies.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], geometries)):
         return found[1]
     # One property column, so that every geometry has "properties" where topojson puts it.
     bare = frame[[frame.geometry.name]].copy()
     bare.insert(0, "_", 0)
-    data = _topology_data(bare)
+    data = _topology_data(bare, quantization)
     if len(_topologies) >= 64:
         _topologies.clear()
     _topologies[key] = (geometries, data)
     return data
 
 
-def _topojson(frame, metadata: dict) -> bytes:
+def _topojson(frame, metadata: dict, quantization: int = TOPOJSON_QUANTIZATION) -> bytes:
     """TopoJSON of ``frame`` (the topology computed once per geometry set, properties per
     call); the same bytes as building the topology of the whole frame each time."""
-    base = _topology(frame)
+    base = _topology(frame, quantization)
     columns = [c for c in frame.columns if c != frame.geometry.name]
     properties = dict(zip(frame.index, frame[columns].to_dict("records")))
     regions = base["objects"]["regions"]
@@ -149,20 +176,20 @@ def _topojson(frame, metadata: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def _topojson_uncached(frame, metadata: dict) -> bytes:
+def _topojson_uncached(frame, metadata: dict, quantization: int = TOPOJSON_QUANTIZATION) -> bytes:
     """The TopoJSON of ``frame`` built from scratch (what :func:`_topojson` must equal)."""
-    data = _topology_data(frame)
+    data = _topology_data(frame, quantization)
     data.update(metadata)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def _topology_data(frame) -> dict:
+def _topology_data(frame, quantization: int = TOPOJSON_QUANTIZATION) -> dict:
     import topojson
 
     topology = topojson.Topology(
         frame,
         object_name="regions",
-        prequantize=TOPOJSON_QUANTIZATION,
+        prequantize=quantization,
         topology=True,
         presimplify=False,
         toposimplify=False,
