@@ -66,6 +66,11 @@ def _schemas() -> dict:
     return {"link": link, "featureGeoJSON": feature, "featureCollectionGeoJSON": collection}
 
 
+#: A free-text parameter: any text but NUL, which every path refuses with a 400 naming the
+#: parameter (webmap.errors.refuse_nul), so the document says so.
+TEXT_PARAMETER = {"type": "string", "pattern": "^[^\\u0000]*$"}
+
+
 def _parameter(name: str, where: str, schema: dict, description: str, **extra) -> dict:
     return {
         "name": name,
@@ -210,7 +215,7 @@ def openapi_document(base: str) -> dict:
             _parameter(
                 name,
                 "query",
-                {"type": "string"},
+                TEXT_PARAMETER,
                 f"only features whose {name} equals this value"
                 + (" (name_zh, or name_en ignoring case)" if name == "name" else ""),
                 style="form",
@@ -340,12 +345,10 @@ def openapi_document(base: str) -> dict:
                 "collectionId": _parameter(
                     "collectionId",
                     "path",
-                    {"type": "string"},
+                    TEXT_PARAMETER,
                     "a collection's id (published datasets: dataset-<id>)",
                 ),
-                "featureId": _parameter(
-                    "featureId", "path", {"type": "string"}, "the feature's id"
-                ),
+                "featureId": _parameter("featureId", "path", TEXT_PARAMETER, "the feature's id"),
             },
         },
     }

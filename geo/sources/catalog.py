@@ -294,20 +294,22 @@ def check_compare(indicator_id: str, year: int | str | None, compare: int | str 
     if compare in (None, ""):
         return chosen, None
     # A change runs forward in time: from an earlier year to the year shown.
-    other = [y for y in indicator.all_years if y < chosen]
-    if not other:
-        raise BadParameter(
-            "compare",
-            compare,
-            "none",
-            reason=f"indicator {indicator.id} has no year before {chosen}",
-        )
+    earlier = [y for y in indicator.all_years if y < chosen]
+    return chosen, check_earlier_year(
+        compare, earlier, f"indicator {indicator.id}", f"indicator {indicator.id}"
+    )
+
+
+def check_earlier_year(compare: int | str, earlier: list[int], what: str, of: str) -> int:
+    """``compare`` as one of ``earlier`` (the years before the one shown), for a change view
+    of ``what`` (e.g. "indicator gdp"); BadParameter naming ``compare`` otherwise: "none"
+    valid when there is no earlier year, else the earlier years."""
+    if not earlier:
+        raise BadParameter("compare", compare, "none", reason=f"{what} has no earlier year")
     try:
         base = int(compare)
     except (TypeError, ValueError):
         base = None
-    if base not in other:
-        raise BadParameter(
-            "compare", compare, other, reason=f"an earlier year of indicator {indicator.id}"
-        )
-    return chosen, base
+    if base not in earlier:
+        raise BadParameter("compare", compare, earlier, reason=f"an earlier year of {of}")
+    return base

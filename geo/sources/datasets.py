@@ -29,6 +29,7 @@ import pandas as pd
 from geo.analysis.joins import JoinResult, join_table, match_counts, normalise_name, parse_adcodes
 from geo.errors import BadParameter
 from geo.levels import LEVELS, PROVINCE_ADCODES, check_level
+from geo.sources.catalog import check_earlier_year
 from geo.sources.numbers import parse_column
 from geo.sources.regions import regions
 from geo.sources.uploads import UploadedTable, read_upload
@@ -960,23 +961,10 @@ class DatasetColumn:
         if compare in (None, ""):
             return chosen, None
         earlier = [y for y in self.all_years if chosen is not None and y < chosen]
-        if not self.series or not earlier:
-            raise BadParameter(
-                "compare",
-                compare,
-                "none",
-                reason=f"dataset {self.dataset_id} column {self.column!r} has no year "
-                f"before {chosen}",
-            )
-        try:
-            base = int(compare)
-        except (TypeError, ValueError):
-            base = None
-        if base not in earlier:
-            raise BadParameter(
-                "compare", compare, earlier, reason=f"an earlier year of {self.column!r}"
-            )
-        return chosen, base
+        what = f"dataset {self.dataset_id} column {self.column!r}"
+        return chosen, check_earlier_year(
+            compare, earlier if self.series else [], what, repr(self.column)
+        )
 
     def change(self, level: str, year, compare) -> pd.DataFrame:
         """Indexed by ``adcode``: ``value`` (at ``year``), ``base`` (at ``compare``),
