@@ -101,3 +101,22 @@ def test_bad_point_dataset_references_are_4xx(client):
     assert client.get(f"{CHORO}&points=dataset:nosuchid").status_code == 404
     assert client.get(f"{CHORO}&points=dataset:").status_code == 400
     assert client.get(f"{CHORO}&points=dataset:abc@x").status_code == 400
+
+
+def test_a_dataset_page_draws_the_light_map_topojson(client):
+    table = "城市,年份,医生\n北京市,2019,1\n北京市,2020,2\n天津市,2019,3\n天津市,2020,4\n"
+    created = client.post(
+        "/api/datasets",
+        data={"file": (io.BytesIO(table.encode()), "a.csv"), "title_en": "Doctors"},
+        content_type="multipart/form-data",
+    ).get_json()
+    page = client.get(f"/datasets/{created['id']}?lang=zh").get_data(as_text=True)
+    script = with_map_script(client, page)
+    url = re.search(r'"url": "([^"]+view=map[^"]*)"', script).group(1).replace("\\u0026", "&")
+    topology = client.get(url).get_json()
+    beijing = next(
+        g["properties"]
+        for g in topology["objects"]["regions"]["geometries"]
+        if g["properties"]["adcode"] == "110000"
+    )
+    assert beijing["医生"] == 2.0 and "医生_source" not in beijing  # the year shown, no sources

@@ -741,7 +741,7 @@ def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
     maps.add_layer(
         fmap,
         "regions",
-        spec.layer_options(url_for("downloads.regions_topojson", **spec.data_query())),
+        spec.layer_options(url_for("downloads.regions_topojson", **spec.data_query(), view="map")),
     )
     kind = _kind_of(version)
     if kind == "points":
