@@ -8,9 +8,18 @@ from collections.abc import Iterable
 class BadParameter(ValueError):
     """A parameter has a value outside its valid set (→ HTTP 400)."""
 
-    def __init__(self, name: str, value: object, valid: Iterable[object] | str, reason: str = ""):
+    def __init__(
+        self,
+        name: str,
+        value: object,
+        valid: Iterable[object] | str,
+        reason: str = "",
+        zh: str = "",
+    ):
         self.name = name
         self.value = value
+        #: The whole message in Chinese, for zh pages (see :func:`message_in`).
+        self.zh = zh
         self.valid = valid if isinstance(valid, str) else [str(v) for v in valid]
         shown = self.valid if isinstance(self.valid, str) else ", ".join(self.valid)
         why = f" ({reason})" if reason else ""
@@ -50,11 +59,34 @@ class Unauthorized(PermissionError):
 class Forbidden(PermissionError):
     """A change was sent with a token that does not allow it (→ HTTP 403)."""
 
+    def __init__(self, message: str = "", zh: str = ""):
+        super().__init__(message)
+        self.zh = zh
+
 
 class TooLarge(ValueError):
     """An upload over a size or row limit (→ HTTP 413), naming the limit."""
 
-    def __init__(self, what: str, limit: str):
+    def __init__(self, what: str, limit: str, zh: str = ""):
         self.what = what
         self.limit = limit
+        self.zh = zh
         super().__init__(f"{what} is over the limit of {limit}")
+
+
+def message_in(err: Exception, lang: str) -> str:
+    """``err`` as a page in ``lang`` shows it: on zh pages the Chinese message the raise site
+    gave, else a Chinese sentence naming the parameter, the value as sent and the valid
+    values (identifiers), so a zh page shows no English prose."""
+    if lang != "zh":
+        return str(err)
+    if getattr(err, "zh", ""):
+        return err.zh
+    if isinstance(err, BadParameter):
+        sentence = f"参数「{err.name}」的值「{err.value}」无效。"
+        if isinstance(err.valid, list) and err.valid and len(err.valid) <= 30:
+            sentence += "可用值：" + "、".join(err.valid) + "。"
+        return sentence
+    if isinstance(err, TooLarge):
+        return "上传的内容超出上限，请缩小表格后重试。"
+    return "请求无效，请检查后重试。"

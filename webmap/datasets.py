@@ -25,7 +25,7 @@ from flask import (
 from werkzeug.datastructures import MultiDict
 
 from geo.analysis.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
-from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized
+from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized, message_in
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import LEVELS
 from geo.maps.mapspec import CHANGE_MODES, choropleth_spec
@@ -510,11 +510,16 @@ def _check_csrf() -> None:
     """Double-submit token (cookie + form field), and no cross-origin form posts."""
     origin = request.headers.get("Origin")
     if origin and origin != "null" and urlparse(origin).netloc != request.host:
-        raise Forbidden(f"form posted from another origin ({origin})")
+        raise Forbidden(
+            f"form posted from another origin ({origin})", zh="表单来自其他网站，已拒绝。"
+        )
     cookie = request.cookies.get(CSRF_COOKIE, "")
     field = request.form.get("csrf", "")
     if not cookie or not hmac.compare_digest(cookie.encode(), field.encode()):
-        raise Forbidden("the form is stale or was not sent by this site: reload the page")
+        raise Forbidden(
+            "the form is stale or was not sent by this site: reload the page",
+            zh="表单已过期或并非由本站提交：请重新加载页面。",
+        )
 
 
 @bp.get("")
@@ -613,7 +618,7 @@ def new_post():
     try:
         _check_csrf()
     except Forbidden as err:
-        return _render_new(lang, state, 403, error=str(err))
+        return _render_new(lang, state, 403, error=message_in(err, lang))
     checked = None
     try:
         upload = request.files.get("file")
@@ -652,9 +657,9 @@ def new_post():
                 {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
             )
     except TooLarge as err:
-        return _render_new(lang, state, 413, error=str(err))
+        return _render_new(lang, state, 413, error=message_in(err, lang))
     except BadParameter as err:
-        context = {"error": str(err)}
+        context = {"error": message_in(err, lang)}
         if checked is not None:  # a check that passed, a publish that did not
             context.update(report=checked.report(), preview=_preview(checked, state, lang))
         return _render_new(lang, state, 400, **context)

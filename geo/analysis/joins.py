@@ -30,6 +30,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import BadParameter
+from geo.i18n import text
 from geo.levels import LEVELS, SPECIAL_UNITS, check_level
 from geo.paths import BOUNDARIES_DIR
 from geo.sources.regions import regions
@@ -363,7 +364,12 @@ class JoinResult:
                 "units_with_data": len(joined),
             },
             "unmatched": [
-                {"row": _plain(label), **given(row), "reason": row["reason"]}
+                {
+                    "row": _plain(label),
+                    **given(row),
+                    "reason": row["reason"],
+                    "reason_zh": row.get("reason_zh") or "",
+                }
                 for label, row in self.unmatched.iterrows()
             ],
             "ambiguous": [
@@ -371,6 +377,7 @@ class JoinResult:
                     "row": _plain(label),
                     **given(row),
                     "reason": row["reason"],
+                    "reason_zh": row.get("reason_zh") or "",
                     "candidates": [unit(adcode) for adcode in row["candidates"]],
                 }
                 for label, row in self.ambiguous.iterrows()
@@ -435,6 +442,7 @@ def join_table(
     how = pd.Series("", index=range(n_rows), dtype=object)
     note = pd.Series("", index=range(n_rows), dtype=object)
     reason = pd.Series("", index=range(n_rows), dtype=object)
+    reason_zh = pd.Series("", index=range(n_rows), dtype=object)  # the same, for zh pages
     candidates = pd.Series([[] for _ in range(n_rows)], dtype=object)
 
     if columns["adcode"] is not None:
@@ -444,10 +452,15 @@ def join_table(
         status[known], adcode[known], how[known] = "matched", codes[known], "adcode"
         blank = raw.isna() | (raw.astype("string").str.strip() == "")
         reason[blank] = "no adcode"
+        reason_zh[blank] = "缺少区划代码"
         unparsed = ~blank & codes.isna()
         reason[unparsed] = "adcode " + raw[unparsed].astype(str) + " is not a 6- or 12-digit code"
+        reason_zh[unparsed] = "区划代码 " + raw[unparsed].astype(str) + " 不是 6 位或 12 位代码"
         foreign = ~blank & ~unparsed & ~known
         reason[foreign] = "adcode " + codes[foreign].astype(str) + f" is not a {level} of the atlas"
+        reason_zh[foreign] = (
+            "区划代码 " + codes[foreign].astype(str) + f" 不是地图集中的{text(level, 'zh')}单位"
+        )
 
     if columns["name"] is not None:
         todo = status != "matched"
@@ -470,16 +483,20 @@ def join_table(
             )
             if outcome["status"] == "unmatched":
                 name_reason = outcome["reason"]
+                name_reason_zh = outcome.get("reason_zh", "")
                 if normalise_name(names.iloc[pos]) == "":
-                    name_reason = "no name"
+                    name_reason, name_reason_zh = "no name", "缺少名称"
                 prefix = f"{reason[label]}; " if reason[label] else ""
                 reason[label] = prefix + name_reason
+                prefix_zh = f"{reason_zh[label]}；" if reason_zh[label] else ""
+                reason_zh[label] = prefix_zh + name_reason_zh
                 continue
             status[label] = outcome["status"]
             adcode[label] = outcome.get("adcode", pd.NA)
             how[label] = outcome.get("how", "")
             note[label] = outcome.get("note", "")
             reason[label] = outcome.get("reason", "")
+            reason_zh[label] = outcome.get("reason_zh", "")
             candidates[label] = outcome.get("candidates", [])
 
     labels = table.index
@@ -500,10 +517,12 @@ def join_table(
     is_unmatched = (status == "unmatched").to_numpy()
     unmatched = table[is_unmatched].copy()
     unmatched["reason"] = reason[is_unmatched].to_numpy()
+    unmatched["reason_zh"] = reason_zh[is_unmatched].to_numpy()
     is_ambiguous = (status == "ambiguous").to_numpy()
     ambiguous = table[is_ambiguous].copy()
     ambiguous["candidates"] = candidates[is_ambiguous].to_numpy()
     ambiguous["reason"] = reason[is_ambiguous].to_numpy()
+    ambiguous["reason_zh"] = reason_zh[is_ambiguous].to_numpy()
 
     first = ~matched["adcode"].duplicated()
     kept = table[is_matched][first.to_numpy()].copy()
@@ -537,7 +556,11 @@ def _decide(
     row's parent when it names one (``parents``: the parent's possible adcodes).
     """
     if found.empty:
-        return {"status": "unmatched", "reason": "name matches no unit"}
+        return {
+            "status": "unmatched",
+            "reason": "name matches no unit",
+            "reason_zh": "名称未匹配到任何单位",
+        }
     if by_adcode is None:
         by_adcode = units.set_index("adcode", drop=False)
     outside: list[str] = []
@@ -564,19 +587,28 @@ def _decide(
             fits = ", ".join(_label(by_adcode, a, a in former) for a in adcodes)
             if parents is not None:
                 hint = f"; all within {parent_text!r}"
+                hint_zh = f"；均在「{parent_text}」内"
             elif parent_text:
                 hint = f"; parent {parent_text!r} is not a unit of the atlas"
+                hint_zh = f"；上级「{parent_text}」不是地图集中的单位"
             elif parent_text == "":
                 hint = "; the row gives no parent to tell them apart"
+                hint_zh = "；该行未给出上级单位，无法区分"
             else:
                 hint = "; add a parent column (prefecture or province) to tell them apart"
+                hint_zh = "；请增加上级列（地级或省级）以区分"
             return {
                 "status": "ambiguous",
                 "candidates": adcodes,
                 "reason": f"name fits {fits}{hint}",
+                "reason_zh": f"名称可对应 {fits}{hint_zh}",
             }
     fits = ", ".join(_label(by_adcode, a) for a in dict.fromkeys(outside))
-    return {"status": "unmatched", "reason": f"name fits {fits}, none within {parent_text!r}"}
+    return {
+        "status": "unmatched",
+        "reason": f"name fits {fits}, none within {parent_text!r}",
+        "reason_zh": f"名称可对应 {fits}，但均不在「{parent_text}」内",
+    }
 
 
 def _label(units: pd.DataFrame, adcode: str, former: bool = False) -> str:

@@ -210,8 +210,8 @@ def join_distinct(table: pd.DataFrame, level: str, column: str, kind: str) -> Jo
     return dataclasses.replace(
         join,
         matched=matched,
-        unmatched=spread(join.unmatched, ["reason"]),
-        ambiguous=spread(join.ambiguous, ["candidates", "reason"]),
+        unmatched=spread(join.unmatched, ["reason", "reason_zh"]),
+        ambiguous=spread(join.ambiguous, ["candidates", "reason", "reason_zh"]),
         duplicated=duplicated.reset_index(drop=True),
     )
 

@@ -54,7 +54,9 @@ def check_rows(rows: list[list[str]]) -> None:
             used -= 1
         if used > MAX_COLUMNS:
             raise TooLarge(
-                f"the table (row {number} has {used:,} columns)", f"{MAX_COLUMNS} columns"
+                f"the table (row {number} has {used:,} columns)",
+                f"{MAX_COLUMNS} columns",
+                zh=f"第 {number} 行有 {used:,} 列：上限为 {MAX_COLUMNS} 列。",
             )
         width = max(width, used)
         cells += width if number > 1 else 0
@@ -62,6 +64,7 @@ def check_rows(rows: list[list[str]]) -> None:
             raise TooLarge(
                 f"the table (more than {MAX_CELLS:,} cells by row {number})",
                 f"{MAX_CELLS:,} cells (data rows × columns)",
+                zh=f"表格到第 {number} 行已超过 {MAX_CELLS:,} 个单元格（数据行 × 列）的上限。",
             )
         if NUL in "".join(row[:used]):
             column = next(i for i, cell in enumerate(row) if NUL in cell) + 1
@@ -70,6 +73,7 @@ def check_rows(rows: list[list[str]]) -> None:
                 f"a NUL character in row {number}, column {column}",
                 "text without NUL characters",
                 reason="remove the control character",
+                zh=f"第 {number} 行第 {column} 列含有 NUL 控制字符：请删除后重试。",
             )
         if number == 1:
             for column, name in enumerate(row[:used], start=1):
@@ -79,11 +83,13 @@ def check_rows(rows: list[list[str]]) -> None:
                         f"column {column}'s name ({len(name.strip()):,} characters)",
                         f"column names of at most {MAX_COLUMN_NAME} characters",
                         reason="shorten the header",
+                        zh=f"第 {column} 列的列名过长：最多 {MAX_COLUMN_NAME} 个字符。",
                     )
     if width * max(0, len(rows) - 1) > MAX_CELLS:
         raise TooLarge(
             f"the table ({len(rows) - 1:,} rows × {width} columns)",
             f"{MAX_CELLS:,} cells (data rows × columns)",
+            zh=f"表格（{len(rows) - 1:,} 行 × {width} 列）超过 {MAX_CELLS:,} 个单元格的上限。",
         )
 
 
@@ -94,6 +100,7 @@ def check_value_columns(columns: Iterable[str]) -> None:
         raise TooLarge(
             f"the dataset ({count:,} value columns)",
             f"{MAX_VALUE_COLUMNS} value columns (choose some with value_columns)",
+            zh=f"数值列过多（{count:,} 列）：最多 {MAX_VALUE_COLUMNS} 列，请选择要发布的列。",
         )
 
 
