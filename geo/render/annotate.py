@@ -266,16 +266,20 @@ def draw_points(sheet: Sheet, layers: list[PointLayer], lang: str) -> list:
             )
         )
     if approximate_total:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=1.3 * marker,
-                markerfacecolor="none",
-                markeredgecolor="#555555",
-                label=f"{text('approximate_short', lang)} ({approximate_total})",
-            )
-        )
+        handles.append(approximate_handle(1.3 * marker, approximate_total, lang))
     return handles
+
+
+def approximate_handle(size: float, count: int, lang: str) -> Line2D:
+    """The legend entry of approximate (district-only) points: a hollow grey ring and their
+    count, as on the corridor maps and the points layers of choropleths."""
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker="o",
+        markersize=size,
+        markerfacecolor="none",
+        markeredgecolor="#555555",
+        label=f"{text('approximate_short', lang)} ({count})",
+    )

@@ -12,8 +12,9 @@ from geo.i18n import text
 from geo.maps.describe import corridor_subtitle
 from geo.maps.labels import label_points
 from geo.maps.mapspec import CorridorSpec
+from geo.maps.points import CATEGORY_COLORS
 from geo.measure import ALBERS_JJJ
-from geo.render.annotate import LABEL_SIZE, draw_labels, project
+from geo.render.annotate import LABEL_SIZE, approximate_handle, draw_labels, project
 from geo.render.choropleth import projected_units
 from geo.render.fonts import cjk_font
 from geo.render.layout import Sheet, drawing
@@ -24,7 +25,6 @@ from geo.sources.zones import zone_members
 MEMBER_EDGE, MEMBER_FILL = "#54278f", "#9e9ac8"
 BAND_EDGE, BAND_FILL = "#fd8d3c", "#fdd0a2"
 LINE_COLOR = "#d94801"
-CATEGORY_COLORS = {"hospital": "#e31a1c", "park": "#1f78b4", "base": "#33a02c"}
 CONTEXT_EDGE, CONTEXT_FILL = "#bdbdbd", "#f0f0f0"
 PAD = 0.08
 #: Frame aspect (height / width) kept within these bounds by widening the extent.
@@ -178,18 +178,7 @@ def render_corridor(spec: CorridorSpec, options: ExportOptions) -> bytes:
                 linestyle="--",
                 zorder=4,
             )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=1.0 * pt,
-                    markerfacecolor="none",
-                    markeredgecolor="#555555",
-                    label=f"{text('approximate_short', lang)} ({len(approximate)})",
-                )
-            )
+            handles.append(approximate_handle(1.0 * pt, len(approximate), lang))
         sheet.legend(
             handles,
             prop=cjk_font(1.05 * pt),
