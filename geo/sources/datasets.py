@@ -770,6 +770,20 @@ def publish(
     return store_for(database_url).publish(_new_version(checked, data, filename, metadata))
 
 
+def next_metadata(
+    previous: Mapping, params: Mapping, drop: tuple[str, ...], carried: Mapping | None = None
+) -> dict:
+    """The form fields of a replacing version: the previous version's metadata less ``drop``
+    (what the new file decides), with ``carried`` (previous values spelt as form fields),
+    under every non-empty value of ``params`` — metadata not given keeps its value. Shared
+    by tables of values, links tables and point tables."""
+    merged = {k: v for k, v in previous.items() if k not in drop}
+    for key, value in (carried or {}).items():
+        merged.setdefault(key, value)
+    merged.update({k: v for k, v in params.items() if v})
+    return merged
+
+
 def replace(
     database_url: str,
     dataset_id: str,
@@ -787,11 +801,11 @@ def replace(
     store.check_token(dataset_id, token)
     check_publishable(checked)
     previous = store.version(dataset_id).metadata
-    merged = {k: v for k, v in previous.items() if k != "columns"}
+    carried = {}
     for column, meta in previous.get("columns", {}).items():
-        merged.setdefault(f"unit:{column}", meta.get("unit") or "")
-        merged.setdefault(f"year:{column}", str(meta.get("year") or ""))
-    merged.update({k: v for k, v in params.items() if v})
+        carried[f"unit:{column}"] = meta.get("unit") or ""
+        carried[f"year:{column}"] = str(meta.get("year") or "")
+    merged = next_metadata(previous, params, drop=("columns",), carried=carried)
     metadata = read_metadata(merged, checked.value_columns)
     metadata["check"] = checked.options
     return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))

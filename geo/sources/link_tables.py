@@ -40,6 +40,7 @@ from geo.sources.datasets import (
     _text,
     closest_units,
     new_version,
+    next_metadata,
     read_metadata,
 )
 from geo.sources.numbers import ParsedColumn, parse_column
@@ -411,9 +412,8 @@ def replace_links(
     store.check_token(dataset_id, token)
     check_publishable(checked)
     previous = store.version(dataset_id).metadata
-    merged = {k: v for k, v in previous.items() if k not in ("columns", "links", "kind")}
-    merged["weight_unit"] = previous.get("links", {}).get("weight_unit", "")
-    merged.update({k: v for k, v in params.items() if v})
+    carried = {"weight_unit": previous.get("links", {}).get("weight_unit", "")}
+    merged = next_metadata(previous, params, drop=("columns", "links", "kind"), carried=carried)
     metadata = _metadata(merged, checked)
     return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
 

@@ -30,7 +30,7 @@ import shapely
 from geo import crs
 from geo.errors import BadParameter
 from geo.levels import check_level
-from geo.sources.datasets import MAX_LISTED, _text, new_version, read_metadata
+from geo.sources.datasets import MAX_LISTED, _text, new_version, next_metadata, read_metadata
 from geo.sources.regions import regions
 from geo.sources.uploads import UploadedTable, read_upload
 from geo.store import NewVersion, Published, VersionRecord, store_for
@@ -406,8 +406,7 @@ def replace_points(
     store.check_token(dataset_id, token)
     check_publishable(checked)
     previous = store.version(dataset_id).metadata
-    merged = {k: v for k, v in previous.items() if k not in ("columns", "points", "kind", "check")}
-    merged.update({k: v for k, v in params.items() if v})
+    merged = next_metadata(previous, params, drop=("columns", "points", "kind", "check"))
     metadata = _metadata(merged, checked)
     return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
 
