@@ -54,6 +54,33 @@ class Indicator:
     citations: tuple = field(default=(), compare=False, hash=False, repr=False)
     #: Levels computed as numerator / denominator × scale (see :mod:`geo.sources.indicators`).
     derived: dict | None = field(default=None, compare=False, hash=False, repr=False)
+    #: What the values are (catalog key ``kind``): one of :data:`MEASURES`. Analysis uses it
+    #: to refuse meaningless operations (weighting a count by population, say).
+    measure: str = "count"
+    #: For rates and densities: the ids of the numerator and denominator indicators.
+    numerator: str | None = None
+    denominator: str | None = None
+    #: Definition breaks (catalog key ``breaks``): dicts with ``year`` (the first year of the
+    #: new definition), ``note`` and ``note_zh``. Years on either side of a break never compare.
+    breaks: tuple = field(default=(), compare=False, hash=False, repr=False)
+
+    def break_between(self, a: int, b: int) -> dict | None:
+        """The first definition break between years ``a`` and ``b`` (None if they compare)."""
+        low, high = sorted((int(a), int(b)))
+        for brk in self.breaks:
+            if low < int(brk["year"]) <= high:
+                return brk
+        return None
+
+    def segments(self) -> list[tuple[int, ...]]:
+        """``all_years`` split at the definition breaks: runs of years that compare."""
+        runs: list[list[int]] = []
+        for year in self.all_years:
+            if runs and self.break_between(runs[-1][-1], year) is None:
+                runs[-1].append(year)
+            else:
+                runs.append([year])
+        return [tuple(r) for r in runs]
 
     def title(self, lang: str = "en") -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -122,6 +149,10 @@ class Indicator:
             "citations": [dict(c) for c in self.citations],
             "derived": dict(self.derived) if self.derived else None,
             "default_year": self.default_year,
+            "kind": self.measure,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "breaks": [dict(b) for b in self.breaks],
         }
 
 
@@ -143,7 +174,16 @@ _FIELDS = {
     "source_zh",
     "citations",
     "derived",
+    "kind",
+    "numerator",
+    "denominator",
+    "breaks",
 }
+
+#: What an indicator's values are: totals (count), ratios of two totals (rate: ``numerator``
+#: and ``denominator`` name them), parts of a whole in percent (share), totals per area
+#: (density), distances (distance) or a composite score (index).
+MEASURES = ("count", "rate", "share", "density", "distance", "index")
 
 #: What a citation names: a public document.
 CITATION_FIELDS = ("title", "publisher", "date", "url")
@@ -181,6 +221,12 @@ def _catalog() -> dict[str, Indicator]:
             raise ValueError(f"catalog: {entry['id']} year {year} is not its latest {years}")
         if "default_year" in entry and int(entry["default_year"]) not in years:
             raise ValueError(f"catalog: {entry['id']} default_year is not one of {years}")
+        measure = entry.get("kind")
+        if measure not in MEASURES:
+            raise ValueError(f"catalog: {entry['id']} kind {measure!r} is not one of {MEASURES}")
+        ratio = entry.get("numerator") and entry.get("denominator")
+        if measure in ("rate", "density") and not ratio:
+            raise ValueError(f"catalog: {entry['id']} is a {measure} without numerator/denominator")
         for citation in entry.get("citations", ()):
             # A document without a public copy says why instead of giving a URL.
             required = [f for f in CITATION_FIELDS if f != "url" or not citation.get("unavailable")]
@@ -206,7 +252,15 @@ def _catalog() -> dict[str, Indicator]:
             source_zh=entry.get("source_zh", ""),
             citations=tuple(entry.get("citations", ())),
             derived=entry.get("derived"),
+            measure=measure,
+            numerator=entry.get("numerator"),
+            denominator=entry.get("denominator"),
+            breaks=tuple(entry.get("breaks", ())),
         )
+    for ind in catalog.values():
+        for ref in (ind.numerator, ind.denominator):
+            if ref is not None and ref not in catalog:
+                raise ValueError(f"catalog: {ind.id} refers to unknown indicator {ref}")
     return catalog
 
 
