@@ -17,7 +17,7 @@ from geo.maps.labels import web_label_options
 from geo.render.links import render_links as draw_static_links
 from geo.render.names import links_name
 from geo.sources import links as geo_links
-from geo.sources.link_tables import link_source
+from geo.sources.link_tables import link_source_for
 
 from . import maps, views
 from .caching import cached_view, send_cached
@@ -32,14 +32,8 @@ FORMATS = {"geojson": GEOJSON, "csv": CSV}
 
 
 def source_for(params) -> geo_links.LinkSource:
-    """The bundled links, or the published links dataset ``dataset=ID[&v=N]`` names
-    (404 unknown, 410 deleted, 400 a dataset of values by unit)."""
-    dataset_id = (params.get("dataset") or "").strip()
-    if not dataset_id:
-        if params.get("v"):
-            raise BadParameter("v", params["v"], "none without dataset=")
-        return geo_links.BUNDLED
-    return link_source(current_app.config["DATABASE_URL"], dataset_id, params.get("v"))
+    """The bundled links or the published links dataset ``params`` name."""
+    return link_source_for(params, current_app.config["DATABASE_URL"])
 
 
 def requested_source() -> geo_links.LinkSource:

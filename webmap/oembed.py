@@ -128,11 +128,12 @@ def _links(match: re.Match, params: Mapping[str, str]) -> Embeddable:
     """The cooperation-links map (its static export is /export/links.png)."""
     from geo.maps import linkmap
     from geo.render.links import render_links
+    from geo.sources.link_tables import link_source_for
 
     from .caching import cached_body
-    from .links import source_for
 
-    spec = linkmap.links_spec(params, current_app.config, source_for(params))
+    source = link_source_for(params, current_app.config["DATABASE_URL"])
+    spec = linkmap.links_spec(params, current_app.config, source)
     query = spec.query()
     data = {**query, **spec.link_filter.data_query()}  # the resolved dataset version
 
@@ -154,6 +155,15 @@ def _links(match: re.Match, params: Mapping[str, str]) -> Embeddable:
 def describes(path: str) -> bool:
     """Whether oEmbed can describe pages at ``path`` (for the discovery link)."""
     return any(pattern.match(path) for pattern, _ in RESOLVERS)
+
+
+@bp.app_context_processor
+def _discovery() -> dict:
+    """``oembed_url`` for every page: the oEmbed URL of this page, if it is a map oEmbed can
+    describe (base.html then carries the discovery ``<link>``), else None."""
+    if not request.endpoint or not describes(request.path):
+        return {"oembed_url": None}
+    return {"oembed_url": url_for("oembed.oembed", url=request.url, format="json", _external=True)}
 
 
 def _positive(name: str) -> int | None:

@@ -42,17 +42,7 @@ def template_globals(lang: str) -> dict:
         "t": lambda key: text(key, lang),
         "lang_url": url_for(request.endpoint, **(request.view_args or {}), **args),
         "basemaps": [BASEMAPS[b] for b in available_basemaps(current_app.config)],
-        "oembed_url": _oembed_discovery(),
     }
-
-
-def _oembed_discovery() -> str | None:
-    """The oEmbed URL of this page, if it is a map oEmbed can describe (else None)."""
-    from .oembed import describes
-
-    if not describes(request.path):
-        return None
-    return url_for("oembed.oembed", url=request.url, format="json", _external=True)
 
 
 def responsive_snippet(

@@ -494,6 +494,17 @@ def _build_frame(version: VersionRecord) -> pd.DataFrame:
     return frame
 
 
+def link_source_for(params: Mapping, database_url: str) -> geo_links.LinkSource:
+    """The bundled links, or the published links dataset ``dataset=ID[&v=N]`` of a request's
+    parameters names (404 unknown, 410 deleted, 400 a dataset of values by unit)."""
+    dataset_id = (params.get("dataset") or "").strip()
+    if not dataset_id:
+        if params.get("v"):
+            raise BadParameter("v", params["v"], "none without dataset=")
+        return geo_links.BUNDLED
+    return link_source(database_url, dataset_id, params.get("v"))
+
+
 def link_source(
     database_url: str, dataset_id: str, version: str | None = None
 ) -> geo_links.LinkSource:

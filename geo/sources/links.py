@@ -35,6 +35,7 @@ from geo.measure import area_centroids
 from geo.paths import DATA_DIR, FACILITIES_DIR
 from geo.sources.facilities import facilities
 from geo.sources.regions import regions
+from geo.sources.zone_catalog import get_zone
 
 LINKS_DIR = DATA_DIR / "links"
 
@@ -431,8 +432,6 @@ def _end_matches(frame: pd.DataFrame, end: str, value: str) -> pd.Series:
 
 def zone_member_adcodes(zone_id: str) -> set[str]:
     """Member adcodes of a zone (:class:`~geo.errors.UnknownItem` for an unknown zone)."""
-    from geo.sources.zones import get_zone  # zones → indicators → links: import when needed
-
     return {adcode for adcode, _ in get_zone(zone_id).members}
 
 
