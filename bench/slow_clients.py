@@ -4,7 +4,7 @@ connections trickle their headers or their body (a "slowloris")? Loopback only, 
 ``measure(port)`` opens the slow connections (half sending headers a byte at a time, half a
 POST body), waits until the server has accepted them all, then times ordinary GETs on fresh
 connections; every slow connection is closed at the end. Used by ``bench/reliability.py``
-and ``tests/test_i21_slow_clients.py``.
+and ``tests/test_slow_clients.py``.
 """
 
 from __future__ import annotations

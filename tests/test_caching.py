@@ -97,7 +97,7 @@ def test_versioned_static_assets_are_immutable(client):
 
 def test_pages_rendered_per_request_get_the_same_strict_policy():
     """With the cache off (or a page outside it), the CSP is the same: scripts from this
-    origin only, and the page holds no inline script (issue 21, finding 10)."""
+    origin only, and the page holds no inline script."""
     from webmap import create_app
 
     uncached = create_app({"TESTING": True, "RESPONSE_CACHE": False}).test_client()

@@ -1,7 +1,7 @@
 """Uploaded links tables (from, to, weight) through the datasets publish flow, on SQLite
 and PostgreSQL: check report → publish → /maps/links?dataset= (page, embed, API,
 downloads) → replace → v1 unchanged → delete → 410; plus the links map's data table
-and alt text (issue 10) and its source line (issue 8)."""
+and alt text and its source line."""
 
 from __future__ import annotations
 

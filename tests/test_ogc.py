@@ -52,7 +52,7 @@ def test_openapi_document_and_its_html_view(client):
         assert f"/collections/{cid}/items/{{featureId}}" in doc["paths"]
     params = doc["components"]["parameters"]
     # Part 1 /req/core/fc-limit-response-1: a larger limit means the maximum, so the schema
-    # accepts it and says what is served (document and behaviour agree; issue 21 no. 9).
+    # accepts it and says what is served (document and behaviour agree).
     assert "maximum" not in params["limit"]["schema"] and "10000" in params["limit"]["description"]
     from openapi_spec_validator import validate
 

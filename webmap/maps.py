@@ -54,7 +54,7 @@ class MapBuilder:
     not depend on the layers — header, map div, map and tile-layer script — is the same for
     every page on one basemap. :func:`render` therefore has folium render each basemap once
     and appends each layer's ``JJJAtlas.<function>(map, options)`` call itself, the same
-    text ``AtlasLayer`` renders (tests/test_i18_cold.py compares the two).
+    text ``AtlasLayer`` renders (tests/test_cold_work.py compares the two).
     """
 
     def __init__(self, basemap: Basemap):

@@ -173,7 +173,7 @@ def fisher_jenks_bins(values, k: int) -> np.ndarray:
     runs its O(k·n²) dynamic programme in Python loops: 25–30 ms for 199 counties. This is
     the same programme, in the same float32 arithmetic and with the same tie-breaking (the
     last candidate of equal cost wins), with the loops over the data done by numpy, one
-    class at a time (tests/test_i18_cold.py checks it against mapclassify).
+    class at a time (tests/test_cold_work.py checks it against mapclassify).
     """
     x = np.sort(np.asarray(values, dtype="f8"))
     n = len(x)

@@ -1,4 +1,4 @@
-"""Print layouts of static exports (issue 16): paper sizes, complete source lines, place
+"""Print layouts of static exports: paper sizes, complete source lines, place
 names and facility points in PDF/SVG/PNG, file names that say what the file is."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 21, finding 11: with JJJ_ATLAS_PUBLIC_HOST set, other Host headers are refused
+"""With JJJ_ATLAS_PUBLIC_HOST set, other Host headers are refused
 (400 naming Host) before the response cache, so varying Host cannot churn it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Map pages with labels= and points= (issue 16, web part), without a browser."""
+"""Map pages with labels= and points=, without a browser."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_bad_labels_and_points_are_400s_naming_valid_values(client):
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and "fudan-top100" in body and "<b>zoo" not in body
     response = client.get("/embed/choropleth?indicator=population&points=dataset:abc")
-    assert response.status_code == 404  # no such point dataset (tests/test_i17_datasets.py)
+    assert response.status_code == 404  # no such point dataset
 
 
 @pytest.mark.parametrize(

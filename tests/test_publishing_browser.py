@@ -1,4 +1,4 @@
-"""Issue 17 in headless Chromium: from a map page to a published, maintained dataset.
+"""In headless Chromium: from a map page to a published, maintained dataset.
 
 Upload a table with a misspelt city → pick the suggestion (the report is fetched again,
 no Check pressed) → publish → open the manage link → upload a new version → switch

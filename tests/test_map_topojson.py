@@ -1,4 +1,4 @@
-"""The map pages' lighter TopoJSON (``/download/regions.topojson?...&view=map``, issue 18):
+"""The map pages' lighter TopoJSON (``/download/regions.topojson?...&view=map``):
 coarser quantisation and only the properties the map script reads, with borders that still
 meet (no gaps or overlaps) and every label point still inside its unit."""
 

@@ -1,4 +1,4 @@
-"""HTTP range requests on downloads and exports (issue 18): unit tests of the range logic,
+"""HTTP range requests on downloads and exports: unit tests of the range logic,
 the responses through the app, and GDAL's /vsicurl/ opening downloads by URL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 17: tables with years (long and wide), the publisher's matches, point tables in
+"""Tables with years (long and wide), the publisher's matches, point tables in
 each datum, the manage link, and the one upload reader — through the real app on SQLite
 and PostgreSQL."""
 

@@ -1,4 +1,4 @@
-"""Issue 21 no. 1 (OGC part): /ogc/api, /ogc/collections and start-up cost do not depend on
+"""/ogc/api, /ogc/collections and start-up cost do not depend on
 the number of published datasets. Work is counted, not timed: feature frames loaded,
 dataset collections built, OpenAPI paths, warm-up URLs — with 0 and with 50 datasets."""
 

@@ -1,4 +1,4 @@
-"""GIS downloads in a chosen CRS (issue 19): crs=EPSG:NNNN on .gpkg and .shp.zip, read back
+"""GIS downloads in a chosen CRS: crs=EPSG:NNNN on .gpkg and .shp.zip, read back
 with GDAL's ogrinfo and pyogrio; GeoJSON stays CRS84 (400 saying so); GeoPackage layer
 metadata (gpkg_contents.identifier/description); ``special`` typed boolean everywhere."""
 

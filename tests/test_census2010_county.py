@@ -1,4 +1,4 @@
-"""2010 census by county (issue 20): sums, the province total, and comparable changes."""
+"""2010 census by county: sums, the province total, and comparable changes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 21, finding 6: GeoPackage and Shapefile of a dataset whose column names are long
+"""GeoPackage and Shapefile of a dataset whose column names are long
 (≥ 57 characters) download (no 500); long names are shortened uniquely and mapped back."""
 
 from __future__ import annotations

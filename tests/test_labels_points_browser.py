@@ -1,4 +1,4 @@
-"""Maps that read like maps (issue 16, web part), in headless Chromium.
+"""Maps that read like maps, in headless Chromium.
 
 Place names without overlaps, facility points over a choropleth (drawn and toggled), the
 corridor legend, pages that never scroll sideways, the view kept across "Update map",

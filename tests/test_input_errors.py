@@ -1,4 +1,4 @@
-"""Issue 21, findings 4, 5, 7, 8: inputs that answered 500 answer a 4xx naming the field,
+"""Inputs that answered 500 answer a 4xx naming the field,
 on SQLite and on PostgreSQL."""
 
 from __future__ import annotations

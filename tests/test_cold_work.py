@@ -1,4 +1,4 @@
-"""Work done per cold map request (issue 18): what does not depend on the request is
+"""Work done per cold map request: what does not depend on the request is
 computed once, not per request."""
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ OLD_ROW_LOOP = """{% for row in rows %}
         <td data-value="{{ row.adcode }}">{{ row.adcode }}</td>
         <td class="num{{ ' missing' if row.value is none }}" data-value="{{ '' if row.value is none else row.value }}">{{ row.display }}</td>
         <td data-value="{{ row.class_number or 0 }}"><span class="swatch{{ ' missing' if row.value is none }}" style="background-color: {{ row.color }}"></span> {{ row.class_label }}</td></tr>
-    {% endfor %}"""  # noqa: E501  (the Jinja loop _data_table.html had before issue 18)
+    {% endfor %}"""  # noqa: E501  (the Jinja loop _data_table.html had before)
 
 
 def test_data_table_rows_same_as_template_loop(app):

@@ -1,4 +1,4 @@
-"""Indicator ids carry no year; the old one-year ids stay as aliases (issue 20)."""
+"""Indicator ids carry no year; the old one-year ids stay as aliases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 21, finding 10: pages hold no inline script; map code is a cacheable .js for the
+"""Pages hold no inline script; map code is a cacheable .js for the
 same URL; the CSP's script-src is 'self' alone (no 'unsafe-inline', hashes or nonces)."""
 
 from __future__ import annotations

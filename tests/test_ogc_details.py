@@ -1,4 +1,4 @@
-"""GIS details a desktop user meets (issue 19) and the OGC house rules: unknown parameters
+"""GIS details a desktop user meets and the OGC house rules: unknown parameters
 400 naming them on every OGC path, titles in zh/en, publish/delete seen at once through
 ETag revalidation, 410 for a deleted dataset, CORS on public reads only, long URLs get the
 JSON 414, and geo.sources.links no longer imports the OGC layer."""

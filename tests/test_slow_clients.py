@@ -1,4 +1,4 @@
-"""Issue 21, finding 3: 20 slow clients (trickling headers or a body) do not keep a normal
+"""20 slow clients (trickling headers or a body) do not keep a normal
 request from being answered; the deployed worker (webmap.buffered_worker) still serves
 keep-alive, uploads and chunked bodies, and drops a client too slow to send its headers."""
 

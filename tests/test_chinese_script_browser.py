@@ -1,4 +1,4 @@
-"""Chinese throughout the text static/atlas.js draws on zh pages (issue 20, issue 16 zh part).
+"""Chinese throughout the text static/atlas.js draws on zh pages.
 
 In headless Chromium, on zh pages: facility popups (corridor map, choropleth with
 ``points=hospital``) cite the facility's Chinese source (``source_zh``); link popups show the

@@ -1,4 +1,4 @@
-"""schemathesis against /ogc/api on the Flask app (WSGI), bounded (issue 21 no. 9): every
+"""Schemathesis against /ogc/api on the Flask app (WSGI), bounded: every
 operation, positive and negative examples, zero failures — the OpenAPI document and the
 service's behaviour agree (statuses, content types, response schemas, 400 on schema-invalid
 input, 2xx on schema-valid input).

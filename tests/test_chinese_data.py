@@ -1,4 +1,4 @@
-"""Chinese throughout (data side, issue 20): every ``*_zh`` field of the bundled data is
+"""Chinese throughout (data side): every ``*_zh`` field of the bundled data is
 Chinese; English stays only in cited titles, quotations, names and URLs."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 21, finding 1: start-up (the warm-up before workers fork) costs the same however
+"""Start-up (the warm-up before workers fork) costs the same however
 many datasets users published — it renders nothing that lists or reads them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Our JS/CSS served minified (webmap/minify.py, issue 18 page weight), still valid and
+"""Our JS/CSS served minified (webmap/minify.py), still valid and
 the same program; the repo's files unchanged and served as they are when debugging."""
 
 from __future__ import annotations
