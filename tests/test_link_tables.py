@@ -15,7 +15,7 @@ import pytest
 from geo.maps import linkmap
 from geo.maps.describe import links_summary, links_unit_rows
 from geo.sources import link_tables as lt
-from geo.sources.links import filtered_links
+from geo.sources.link_query import filtered_links
 from webmap import create_app
 
 FLOWS = (

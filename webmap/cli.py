@@ -88,7 +88,7 @@ def _export_image(args: argparse.Namespace) -> int:
     if args.links:
         from geo.maps import linkmap
         from geo.render.links import render_links
-        from geo.sources.links import BUNDLED
+        from geo.sources.link_query import BUNDLED
 
         params = _map_params(args)
         params.pop("k", None)

@@ -16,6 +16,7 @@ from geo.maps.describe import links_summary, links_unit_rows
 from geo.maps.labels import web_label_options
 from geo.render.links import render_links as draw_static_links
 from geo.render.names import links_name
+from geo.sources import link_query
 from geo.sources import links as geo_links
 from geo.sources.link_tables import link_source_for
 
@@ -31,12 +32,12 @@ CSV = "text/csv"
 FORMATS = {"geojson": GEOJSON, "csv": CSV}
 
 
-def source_for(params) -> geo_links.LinkSource:
+def source_for(params) -> link_query.LinkSource:
     """The bundled links or the published links dataset ``params`` name."""
     return link_source_for(params, current_app.config["DATABASE_URL"])
 
 
-def requested_source() -> geo_links.LinkSource:
+def requested_source() -> link_query.LinkSource:
     return source_for(request.args)
 
 
@@ -121,7 +122,7 @@ def export(fmt: str):
 def download(fmt: str):
     if fmt not in FORMATS:
         raise BadParameter("format", fmt, [f"links.{f}" for f in FORMATS])
-    link_filter = geo_links.parse_filter(request.args, requested_source())
+    link_filter = link_query.parse_filter(request.args, requested_source())
     level = check_level(request.args.get("level") or linkmap.DEFAULT_LEVEL)
     name = "jjj_links" + "".join(
         f"_{k}-{v}" for k, v in link_filter.data_query().items() if k != "v"
@@ -141,9 +142,9 @@ def download(fmt: str):
 def api():
     """The links passing ``kind``/``from``/``to``/``year`` with sources, counts per kind
     and per unit (``level``), and the URLs of the map, embed and downloads."""
-    link_filter = geo_links.parse_filter(request.args, requested_source())
+    link_filter = link_query.parse_filter(request.args, requested_source())
     level = check_level(request.args.get("level") or linkmap.DEFAULT_LEVEL)
-    frame = geo_links.links_frame(link_filter).drop(columns="geometry")
+    frame = link_query.links_frame(link_filter).drop(columns="geometry")
     records = frame.to_dict("records")
     for record in records:
         record["since"] = None if record["since"] is None else int(record["since"])
@@ -151,7 +152,7 @@ def api():
     counts = {
         direction: {
             adcode: int(n)
-            for adcode, n in geo_links.link_counts(level, direction, link_filter=link_filter)[
+            for adcode, n in link_query.link_counts(level, direction, link_filter=link_filter)[
                 "count"
             ].items()
             if n

@@ -132,7 +132,7 @@ def _corridors() -> gpd.GeoDataFrame:
 
 
 def _links() -> gpd.GeoDataFrame:
-    from geo.sources.links import links_frame
+    from geo.sources.link_query import links_frame
 
     return links_frame()
 

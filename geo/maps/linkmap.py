@@ -20,11 +20,8 @@ from geo.formats.geojson import dumps, feature_collection
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
-from geo.sources.links import (
+from geo.sources.link_query import (
     BUNDLED,
-    KIND_COLORS,
-    KIND_LABELS,
-    KINDS,
     LinkFilter,
     LinkSource,
     endpoints_frame,
@@ -33,6 +30,7 @@ from geo.sources.links import (
     links_frame,
     parse_filter,
 )
+from geo.sources.links import KIND_COLORS, KIND_LABELS, KINDS
 from geo.sources.regions import regions
 
 DEFAULT_LEVEL = "prefecture"

@@ -15,7 +15,8 @@ from geo.render.choropleth import projected_units, region_extent
 from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
-from geo.sources.links import KIND_COLORS, endpoints_frame, link_counts, links_frame
+from geo.sources.link_query import endpoints_frame, link_counts, links_frame
+from geo.sources.links import KIND_COLORS
 
 END_COLOR = "#252525"
 EXACT_PRECISIONS = ("site", "area")

@@ -289,10 +289,10 @@ def _nearest_grade3a(level: str) -> pd.DataFrame:
 
 
 def _link_count(direction: str, kinds: tuple[str, ...] | None = None):
-    """Links per unit from data/links (see :func:`geo.sources.links.link_counts`)."""
+    """Links per unit from data/links (see :func:`geo.sources.link_query.link_counts`)."""
 
     def compute(level: str) -> pd.DataFrame:
-        from geo.sources.links import link_counts
+        from geo.sources.link_query import link_counts
 
         counts = link_counts(level, direction, kinds)
         units = regions(level)

@@ -8,7 +8,7 @@ from→to pairs), and reads an optional weight column as numbers (:mod:`geo.sour
 :func:`publish_links` / :func:`replace_links` store it through :mod:`geo.store` (the same
 datasets, versions, edit tokens and tombstones as value tables; ``metadata["kind"]`` is
 ``"links"``). :func:`link_source` turns a stored version into a
-:class:`~geo.sources.links.LinkSource`, which every links map, download and API reads.
+:class:`~geo.sources.link_query.LinkSource`, which every links map, download and API reads.
 
 User text (titles, column names, cells) is kept exactly as given and escaped where shown.
 """
@@ -43,6 +43,7 @@ from geo.sources.datasets import (
     next_metadata,
     read_metadata,
 )
+from geo.sources.link_query import BUNDLED, LinkSource
 from geo.sources.numbers import ParsedColumn, parse_column
 from geo.sources.uploads import UploadedTable, read_upload
 from geo.store import NewVersion, Published, VersionRecord, store_for
@@ -494,20 +495,18 @@ def _build_frame(version: VersionRecord) -> pd.DataFrame:
     return frame
 
 
-def link_source_for(params: Mapping, database_url: str) -> geo_links.LinkSource:
+def link_source_for(params: Mapping, database_url: str) -> LinkSource:
     """The bundled links, or the published links dataset ``dataset=ID[&v=N]`` of a request's
     parameters names (404 unknown, 410 deleted, 400 a dataset of values by unit)."""
     dataset_id = (params.get("dataset") or "").strip()
     if not dataset_id:
         if params.get("v"):
             raise BadParameter("v", params["v"], "none without dataset=")
-        return geo_links.BUNDLED
+        return BUNDLED
     return link_source(database_url, dataset_id, params.get("v"))
 
 
-def link_source(
-    database_url: str, dataset_id: str, version: str | None = None
-) -> geo_links.LinkSource:
+def link_source(database_url: str, dataset_id: str, version: str | None = None) -> LinkSource:
     """The links a URL ``dataset=…[&v=…]`` names (latest version if no ``v``).
 
     Raises UnknownItem (no such dataset or version), DatasetGone (deleted) or BadParameter
@@ -530,7 +529,7 @@ def link_source(
         "level": record.level,
         "created_at": record.created_at,
     }  # fmt: skip
-    return geo_links.LinkSource(
+    return LinkSource(
         dataset_id=record.dataset_id,
         version=record.version,
         pinned=number is not None,
