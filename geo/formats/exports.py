@@ -13,8 +13,9 @@ from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.formats.csvsafe import to_csv_bytes
 from geo.levels import check_level
-from geo.sources.catalog import check_indicator_level, check_year, get_indicator, resolve_indicator
-from geo.sources.indicators import check_compare, regions_with_indicators, regions_with_sources
+from geo.sources.catalog import get_indicator
+from geo.sources.indicators import regions_with_indicators, regions_with_sources
+from geo.sources.regions_request import check_regions_request, download_name
 
 FORMATS = ("geojson", "csv", "topojson")
 #: TopoJSON quantisation for map display: 1e5 steps over the ~6.5° extent ≈ 7 m.
@@ -27,41 +28,6 @@ MAP_QUANTIZATION = 10_000
 TOPOJSON_VIEWS = ("map",)
 #: Properties the map script (static/atlas.js) reads besides the indicator columns.
 MAP_PROPERTIES = ("adcode", "name_zh", "name_en", "special")
-
-
-def check_regions_request(
-    level: str, indicator_ids: Sequence[str], year=None, compare=None
-) -> tuple[str, ...]:
-    """Validate a level + indicator list (+ year, compare year); return the ids
-    de-duplicated, in request order.
-
-    ``year`` must be a year of every requested indicator that varies by year; ``compare``
-    (a change download) needs ``year`` or each indicator's latest year and another year.
-    """
-    check_level(level)
-    ids = tuple(dict.fromkeys(indicator_ids))
-    for indicator_id in ids:
-        indicator, _ = resolve_indicator(indicator_id)
-        check_indicator_level(indicator, level)
-        if indicator.all_years and year not in (None, ""):
-            check_year(indicator, year)
-        if compare not in (None, ""):
-            check_compare(indicator_id, year, compare)
-    if compare not in (None, "") and not ids:
-        raise BadParameter("compare", compare, "a compare year needs indicators=")
-    return ids
-
-
-def download_name(
-    kind: str, level: str, indicator_ids: Sequence[str], fmt: str, year=None, compare=None
-) -> str:
-    """A descriptive file name, e.g. ``jjj_prefecture_population_2010-2020.geojson``."""
-    parts = ["jjj", kind if kind != "regions" else level, *indicator_ids]
-    if kind != "regions":
-        parts.insert(2, level)
-    if year not in (None, ""):
-        parts.append(f"{compare}-{year}" if compare not in (None, "") else str(year))
-    return "_".join(parts) + f".{fmt}"
 
 
 def regions_export(

@@ -18,6 +18,7 @@ from geo.errors import BadParameter
 from geo.levels import LEVELS, check_level
 from geo.sources.catalog import check_indicator_level
 from geo.sources.indicators import bundled_indicator as get_indicator
+from geo.sources.regions_request import check_regions_request, download_name
 
 
 @runtime_checkable
@@ -118,8 +119,6 @@ class RegionsRequest:
     def download_name(self, fmt: str) -> str:
         if self.dataset_name:
             return f"{self.dataset_name}.{fmt}"
-        from geo.formats.exports import download_name
-
         return download_name("regions", self.level, self.sources, fmt, self.year, self.compare)
 
     def export_name(self) -> str | None:
@@ -164,8 +163,6 @@ def regions_request(params: Mapping[str, str], config: Mapping | None = None) ->
             compare=compare,
             dataset_name=name,
         )
-    from geo.formats.exports import check_regions_request
-
     level = params.get("level", "prefecture")
     year = params.get("year") or None
     compare = params.get("compare") or None
