@@ -68,3 +68,15 @@ def test_the_command_line_reports(graph_module, capsys):
     graph_module.main([])
     out = capsys.readouterr().out
     assert "import cycles: 0" in out
+
+
+def test_imports_go_down_the_layers(graph_module, graph):
+    """No module imports from a higher floor (sources never reach into analysis, maps,
+    formats or render; geo never into webmap)."""
+    assert graph_module.climbs(graph) == []
+
+
+def test_a_climb_is_reported(graph_module):
+    assert graph_module.climbs({"geo.sources.datasets": {"geo.analysis.inequality"}}) == [
+        ("geo.sources.datasets", "geo.analysis.inequality")
+    ]

@@ -5,10 +5,10 @@ import json
 import pandas as pd
 import pytest
 
-from geo.analysis.joins import aliases, join_table, normalise_name, parse_adcodes
 from geo.errors import BadParameter
 from geo.levels import LEVELS
 from geo.paths import BOUNDARIES_DIR
+from geo.sources.matching import aliases, join_table, normalise_name, parse_adcodes
 from geo.sources.regions import regions
 
 

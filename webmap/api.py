@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from geo.analysis.joins import join_table
 from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.levels import LEVELS, check_level
 from geo.sources.catalog import aliases, check_year, indicators, resolve_indicator
 from geo.sources.indicators import coverage, indicator_values
+from geo.sources.matching import join_table
 from geo.sources.uploads import read_upload
 from geo.sources.zones import get_zone, zones
 

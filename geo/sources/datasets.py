@@ -1,7 +1,7 @@
 """User datasets: check an uploaded table, publish it, and map its columns like indicators.
 
 :func:`check_upload` reads a file (:mod:`geo.sources.uploads`), finds the level and key column by
-match rate (:func:`geo.analysis.joins.join_table`), reads each value column as numbers
+match rate (:func:`geo.sources.matching.join_table`), reads each value column as numbers
 (:mod:`geo.sources.numbers`) and reports what did not match or parse. :func:`publish` and
 :func:`replace` write it to the store (:mod:`geo.store`) as one immutable version.
 :class:`DatasetColumn` is one column of one version, an
@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from geo.analysis.joins import JoinResult, join_table, match_counts, normalise_name, parse_adcodes
 from geo.errors import BadParameter
 from geo.levels import LEVELS, PROVINCE_ADCODES, check_level
 from geo.sources.catalog import check_earlier_year
+from geo.sources.matching import JoinResult, join_table, match_counts, normalise_name, parse_adcodes
 from geo.sources.numbers import parse_column
 from geo.sources.regions import regions
 from geo.sources.uploads import UploadedTable, read_upload

@@ -2,7 +2,7 @@
 user dataset and drawn by the same links map as the bundled cooperation links.
 
 :func:`check_link_upload` reads a table (:mod:`geo.sources.uploads`), finds the ``from`` and
-``to`` columns and the level, matches both ends with :func:`geo.analysis.joins.join_table`
+``to`` columns and the level, matches both ends with :func:`geo.sources.matching.join_table`
 (the report lists unmatched rows with the closest units, ambiguous names and duplicated
 from→to pairs), and reads an optional weight column as numbers (:mod:`geo.sources.numbers`).
 :func:`publish_links` / :func:`replace_links` store it through :mod:`geo.store` (the same
@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.analysis.joins import JoinResult, match_counts
 from geo.errors import BadParameter
 from geo.levels import LEVELS, check_level
 from geo.sources import links as geo_links
@@ -44,6 +43,7 @@ from geo.sources.datasets import (
     read_metadata,
 )
 from geo.sources.link_query import BUNDLED, LinkSource
+from geo.sources.matching import JoinResult, match_counts
 from geo.sources.numbers import ParsedColumn, parse_column
 from geo.sources.uploads import UploadedTable, read_upload
 from geo.store import NewVersion, Published, VersionRecord, store_for
