@@ -228,8 +228,10 @@ def _catalog() -> dict[str, Indicator]:
         if measure in ("rate", "density") and not ratio:
             raise ValueError(f"catalog: {entry['id']} is a {measure} without numerator/denominator")
         for citation in entry.get("citations", ()):
-            # A document without a public copy says why instead of giving a URL.
-            required = [f for f in CITATION_FIELDS if f != "url" or not citation.get("unavailable")]
+            # A document without a public copy says why instead of giving a URL; one read in
+            # a copy only (no official URL) names the copy (``copy``: url, label, label_zh).
+            linked = citation.get("unavailable") or (citation.get("copy") or {}).get("url")
+            required = [f for f in CITATION_FIELDS if f != "url" or not linked]
             missing = [f for f in required if not citation.get(f)]
             if missing:
                 raise ValueError(f"catalog: {entry['id']} citation lacks {missing}: {citation}")
