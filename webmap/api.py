@@ -9,8 +9,8 @@ from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.levels import LEVELS, check_level
 from geo.sources.catalog import aliases, check_year, indicators, resolve_indicator
-from geo.sources.indicators import coverage, indicator_values
 from geo.sources.flags import FLAG_COLUMNS, value_flags
+from geo.sources.indicators import coverage, indicator_values
 from geo.sources.uploads import read_upload
 from geo.sources.zones import get_zone, zones
 

@@ -29,7 +29,6 @@ from geo.sources.catalog import (
     resolve_indicator,
 )
 from geo.sources.comparability import change_notes
-from geo.sources.flags import FLAG_COLUMNS, value_flags
 from geo.sources.facilities import (
     GRADE3A_TIER,
     grade3a_hospitals,
@@ -37,6 +36,7 @@ from geo.sources.facilities import (
     tier_coverage,
     top_hospitals,
 )
+from geo.sources.flags import FLAG_COLUMNS, value_flags
 from geo.sources.regions import regions
 
 VALUE_COLUMNS = ("value", "source", "url", "note")
