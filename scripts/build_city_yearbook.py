@@ -22,14 +22,14 @@ units (and the file's own 河北省 row), the whole-city (全市) column of
 Columns are found by their header text (never by position) and checked to be the 全市 column
 of the 全市/市辖区 pair. Writes
 
-- ``data/indicators/city_yearbook_cells.csv``: every cell read (edition, data year, file,
+- ``data/indicators/city_yearbook/cells.csv``: every cell read (edition, data year, file,
   git blob SHA, sheet, cell, row label and header as printed, the raw value and what it was
   read as), so tests check every bundled value without the network;
-- ``data/indicators/city_yearbook_files.csv``: per edition the file, blob SHA, sheet, title
+- ``data/indicators/city_yearbook/files.csv``: per edition the file, blob SHA, sheet, title
   and which rows of other Hebei units (辛集, 定州, 雄安) the file has (none: the cities are whole);
 - the yearbook rows of ``hospitals.csv``, ``beds_in_hospitals.csv``, ``doctors.csv`` and
   ``gdp.csv`` (rows from other sources are kept as they are);
-- ``data/indicators/value_flags.csv``: the values the research lists as suspicious, kept as
+- ``data/indicators/flags/value_flags.csv``: the values the research lists as suspicious, kept as
   printed with a flag and a note (zh/en).
 """
 
@@ -388,7 +388,7 @@ def write_flags(cells: list[dict]) -> None:
                 f"suspicious ({', '.join(names)})",
                 f"原表数值存疑：全省数为各市之和，含存疑的城市数值（{'、'.join(names)}）",
             ])
-    with (INDICATORS / "value_flags.csv").open("w", encoding="utf-8", newline="") as handle:
+    with (INDICATORS / "flags" / "value_flags.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["flag", "indicator", "level", "adcode", "year", "note", "note_zh"])
         writer.writerows(sorted(rows, key=lambda r: (r[1], r[4], r[2], r[3])))
@@ -409,13 +409,13 @@ def main(argv: list[str] | None = None) -> int:
         facts.append({"edition": edition, "path": path, "blob_sha": sha, **fact})
     cell_fields = ["edition", "data_year", "measure", "indicator", "unit_name", "adcode",
                    "row_label", "column", "header", "sheet", "cell", "raw", "path", "blob_sha"]
-    with (INDICATORS / "city_yearbook_cells.csv").open("w", encoding="utf-8", newline="") as h:
+    with (INDICATORS / "city_yearbook" / "cells.csv").open("w", encoding="utf-8", newline="") as h:
         writer = csv.DictWriter(h, fieldnames=cell_fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(cells)
     fact_fields = ["edition", "data_year", "path", "blob_sha", "sheet", "title",
                    "rows_of_units_inside_cities"]
-    with (INDICATORS / "city_yearbook_files.csv").open("w", encoding="utf-8", newline="") as h:
+    with (INDICATORS / "city_yearbook" / "files.csv").open("w", encoding="utf-8", newline="") as h:
         writer = csv.DictWriter(h, fieldnames=fact_fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(facts)

@@ -27,12 +27,12 @@ def _read(name):
 
 @pytest.fixture(scope="module")
 def cells():
-    return _read("city_yearbook_cells.csv")
+    return _read("city_yearbook/cells.csv")
 
 
 @pytest.fixture(scope="module")
 def files():
-    return {int(r["edition"]): r for r in _read("city_yearbook_files.csv")}
+    return {int(r["edition"]): r for r in _read("city_yearbook/files.csv")}
 
 
 def _cell_value(cell):

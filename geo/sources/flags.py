@@ -1,6 +1,6 @@
 """Per-value flags: values kept exactly as the source prints them, but doubtful.
 
-``data/indicators/value_flags.csv`` (written by ``scripts/build_city_yearbook.py``) lists,
+``data/indicators/flags/value_flags.csv`` (written by ``scripts/build_city_yearbook.py``) lists,
 per indicator, level, unit and year, a flag (``suspect``) and a note in English and Chinese
 saying why. The value itself is never changed; maps show the note in the tooltip and the
 data table, the API next to the value, and downloads as ``<id>_flag``, ``<id>_flag_note``
@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.paths import INDICATORS_DIR
 
-FLAGS_PATH = INDICATORS_DIR / "value_flags.csv"
+FLAGS_PATH = INDICATORS_DIR / "flags" / "value_flags.csv"
 #: The columns a flagged value carries (value frames, downloads: ``<id>_<column>``).
 FLAG_COLUMNS = ("flag", "flag_note", "flag_note_zh")
 
