@@ -107,8 +107,9 @@ for _ind in ("hospitals", "beds_in_hospitals"):
             "bed count", "床位数")
         SUSPECT[(_ind, _code, 2012)] = (
             f"suspicious as printed: {_name}'s 2012 {_what} is far below the years around it "
-            "(about half the hospitals); kept as the yearbook prints it",
-            f"原表数值存疑：{_zh}2012年{_what_zh}远低于前后年份（医院数约为一半）；按年鉴原值收录",
+            "(the hospital count about half); kept as the yearbook prints it",
+            f"原表数值存疑：{_zh}2012年{_what_zh}远低于前后年份（医院数约为前后年份的一半）；"
+            "按年鉴原值收录",
         )
 SUSPECT.update({
     ("beds_in_hospitals", "110100", 2013): (

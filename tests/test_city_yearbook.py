@@ -160,6 +160,7 @@ BREAK_URLS = [
     "/download/regions.geojson?level=prefecture&indicators=hospitals&year=2020&compare=2012",
     "/download/regions.csv?level=prefecture&indicators=beds_in_hospitals_per_1000&compare=2010",
     "/export/choropleth.png?indicator=hospitals&level=prefecture&year=2017&compare=2016",
+    "/api/indicators/beds_in_hospitals?year=2019&compare=2015",
 ]
 
 
@@ -262,3 +263,10 @@ def test_api_lists_kind_numerator_denominator_and_breaks(client):
     assert catalog["beds_in_hospitals_per_1000"]["numerator"] == "beds_in_hospitals"
     assert catalog["hospitals"]["breaks"][0]["year"] == 2017
     assert json.dumps(catalog["hospitals"]["breaks"][0]["note_zh"], ensure_ascii=False)
+
+
+def test_api_compare_within_a_segment_gives_the_changes(client):
+    body = client.get("/api/indicators/doctors?year=2020&compare=2010").get_json()
+    assert body["compare"] == 2010
+    beijing = next(r for r in body["changes"]["prefecture"] if r["adcode"] == "110100")
+    assert beijing["value"] == 118541 and beijing["base"] == 65954
