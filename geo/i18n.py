@@ -182,6 +182,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "走廊线：{line}（面积质心连线）。",
     },
     "no_url": {"en": "no public URL found", "zh": "未找到公开网址"},
+    "secondary_copy": {"en": "secondary copy: ", "zh": "转载副本："},
     # Facility categories: title (above), description and unit in both languages.
     "hospital_description": {
         "en": "Hospitals in the Fudan 2021 national top-100 ranking and leading provincial ones.",
@@ -407,6 +408,10 @@ TEXT: dict[str, dict[str, str]] = {
     "i16_member_units": {"en": "Member units", "zh": "成员单位"},
     "i16_corridor_line_between": {"en": "Corridor line: {places}", "zh": "走廊线：{places}"},
     "i16_band_km": {"en": "Distance band: {km} km either side", "zh": "缓冲带：线两侧各 {km} 千米"},
+    "break_note": {
+        "en": "Definition change in {year}: {note}. Years that compare: {runs}.",
+        "zh": "{year}年口径变化：{note}。可相互比较的年份：{runs}。",
+    },
     "i16_year_elsewhere": {
         "en": "{year}: no values at this level, shown at {level} level",
         "zh": "{year}年：本级无数值，在{level}显示",

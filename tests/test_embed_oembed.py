@@ -30,7 +30,7 @@ def test_oembed_rich_response_has_every_required_field(client):
     assert REQUIRED <= body.keys()
     assert body["type"] == "rich" and body["version"] == "1.0"
     spec = choropleth_spec({"indicator": "gdp", "level": "prefecture"})
-    assert body["title"] == spec.legend_title and "2021" in body["title"]
+    assert body["title"] == spec.legend_title and "2020" in body["title"]
     assert body["provider_name"] == "JJJ Atlas" and body["provider_url"] == "http://localhost/"
     assert isinstance(body["width"], int) and isinstance(body["height"], int)
     iframe = re.search(r'<iframe src="([^"]+)"', body["html"])
@@ -109,12 +109,12 @@ def test_embed_stands_alone_title_subtitle_source_and_data(client):
     spec = choropleth_spec({"indicator": "gdp", "level": "prefecture", "lang": "zh"})
     assert f'<h1 class="embed-title">{spec.title}</h1>' in text
     assert f'<p class="embed-sub">{html.escape(choropleth_subtitle(spec))}</p>' in text
-    assert "年份: 2021" in choropleth_subtitle(spec) and "单位: 亿元" in choropleth_subtitle(spec)
+    assert "年份: 2020" in choropleth_subtitle(spec) and "单位: 亿元" in choropleth_subtitle(spec)
     assert 'href="/api/indicators/gdp"' in text  # source line links the cited values
     # "Get the data": exactly what is drawn (this level, this indicator).
-    assert 'href="/download/regions.csv?level=prefecture&amp;indicators=gdp&amp;year=2021"' in text
+    assert 'href="/download/regions.csv?level=prefecture&amp;indicators=gdp&amp;year=2020"' in text
     assert (
-        'href="/download/regions.geojson?level=prefecture&amp;indicators=gdp&amp;year=2021"' in text
+        'href="/download/regions.geojson?level=prefecture&amp;indicators=gdp&amp;year=2020"' in text
     )
     assert 'id="data-table"' in text
     bare = client.get("/embed/choropleth?indicator=gdp&level=prefecture&chrome=0")

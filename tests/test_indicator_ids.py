@@ -91,10 +91,13 @@ def test_partial_later_years_are_years_of_the_indicator_and_maps_open_on_the_bes
     from geo.sources.indicators import coverage
 
     gdp = get_indicator("gdp")
-    assert gdp.all_years == (2021, 2022, 2023) and gdp.default_year == 2021
+    # 2010, 2019, 2020 from the China City Statistical Yearbook (all 13 cities): the
+    # best-covered recent year is 2020.
+    assert gdp.all_years == (2010, 2019, 2020, 2021, 2022, 2023) and gdp.default_year == 2020
     assert indicator_values("gdp", "prefecture")["value"].equals(
-        indicator_values("gdp", "prefecture", 2021)["value"]
+        indicator_values("gdp", "prefecture", 2020)["value"]
     )
+    assert coverage("gdp", "prefecture", 2020) == (13, 13)
     assert indicator_values("gdp", "prefecture", 2022)["value"]["131100"] == 1800.5  # Hengshui
     assert coverage("gdp", "prefecture", 2021) == (11, 13)
     assert coverage("gdp", "prefecture", 2022) == (2, 13)
@@ -105,5 +108,5 @@ def test_a_change_without_a_year_runs_to_the_latest_year(client):
     from geo.sources.catalog import check_compare
 
     assert check_compare("gdp", None, "2021") == (2023, 2021)
-    assert check_compare("gdp", None, None) == (2021, None)  # the default year
+    assert check_compare("gdp", None, None) == (2020, None)  # the default year
     assert client.get("/maps/choropleth?indicator=gdp&compare=2021").status_code == 200

@@ -77,8 +77,12 @@ def all_pages() -> list[str]:
         for level in ind.levels:
             pages.append(f"/maps/choropleth?indicator={ind.id}&level={level}&basemap=none")
             pages.append(f"/embed/choropleth?indicator={ind.id}&level={level}&basemap=none")
-        for year in ind.all_years[:-1]:
-            pages.append(f"/maps/choropleth?indicator={ind.id}&compare={year}&basemap=none")
+        for run in ind.segments():  # a change never spans a definition break
+            for year in run[:-1]:
+                pages.append(
+                    f"/maps/choropleth?indicator={ind.id}&year={run[-1]}&compare={year}"
+                    "&basemap=none"
+                )
     for zone in zones():
         pages.append(f"/maps/corridor/{zone.id}?basemap=none")
         pages.append(f"/embed/corridor/{zone.id}?basemap=none")

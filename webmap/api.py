@@ -7,8 +7,15 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.levels import LEVELS, check_level
-from geo.sources.catalog import aliases, check_year, indicators, resolve_indicator
-from geo.sources.indicators import coverage, indicator_values
+from geo.sources.catalog import (
+    aliases,
+    check_compare,
+    check_year,
+    indicators,
+    resolve_indicator,
+)
+from geo.sources.flags import FLAG_COLUMNS, value_flags
+from geo.sources.indicators import coverage, indicator_change, indicator_values
 from geo.sources.matching import join_table
 from geo.sources.uploads import read_upload
 from geo.sources.zones import get_zone, zones
@@ -59,14 +66,39 @@ def indicator(indicator_id: str):
     year = check_year(ind, request.args.get("year") or alias_year)
     entry = _indicator_entry(ind)
     entry["year_shown"] = year
-    entry["values"] = {
-        level: [
-            {"adcode": adcode, "year": year, **row}
-            for adcode, row in indicator_values(ind.id, level, year).to_dict("index").items()
-        ]
-        for level in ind.levels
-    }
+    entry["values"] = {level: _values_with_flags(ind.id, level, year) for level in ind.levels}
+    compare = request.args.get("compare")
+    if compare not in (None, ""):
+        # The change from ``compare`` to the year shown; a definition break between them
+        # is a 400 naming it (geo.sources.catalog.check_compare).
+        _, base = check_compare(ind.id, year, compare)
+        entry["compare"] = base
+        entry["changes"] = {
+            level: [
+                {"adcode": adcode, **{k: _plain(v) for k, v in row.items()}}
+                for adcode, row in indicator_change(ind.id, level, year, base)
+                .to_dict("index")
+                .items()
+            ]
+            for level in ind.levels
+        }
     return entry
+
+
+def _plain(value):
+    """JSON-safe: NaN (no value) → None."""
+    return None if isinstance(value, float) and value != value else value
+
+
+def _values_with_flags(indicator_id: str, level: str, year) -> list[dict]:
+    """The values of one level, each with ``flag``, ``flag_note`` and ``flag_note_zh``
+    (empty strings unless the value is kept as printed but doubtful)."""
+    flags = value_flags(indicator_id, level, year).to_dict("index")
+    empty = dict.fromkeys(FLAG_COLUMNS, "")
+    return [
+        {"adcode": adcode, "year": year, **row, **flags.get(adcode, empty)}
+        for adcode, row in indicator_values(indicator_id, level, year).to_dict("index").items()
+    ]
 
 
 @bp.get("/zones")

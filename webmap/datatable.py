@@ -18,13 +18,15 @@ from geo.maps.describe import MapRow
 
 
 @lru_cache(maxsize=65536)
-def _row_head(name: str, adcode: str, value: float | None, display: str) -> str:
+def _row_head(name: str, adcode: str, value: float | None, display: str, note: str = "") -> str:
     missing = " missing" if value is None else ""
     data_value = "" if value is None else str(value)
+    # A value kept as printed but doubtful says why under it (geo.sources.flags).
+    flag = f'<br><small class="flag-note">⚠ {escape(note)}</small>' if note else ""
     return (
         f'<tr><th scope="row" data-value="{escape(name)}">{escape(name)}</th>'
         f'<td data-value="{escape(adcode)}">{escape(adcode)}</td>'
-        f'<td class="num{missing}" data-value="{escape(data_value)}">{escape(display)}</td>'
+        f'<td class="num{missing}" data-value="{escape(data_value)}">{escape(display)}{flag}</td>'
     )
 
 
@@ -42,5 +44,7 @@ def table_body(rows: list[MapRow], lang: str) -> Markup:
                 f'style="background-color: {escape(row.color)}"></span> '
                 f"{escape(row.class_label)}</td></tr>\n"
             )
-        parts.append(_row_head(row.name(lang), row.adcode, row.value, row.display) + cell)
+        parts.append(
+            _row_head(row.name(lang), row.adcode, row.value, row.display, row.flag_note) + cell
+        )
     return Markup("".join(parts))

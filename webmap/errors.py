@@ -19,9 +19,13 @@ def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/download/", "/oembed"))
 
 
-def error_response(status: int, message: str, parameter: str | None = None, valid=None):
+def error_response(
+    status: int, message: str, parameter: str | None = None, valid=None, message_zh: str = ""
+):
     if _wants_json():
         body = {"error": message, "status": status}
+        if message_zh:  # the raise site's Chinese message (e.g. a definition break)
+            body["error_zh"] = message_zh
         if parameter:
             body["parameter"] = parameter
         if valid is not None:
@@ -29,7 +33,12 @@ def error_response(status: int, message: str, parameter: str | None = None, vali
         return jsonify(body), status
     # Jinja autoescaping makes the user's text safe here.
     html = render_template(
-        "error.html", status=status, message=message, parameter=parameter, valid=valid
+        "error.html",
+        status=status,
+        message=message,
+        message_zh=message_zh,
+        parameter=parameter,
+        valid=valid,
     )
     return html, status
 
@@ -48,7 +57,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(BadParameter)
     def _bad_parameter(err: BadParameter):
-        return error_response(400, str(err), err.name, err.valid)
+        return error_response(400, str(err), err.name, err.valid, err.zh)
 
     @app.errorhandler(UnknownItem)
     def _unknown(err: UnknownItem):

@@ -30,6 +30,7 @@ class MapRow:
     class_number: int | None  # 1-based class, None for "no data"
     class_label: str  # the legend label of that class
     color: str  # the fill drawn
+    flag_note: str = ""  # why a value kept as printed is doubtful (geo.sources.flags)
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -54,6 +55,8 @@ class UnitValues:
     names_en: tuple[str, ...]
     values: np.ndarray
     displays: tuple[str, ...]
+    #: Per unit, the note of a value kept as printed but doubtful ("" for most).
+    flag_notes: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=16)
@@ -70,7 +73,14 @@ def _unit_values(spec: ChoroplethSpec) -> UnitValues:
     )
     displays = tuple(spec.format_map_value(None if math.isnan(v) else float(v)) for v in values)
     values.flags.writeable = False
-    return UnitValues(adcodes, names_zh, names_en, values, displays)
+    notes: tuple[str, ...] = ()
+    if spec.compare is None and getattr(spec.indicator, "kind", None) == "indicator":
+        from geo.sources.flags import value_flags
+
+        flags = value_flags(spec.indicator.id, spec.level, spec.year)
+        column = "flag_note_zh" if spec.lang == "zh" else "flag_note"
+        notes = tuple(str(flags[column].get(a, "")) for a in adcodes) if not flags.empty else ()
+    return UnitValues(adcodes, names_zh, names_en, values, displays, notes)
 
 
 _unit_values_cache: dict[tuple, UnitValues] = {}
@@ -117,6 +127,7 @@ def choropleth_rows(spec: ChoroplethSpec) -> list[MapRow]:
                 class_number=None if index is None else index + 1,
                 class_label=no_data if index is None else class_entries[index].label,
                 color=missing_color if index is None else c.colors[index],
+                flag_note=base.flag_notes[i] if base.flag_notes else "",
             )
         )
     return rows

@@ -252,6 +252,12 @@ class ChoroplethSpec(_MapQuery):
         }
         if self.points:
             options["points"] = points_options(self.points, self.lang)
+        if self.compare is None and getattr(self.indicator, "kind", None) == "indicator":
+            # Values kept as printed but doubtful carry a note (geo.sources.flags), shown
+            # under the value in the tooltip, in the page's language.
+            options["flagNoteProperty"] = f"{self.indicator.id}_flag_note" + (
+                "_zh" if self.lang == "zh" else ""
+            )
         if self.compare is not None:
             ind = self.indicator
             options["decimals"] = 1 if self.change == "percent" else ind.decimals
@@ -518,10 +524,14 @@ def year_choices(indicator: IndicatorSource, level: str) -> list[dict]:
     for it (the page offers it there, with a note, never as an all-grey map)."""
     from geo.levels import LEVELS
 
+    # Runs of years with one definition (bundled indicators with breaks): a change only
+    # compares years of the same run.
+    runs = indicator.segments() if hasattr(indicator, "segments") else [indicator.all_years]
+    segment = {year: i for i, run in enumerate(runs) for year in run}
     choices = []
     for year in reversed(indicator.all_years):
         if not indicator.values(level, year)["value"].dropna().empty:
-            choices.append({"year": year, "level": None})
+            choices.append({"year": year, "level": None, "segment": segment.get(year, 0)})
             continue
         others = [
             lv
@@ -531,7 +541,7 @@ def year_choices(indicator: IndicatorSource, level: str) -> list[dict]:
             and not indicator.values(lv, year)["value"].dropna().empty
         ]
         if others:
-            choices.append({"year": year, "level": others[0]})
+            choices.append({"year": year, "level": others[0], "segment": segment.get(year, 0)})
     return choices
 
 

@@ -82,6 +82,10 @@ class Indicator:
                 runs.append([year])
         return [tuple(r) for r in runs]
 
+    def segment_labels(self) -> list[str]:
+        """The runs of :meth:`segments` as text: ``["2009–2016", "2017–2020"]``."""
+        return [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in self.segments()]
+
     def title(self, lang: str = "en") -> str:
         return self.title_zh if lang == "zh" else self.title_en
 
@@ -228,8 +232,10 @@ def _catalog() -> dict[str, Indicator]:
         if measure in ("rate", "density") and not ratio:
             raise ValueError(f"catalog: {entry['id']} is a {measure} without numerator/denominator")
         for citation in entry.get("citations", ()):
-            # A document without a public copy says why instead of giving a URL.
-            required = [f for f in CITATION_FIELDS if f != "url" or not citation.get("unavailable")]
+            # A document without a public copy says why instead of giving a URL; one read in
+            # a copy only (no official URL) names the copy (``copy``: url, label, label_zh).
+            linked = citation.get("unavailable") or (citation.get("copy") or {}).get("url")
+            required = [f for f in CITATION_FIELDS if f != "url" or not linked]
             missing = [f for f in required if not citation.get(f)]
             if missing:
                 raise ValueError(f"catalog: {entry['id']} citation lacks {missing}: {citation}")
@@ -349,8 +355,39 @@ def check_compare(indicator_id: str, year: int | str | None, compare: int | str 
         return chosen, None
     # A change runs forward in time: from an earlier year to the year shown.
     earlier = [y for y in indicator.all_years if y < chosen]
-    return chosen, check_earlier_year(
+    base = check_earlier_year(
         compare, earlier, f"indicator {indicator.id}", f"indicator {indicator.id}"
+    )
+    check_no_break(indicator, chosen, base)
+    return chosen, base
+
+
+def comparable_years(indicator: Indicator, year: int) -> list[int]:
+    """The earlier years whose values compare with ``year`` (same definition segment)."""
+    return [y for y in indicator.all_years if y < year and indicator.break_between(y, year) is None]
+
+
+def check_no_break(indicator: Indicator, year: int, compare: int) -> None:
+    """BadParameter naming ``compare`` when a definition break lies between the two years:
+    a change, a compare download or a trend never spans one. The message names the break
+    in English and in Chinese; the valid values are the years that compare."""
+    brk = indicator.break_between(year, compare)
+    if brk is None:
+        return
+    valid = comparable_years(indicator, year) or "none"
+    raise BadParameter(
+        "compare",
+        compare,
+        valid,
+        reason=(
+            f"indicator {indicator.id} changes definition in {brk['year']}, so {compare} and "
+            f"{year} do not compare: {brk['note']}"
+        ),
+        zh=(
+            f"参数 compare 的值“{compare}”无效：指标 {indicator.id} 自{brk['year']}年起口径变化，"
+            f"{compare}年与{year}年不可比较：{brk['note_zh']}。可选值："
+            + ("无" if valid == "none" else "、".join(str(v) for v in valid))
+        ),
     )
 
 

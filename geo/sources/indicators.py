@@ -36,6 +36,7 @@ from geo.sources.facilities import (
     tier_coverage,
     top_hospitals,
 )
+from geo.sources.flags import FLAG_COLUMNS, value_flags
 from geo.sources.regions import regions
 
 VALUE_COLUMNS = ("value", "source", "url", "note")
@@ -448,11 +449,17 @@ def regions_with_indicators(
     """
     frame = regions(level, include_special=include_special)
     for indicator_id in indicator_ids:
-        indicator, _ = resolve_indicator(indicator_id)
+        indicator, alias_year = resolve_indicator(indicator_id)
         chosen = year if indicator.all_years else None
         values = indicator_values(indicator_id, level, chosen)
         frame[indicator_id] = frame["adcode"].map(values["value"]).astype(float)
         frame[f"{indicator_id}_source"] = frame["adcode"].map(values["source"])
+        # Values kept as printed but doubtful: the flag and its note beside the value.
+        shown_year = check_year(indicator, chosen if chosen not in (None, "") else alias_year)
+        flags = value_flags(indicator.id, level, shown_year)
+        if not flags.empty:
+            for column in FLAG_COLUMNS:
+                frame[f"{indicator_id}_{column}"] = frame["adcode"].map(flags[column]).fillna("")
         if compare not in (None, ""):
             change = indicator_change(indicator_id, level, chosen, compare)
             _, base_year = check_compare(indicator_id, chosen, compare)

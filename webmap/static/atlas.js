@@ -462,6 +462,10 @@
           html += "<br>" + escapeHtml(o.valueLabel) + ": " +
             (shown === null ? "<em>" + escapeHtml(missingText(p)) + "</em>"
                             : escapeHtml(shown) + " " + escapeHtml(o.unit));
+          /* A value kept as printed but doubtful: its note (o.flagNoteProperty). */
+          if (o.flagNoteProperty && p[o.flagNoteProperty]) {
+            html += '<br><em class="flag-note">\u26a0 ' + escapeHtml(p[o.flagNoteProperty]) + "</em>";
+          }
           /* Change views: both years and both measures of change. */
           (o.extra || []).forEach(function (line) {
             var v = formatValue(p[line.property], line.decimals, o.lang, line.signed);
@@ -856,8 +860,14 @@
       if (elsewhere && level) { level.value = elsewhere; }
       while (compare.options.length > 1) { compare.remove(1); }
       if (elsewhere) { return; }
+      /* Years across a definition break never compare (data-segment: the run of years
+       * with one definition, geo.sources.catalog.Indicator.segments). */
+      var segment = option && option.getAttribute("data-segment");
       here.slice().sort().forEach(function (y) {
-        if (Number(y) < chosen) { compare.add(new Option(y, y, false, y === kept)); }
+        var o = year.querySelector('option[value="' + y + '"]');
+        if (Number(y) < chosen && (o && o.getAttribute("data-segment")) === segment) {
+          compare.add(new Option(y, y, false, y === kept));
+        }
       });
     }
     year.addEventListener("change", refresh);
