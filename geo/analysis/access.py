@@ -54,7 +54,7 @@ CATCHMENT_RANGE = (15.0, 120.0)
 DEFAULT_CATCHMENT_KM = 60.0
 THRESHOLD_RANGE = (1.0, 300.0)
 DEFAULT_THRESHOLD_KM = 60.0
-PARAMETERS = ("facilities", "capacity", "method", "catchment_km", "threshold_km")
+PARAMETERS = ("facilities", "capacity", "method", "catchment_km", "threshold_km", "lang")
 
 
 def distance_matrix_km(

@@ -45,7 +45,7 @@ COUNTY_SEATS = "county-seats"
 MAX_CANDIDATES = 500
 #: CBC's time limit per solve (seconds).
 TIME_LIMIT_S = 20.0
-PARAMETERS = ("facilities", "k", "radius_km", "candidates", "objective")
+PARAMETERS = ("facilities", "k", "radius_km", "candidates", "objective", "lang")
 
 
 class SolverTimeout(RuntimeError):

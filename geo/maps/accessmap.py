@@ -120,6 +120,16 @@ class AccessView:
         i = int(np.searchsorted(self.bins, value, side="left").clip(0, len(self.bins) - 1))
         return self.colors[i]
 
+    @property
+    def web_bins(self) -> list[float]:
+        """Class upper bounds as the web map reads them (``0`` first on supply maps: the
+        counties with no site within the catchment)."""
+        return self.bins if self.measure == "nearest" else [0.0, *self.bins]
+
+    @property
+    def web_colors(self) -> list[str]:
+        return self.colors if self.measure == "nearest" else [ZERO_COLOR, *self.colors]
+
     def site_layer(self) -> PointLayer:
         """The supply sites as a point layer (what the web map and the export draw)."""
         features = [
