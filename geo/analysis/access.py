@@ -41,8 +41,8 @@ from geo.measure import geodesic_distance_km
 TEXT.update(ACCESS_TEXT)
 
 #: ``method=``: the measure the map colours (the answer carries all of them).
-METHODS = ("e2sfca", "2sfca", "nearest", "reachable")
-DEFAULT_METHOD = "e2sfca"
+METHODS = ("nearest", "e2sfca", "2sfca", "reachable")
+DEFAULT_METHOD = "nearest"
 #: The column of each measure in :func:`county_frame`.
 MEASURE_COLUMNS = {
     "e2sfca": "e2sfca_per_10k",

@@ -87,7 +87,7 @@ ACCESS_TEXT: dict[str, dict[str, str]] = {
     "acc_existing": {"en": "Existing sites", "zh": "现有设施"},
     "acc_chosen": {"en": "Chosen new sites", "zh": "选中的新设施"},
     "acc_newly_covered": {"en": "Newly covered", "zh": "新覆盖"},
-    "acc_already_covered": {"en": "Already covered", "zh": "已覆盖"},
+    "acc_covered": {"en": "Already covered", "zh": "已覆盖"},
     "acc_not_covered": {"en": "Still beyond the radius", "zh": "仍在半径以外"},
     "acc_status": {"en": "Coverage", "zh": "覆盖情况"},
     "acc_mean_km": {
@@ -108,5 +108,16 @@ ACCESS_TEXT: dict[str, dict[str, str]] = {
         "以 CBC（PuLP）求解，并设时间上限。",
     },
     "acc_chosen_sites": {"en": "Chosen sites", "zh": "选中的站点"},
-    "acc_api": {"en": "JSON", "zh": "JSON"},
+    "acc_card_help": {
+        "en": "Distance to the nearest top hospital, two-step floating catchment (2SFCA) "
+        "accessibility and the share of each city's residents beyond 30 or 60 km, for any "
+        "facility layer or published point table.",
+        "zh": "距最近优质医院的距离、两步移动搜索法（2SFCA）可达性，以及各市距离超过 30 或 60 千米的人口比例；"
+        "可选任一设施图层或已发布的点数据表。",
+    },
+    "acc_siting_card_help": {
+        "en": "Where k new sites (for example branches of Beijing hospitals in Hebei) would "
+        "bring the most residents within reach: maximal covering and p-median (spopt).",
+        "zh": "k 个新设施（例如北京医院在河北的分院）选在哪里能覆盖最多人口：最大覆盖与 p 中位模型（spopt）。",
+    },
 }

@@ -216,6 +216,9 @@ def siting(
         nearest_before
     )
     covered_after = after_km <= radius_km
+    nearest_chosen = (
+        np.asarray(chosen)[cand_km[:, chosen].argmin(axis=1)] if chosen else np.full(len(demand), -1)
+    )
     newly = covered_after & ~covered_before
     new_residents = float(population[newly].sum())
 
@@ -247,9 +250,9 @@ def siting(
             "name_en": candidates.names_en[j],
             "lon": round(float(candidates.lon[j]), 6),
             "lat": round(float(candidates.lat[j]), 6),
-            "newly_covered_residents": int(
-                population[(cand_km[:, j] <= radius_km) & ~covered_before].sum()
-            ),
+            # Each newly covered county counts for its nearest chosen site, so the sites'
+            # figures add up to the total.
+            "newly_covered_residents": int(population[newly & (nearest_chosen == j)].sum()),
         }
         for j in chosen
     ]
