@@ -141,8 +141,18 @@ def access_download(fmt: str):
     layer = _access_frame(frame)
     name = f"jjj_access_{supply.token.replace(':', '-').replace('@', '-v')}"
     name += f"_{params['method']}_{params['catchment_km']:g}km"
-    summary = {k: result[k] for k in ("method", "facilities", "coverage_note", "region",
-                                        "provinces", "prefectures", "statement")}
+    summary = {
+        k: result[k]
+        for k in (
+            "method",
+            "facilities",
+            "coverage_note",
+            "region",
+            "provinces",
+            "prefectures",
+            "statement",
+        )
+    }
     if fmt == "gpkg":
         title = f"{text('acc_title', 'en')} · {supply.title('en')}"
         sources = [
@@ -308,8 +318,7 @@ def _render_siting(embed: bool) -> str:
     )
     key = "name_zh" if lang == "zh" else "name_en"
     rows = [
-        {**c, "name": c[key], "label": text(f"acc_{c['status']}", lang)}
-        for c in result["counties"]
+        {**c, "name": c[key], "label": text(f"acc_{c['status']}", lang)} for c in result["counties"]
     ]
     title = f"{text('acc_siting_title', lang)} · {accessmap.facility_name(supply, lang)}"
     return render_template(

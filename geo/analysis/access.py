@@ -20,6 +20,7 @@ those fields (DESIGN.md, wave 4).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -57,9 +58,7 @@ DEFAULT_THRESHOLD_KM = 60.0
 PARAMETERS = ("facilities", "capacity", "method", "catchment_km", "threshold_km", "lang")
 
 
-def distance_matrix_km(
-    demand_lon, demand_lat, supply_lon, supply_lat
-) -> np.ndarray:
+def distance_matrix_km(demand_lon, demand_lat, supply_lon, supply_lat) -> np.ndarray:
     """Geodesic distances (km, WGS 84 ellipsoid) from each demand point (rows) to each site
     (columns); inputs are WGS 84 longitude/latitude degrees."""
     return geodesic_distance_km(
@@ -83,21 +82,25 @@ def floating_catchment(
 ) -> np.ndarray:
     """2SFCA (``enhanced=False``) or Gaussian enhanced 2SFCA per resident, with PySAL
     ``access``; one value per demand row of ``km`` (0 where no site is within reach)."""
-    from access import Access, weights
-
     n_demand, n_supply = km.shape
     if n_supply == 0:
         return np.zeros(n_demand)
-    demand_df = pd.DataFrame(
-        {"demand_id": np.arange(n_demand), "population": population}
-    )
-    supply_df = pd.DataFrame(
-        {"supply_id": np.arange(n_supply), "capacity": capacity}
-    )
+    demand_df = pd.DataFrame({"demand_id": np.arange(n_demand), "population": population})
+    supply_df = pd.DataFrame({"supply_id": np.arange(n_supply), "capacity": capacity})
     rows, cols = np.nonzero(km <= catchment_km)
     cost_df = pd.DataFrame({"origin": rows, "dest": cols, "cost": km[rows, cols]})
     if cost_df.empty:
         return np.zeros(n_demand)
+    with warnings.catch_warnings():
+        # PySAL access calls set_index(inplace=True), deprecated in pandas 3.1 (its issue).
+        warnings.simplefilter("ignore", category=FutureWarning)
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        return _fca(demand_df, supply_df, cost_df, catchment_km, enhanced, n_demand)
+
+
+def _fca(demand_df, supply_df, cost_df, catchment_km, enhanced, n_demand) -> np.ndarray:
+    from access import Access, weights
+
     model = Access(
         demand_df=demand_df,
         demand_index="demand_id",
@@ -188,9 +191,12 @@ def statement(provinces: list[dict], supply: Supply, threshold_km: float) -> dic
         }
     zh_parts = [f"{p['name_zh']} {_pct(p['share_beyond_pct'], 'zh')}" for p in provinces]
     en_parts = [f"{_pct(p['share_beyond_pct'], 'en')} of {p['name_en']}'s" for p in provinces]
-    en_list = ", ".join(en_parts[:-1]) + " and " + en_parts[-1] if len(en_parts) > 1 else en_parts[0]
+    en_list = (
+        ", ".join(en_parts[:-1]) + " and " + en_parts[-1] if len(en_parts) > 1 else en_parts[0]
+    )
     return {
-        "zh": f"{POPULATION_YEAR} 年，" + "、".join(zh_parts)
+        "zh": f"{POPULATION_YEAR} 年，"
+        + "、".join(zh_parts)
         + f"的常住人口距最近的{facility_title(supply, 'zh')}超过 {km} 千米（椭球面直线距离）。",
         "en": f"In {POPULATION_YEAR}, {en_list} residents lived more than {km} km (straight "
         f"line) from the nearest {facility_title(supply, 'en')}.",

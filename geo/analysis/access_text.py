@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a catalogue of sentences: Chinese characters count double)
 """Interface strings of the accessibility and siting pages, in Chinese and English.
 
 Registered into :data:`geo.i18n.TEXT` by :mod:`geo.analysis.access` (one catalogue per
@@ -16,7 +17,10 @@ ACCESS_TEXT: dict[str, dict[str, str]] = {
     "acc_catchment": {"en": "Catchment (km)", "zh": "服务半径（千米）"},
     "acc_threshold": {"en": "Threshold (km)", "zh": "距离阈值（千米）"},
     "acc_nearest": {"en": "Distance to the nearest site", "zh": "距最近设施距离"},
-    "acc_2sfca": {"en": "2SFCA: supply per 10,000 residents", "zh": "两步移动搜索法（2SFCA）：每万人供给"},
+    "acc_2sfca": {
+        "en": "2SFCA: supply per 10,000 residents",
+        "zh": "两步移动搜索法（2SFCA）：每万人供给",
+    },
     "acc_e2sfca": {
         "en": "Enhanced 2SFCA (Gaussian decay): supply per 10,000 residents",
         "zh": "增强两步移动搜索法（高斯衰减）：每万人供给",
@@ -69,7 +73,10 @@ ACCESS_TEXT: dict[str, dict[str, str]] = {
         "en": "bundled facility layers have no capacity column: every site counts 1",
         "zh": "内置设施图层没有容量列：每个设施计为 1",
     },
-    "acc_siting_link": {"en": "Where would new sites reach most people?", "zh": "新增设施选在哪里覆盖人口最多？"},
+    "acc_siting_link": {
+        "en": "Where would new sites reach most people?",
+        "zh": "新增设施选在哪里覆盖人口最多？",
+    },
     "acc_access_link": {"en": "Access to top medical care", "zh": "优质医疗资源可达性分析"},
     "acc_k": {"en": "New sites (k)", "zh": "新增设施数（k）"},
     "acc_radius": {"en": "Coverage radius (km)", "zh": "覆盖半径（千米）"},

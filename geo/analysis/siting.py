@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +60,7 @@ class SolverTimeout(RuntimeError):
             f"求解器在 {seconds:g} 秒时限内未得到最优解（{status}）。请减少 k 或候选点数量后重试。"
         )
         super().__init__(
-            f"the solver did not reach a proven optimum within its {seconds:g} s limit "
+            f"the solver did not reach a proven optimum within its time limit of {seconds:g} s "
             f"({status}); ask for fewer sites (k) or fewer candidates"
         )
 
@@ -113,9 +115,19 @@ def candidates_from_param(value: str | None, config=None) -> Candidates:
             token,
             f"a point table of 1 to {MAX_CANDIDATES} points",
             reason=f"it has {len(supply)} points",
-            zh=f"参数「candidates」：候选点须为 1 至 {MAX_CANDIDATES} 个，该数据表有 {len(supply)} 个。",
+            zh=f"参数「candidates」：候选点须为 1 至 {MAX_CANDIDATES} 个，"
+            f"该数据表有 {len(supply)} 个。",
         )
     return Candidates(token, supply.ids, supply.names_zh, supply.names_en, supply.lon, supply.lat)
+
+
+@contextmanager
+def _quiet():
+    """spopt builds its variables the way PuLP 3.3 deprecates (one warning per variable:
+    40,000 for a p-median over the county seats); silence them around model building."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 def _solver(time_limit: float):
@@ -140,8 +152,9 @@ def solve_coverage(
     covered ``weights`` (spopt MCLP)."""
     from spopt.locate import MCLP
 
-    model = MCLP.from_cost_matrix(km, weights, radius_km, p_facilities=k, name="mclp")
-    model.problem.solve(_solver(time_limit))
+    with _quiet():
+        model = MCLP.from_cost_matrix(km, weights, radius_km, p_facilities=k, name="mclp")
+        model.problem.solve(_solver(time_limit))
     _check_solved(model, time_limit)
     return [j for j, var in enumerate(model.fac_vars) if var.value() and var.value() > 0.5]
 
@@ -155,14 +168,15 @@ def solve_pmedian(
 
     predefined = np.zeros(km.shape[1], dtype=int)
     predefined[:existing] = 1
-    model = PMedian.from_cost_matrix(
-        km,
-        weights,
-        p_facilities=existing + k,
-        predefined_facilities_arr=predefined if existing else None,
-        name="pmedian",
-    )
-    model.problem.solve(_solver(time_limit))
+    with _quiet():
+        model = PMedian.from_cost_matrix(
+            km,
+            weights,
+            p_facilities=existing + k,
+            predefined_facilities_arr=predefined if existing else None,
+            name="pmedian",
+        )
+        model.problem.solve(_solver(time_limit))
     _check_solved(model, time_limit)
     return [j for j, var in enumerate(model.fac_vars) if var.value() and var.value() > 0.5]
 
@@ -212,22 +226,28 @@ def siting(
         opened = solve_pmedian(population, km, existing, k, time_limit)
         chosen = [j - existing for j in opened if j >= existing]
     solve_s = time.perf_counter() - started
-    after_km = np.minimum(nearest_before, cand_km[:, chosen].min(axis=1)) if chosen else (
-        nearest_before
+    after_km = (
+        np.minimum(nearest_before, cand_km[:, chosen].min(axis=1)) if chosen else (nearest_before)
     )
     covered_after = after_km <= radius_km
     nearest_chosen = (
-        np.asarray(chosen)[cand_km[:, chosen].argmin(axis=1)] if chosen else np.full(len(demand), -1)
+        np.asarray(chosen)[cand_km[:, chosen].argmin(axis=1)]
+        if chosen
+        else np.full(len(demand), -1)
     )
     newly = covered_after & ~covered_before
     new_residents = float(population[newly].sum())
 
     def mean_km(km: np.ndarray) -> float | None:
-        return None if not np.isfinite(km).all() else round(float((km * population).sum() / total), 2)
+        return (
+            None if not np.isfinite(km).all() else round(float((km * population).sum() / total), 2)
+        )
 
     counties = []
     for i, adcode in enumerate(demand.index):
-        status = "newly_covered" if newly[i] else ("covered" if covered_before[i] else "not_covered")
+        status = (
+            "newly_covered" if newly[i] else ("covered" if covered_before[i] else "not_covered")
+        )
         counties.append(
             {
                 "adcode": adcode,
@@ -296,7 +316,7 @@ def siting(
 def siting_statement(
     supply: Supply, k: int, radius_km: float, residents: float, share: float, chosen: int
 ) -> dict[str, str]:
-    """"k sites would cover X more residents (Y %)", in both languages."""
+    """ "k sites would cover X more residents (Y %)", in both languages."""
     km = f"{radius_km:g}"
     return {
         "en": f"{chosen} new sites would bring {residents:,.0f} more residents ({share:.1f} % of "
@@ -339,7 +359,7 @@ def siting_from_params(args: Mapping[str, str], config=None):
     params["facilities"] = supply.token
     candidates = candidates_from_param(params["candidates"], config)
     result = siting(
-        supply, candidates, params["k"], params["radius_km"], params["objective"]
+        supply, candidates, params["k"], params["radius_km"], params["objective"], TIME_LIMIT_S
     )
     return params, supply, result
 

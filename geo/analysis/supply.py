@@ -103,7 +103,8 @@ def _coverage_note(token: str, layer) -> dict[str, str] | None:
             "are not in this layer, so distances there are upper bounds and shares beyond a "
             "threshold overstate the gap. Publish a point table of them and use "
             "facilities=dataset:ID instead.",
-            "zh": "北京以外不完整：仅读到北京的完整三级甲等医院公开名单；天津、河北的三甲医院不在此图层中，"
+            "zh": "北京以外不完整：仅读到北京的完整三级甲等医院公开名单；"
+            "天津、河北的三甲医院不在此图层中，"
             "因此这些地区的距离为上限，超出阈值的比例偏高。可发布这些医院的点数据表，并以 "
             "facilities=dataset:ID 代替。",
         }
@@ -199,7 +200,8 @@ def supply_from_params(facilities: str | None, capacity: str | None, config=None
             token,
             valid,
             reason="one facility layer",
-            zh=f"参数「facilities」只能是一个设施图层，收到「{token}」。可用值：" + "、".join(valid),
+            zh=f"参数「facilities」只能是一个设施图层，收到「{token}」。可用值："
+            + "、".join(valid),
         )
     try:
         (layer,) = parse_points(token, config)
@@ -208,8 +210,11 @@ def supply_from_params(facilities: str | None, capacity: str | None, config=None
         if token.startswith(DATASET_PREFIX):
             zh = f"参数「facilities」的值「{token}」不是已发布的点数据表（kind=points）。"
         raise BadParameter(
-            "facilities", token, err.valid if token.startswith(DATASET_PREFIX) else valid,
-            reason=str(err), zh=zh,
+            "facilities",
+            token,
+            err.valid if token.startswith(DATASET_PREFIX) else valid,
+            reason=str(err),
+            zh=zh,
         ) from None
     sites = [f for f in layer.features if not f.approximate]
     left_out = [

@@ -60,7 +60,8 @@ def source_line(supply: Supply, lang: str) -> str:
         layer = f"{supply.title(lang)} ({supply.token})"
     else:
         layer = (
-            f"{text(supply.token, lang)}: 图集设施图层 data/facilities（各设施出处见 /download/facilities.csv）"
+            f"{text(supply.token, lang)}: 图集设施图层 data/facilities"
+            "（各设施出处见 /download/facilities.csv）"
             if lang == "zh"
             else f"{text(supply.token, lang)}: atlas facility layer data/facilities (each "
             "site's source in /download/facilities.csv)"
@@ -213,17 +214,32 @@ def siting_layers(supply: Supply, result: dict) -> list[PointLayer]:
     """Existing sites and chosen new sites as point layers (web map and legend)."""
     existing = [
         PointFeature(
-            id=s["id"], name_zh=s["name_zh"], name_en=s["name_en"], category="hospital",
-            tier=supply.token if supply.kind == "tier" else "", grade="", lon=s["lon"],
-            lat=s["lat"], county_adcode="", location_precision="site",
-            source=supply.title("en"), source_zh=supply.title("zh"),
+            id=s["id"],
+            name_zh=s["name_zh"],
+            name_en=s["name_en"],
+            category="hospital",
+            tier=supply.token if supply.kind == "tier" else "",
+            grade="",
+            lon=s["lon"],
+            lat=s["lat"],
+            county_adcode="",
+            location_precision="site",
+            source=supply.title("en"),
+            source_zh=supply.title("zh"),
         )
         for s in result["existing_sites"]
     ]
     chosen = [
         PointFeature(
-            id=s["id"], name_zh=s["name_zh"], name_en=s["name_en"], category="",
-            tier="", grade="", lon=s["lon"], lat=s["lat"], county_adcode="",
+            id=s["id"],
+            name_zh=s["name_zh"],
+            name_en=s["name_en"],
+            category="",
+            tier="",
+            grade="",
+            lon=s["lon"],
+            lat=s["lat"],
+            county_adcode="",
             location_precision="site",
             source=f"chosen by {result['method']['model']}",
             source_zh=f"{result['method']['model']} 选出",
