@@ -115,6 +115,10 @@ ACCESS_TEXT: dict[str, dict[str, str]] = {
         "以 CBC（PuLP）求解，并设时间上限。",
     },
     "acc_chosen_sites": {"en": "Chosen sites", "zh": "选中的站点"},
+    "acc_facilities_help": {
+        "en": "a tier (fudan-top100, grade-3a, …) or a published point table: dataset:ID",
+        "zh": "设施等级（fudan-top100、grade-3a 等）或已发布的点数据表：dataset:ID",
+    },
     "acc_card_help": {
         "en": "Distance to the nearest top hospital, two-step floating catchment (2SFCA) "
         "accessibility and the share of each city's residents beyond 30 or 60 km, for any "
