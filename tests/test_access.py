@@ -314,3 +314,18 @@ def test_page_has_legend_note_table_embed_and_escapes_titles(client):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)" in html
     embed = client.get("/embed/access?lang=en")
     assert embed.status_code == 200 and 'id="legend"' in embed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_speak_one_language(client, lang):
+    from tests.test_language import wrong_script
+
+    for url in (
+        "/maps/access?basemap=none&facilities=grade-3a&method=2sfca",
+        "/embed/access?basemap=none",
+        "/maps/siting?basemap=none&k=2",
+        "/embed/siting?basemap=none&k=2",
+    ):
+        answer = client.get(f"{url}&lang={lang}")
+        assert answer.status_code == 200, url
+        assert wrong_script(answer.get_data(as_text=True), lang) == [], url
