@@ -12,6 +12,8 @@ response cache.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
+from threading import Lock
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
@@ -27,6 +29,7 @@ from geo.maps.labels import web_label_options
 from geo.maps.points import points_options, valid_tokens
 from geo.render.access import render_access
 from geo.sources.regions import regions
+from geo.version import data_version
 
 from . import maps, views
 from .caching import Rendered, cached_view
@@ -267,17 +270,38 @@ def access_export(fmt: str):
 # --- Siting ---------------------------------------------------------------------------
 
 
+#: Solved siting answers by (data version, analysis parameters): a page and its map script
+#: (rendered separately, webmap/map_scripts.py), its embed and the API share one solve.
+_SOLVED: OrderedDict[tuple, tuple] = OrderedDict()
+_SOLVED_MAX = 32
+_SOLVED_LOCK = Lock()
+
+
 def _siting(extra: tuple[str, ...] = ()):
     _check_params(sit.PARAMETERS, extra)
-    return sit.siting_from_params(request.args, current_app.config)
+    key = (
+        data_version(),
+        tuple((name, request.args.get(name, "")) for name in sit.PARAMETERS if name != "lang"),
+    )
+    with _SOLVED_LOCK:
+        found = _SOLVED.get(key)
+        if found is not None:
+            _SOLVED.move_to_end(key)
+            return found
+    answer = sit.siting_from_params(request.args, current_app.config)
+    with _SOLVED_LOCK:
+        _SOLVED[key] = answer
+        while len(_SOLVED) > _SOLVED_MAX:
+            _SOLVED.popitem(last=False)
+    return answer
 
 
 @bp.get("/api/analysis/siting")
 @cached_view("api")
 def siting_api():
     params, _, result = _siting()
-    result["links"] = {"page": url_for("access.siting_page", **sit.siting_query(params))}
-    return result
+    # The answer is shared with pages (the solve cache above): add links to a copy.
+    return {**result, "links": {"page": url_for("access.siting_page", **sit.siting_query(params))}}
 
 
 def _render_siting(embed: bool) -> str:

@@ -120,6 +120,25 @@ def _coverage_note(token: str, layer) -> dict[str, str] | None:
                 f"{missing} 家无坐标未参与计算，若其更近，距离为上限。",
             }
         return None
+    if token == "hebei-provincial-leading":
+        return {
+            "en": f"Not a complete list: only the {len(layer.features)} Hebei hospitals with a "
+            "citable page saying what they are (data/facilities/SOURCES.md); others (e.g. "
+            "河北省人民医院) are left out, so distances are upper bounds. Publish a point table "
+            "and use facilities=dataset:ID for a complete layer.",
+            "zh": f"并非完整名单：仅收录有可引用页面说明其地位的 {len(layer.features)} 家河北医院"
+            "（见 data/facilities/SOURCES.md）；其他医院（如河北省人民医院）未收录，"
+            "因此距离为上限。"
+            "可发布点数据表并以 facilities=dataset:ID 代替。",
+        }
+    if token == "hospital":
+        return {
+            "en": "Incomplete outside Beijing: the layer joins the ranked hospitals, two Hebei "
+            "leading hospitals and the grade-3A hospitals, whose complete public list was read "
+            "for Beijing only. Publish a point table and use facilities=dataset:ID instead.",
+            "zh": "北京以外不完整：该图层包括上榜医院、两家河北龙头医院和三级甲等医院，"
+            "而三甲医院的完整公开名单仅读到北京。可发布点数据表并以 facilities=dataset:ID 代替。",
+        }
     if layer.approximate_count:
         return {
             "en": f"{layer.approximate_count} of the layer's {len(layer.features)} points are "
