@@ -231,6 +231,11 @@ def test_a_point_table_with_a_capacity_column_is_supply(client):
     expected = (within * (beds / (within.T @ pop))[None, :]).sum(axis=1) * 1e4
     got = np.array([by_code[a]["sfca_per_10k"] for a in demand.index])
     assert got == pytest.approx(expected, abs=1e-6)
+    # The page offers the table's columns for capacity=.
+    page = client.get(f"/maps/access?facilities=dataset:{dataset}&capacity=beds&lang=zh")
+    assert page.status_code == 200
+    assert 'id="capacity-choices"><option value="名称">' in page.get_data(as_text=True)
+    assert '<option value="beds">' in page.get_data(as_text=True)
     # Without the column every site counts 1.
     plain = client.get(f"/api/analysis/access?facilities=dataset:{dataset}").get_json()
     assert plain["facilities"]["total_capacity"] == 3

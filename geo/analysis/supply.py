@@ -58,6 +58,8 @@ class Supply:
     coverage_note: dict[str, str] | None = None
     #: The layer's colour on maps.
     color: str = "#67000d"
+    #: A point table's columns (what ``capacity=`` may name); empty for bundled layers.
+    columns: list[str] = field(default_factory=list)
 
     def title(self, lang: str) -> str:
         other = "en" if lang == "zh" else "zh"
@@ -160,6 +162,16 @@ def _number(cell: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _dataset_columns(token: str, config) -> list[str]:
+    """The columns of the point table ``dataset:ID[@v]`` names, as uploaded."""
+    from geo.sources.indicator_sources import database_url
+    from geo.sources.point_tables import point_version
+
+    dataset_id, _, version = token[len(DATASET_PREFIX) :].partition("@")
+    record = point_version(database_url(config), dataset_id, version or None)
+    return [str(c) for c in record.table["columns"]]
+
+
 def _dataset_capacity(token: str, column: str, config) -> dict[str, float]:
     """Capacity by point id (``<dataset>-<row>``) from ``column`` of a point table; 400
     naming ``capacity`` for an unknown column or a cell that is not a number ≥ 0."""
@@ -242,6 +254,7 @@ def supply_from_params(facilities: str | None, capacity: str | None, config=None
         if f.approximate
     ]
     column = (capacity or "").strip() or None
+    columns = _dataset_columns(token, config) if layer.kind == "dataset" else []
     if column is None:
         weights = np.ones(len(sites))
     elif layer.kind != "dataset":
@@ -272,6 +285,7 @@ def supply_from_params(facilities: str | None, capacity: str | None, config=None
         left_out=left_out,
         coverage_note=None if layer.kind == "dataset" else _coverage_note(token, layer),
         color=layer.color,
+        columns=columns,
     )
 
 
