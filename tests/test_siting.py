@@ -158,3 +158,24 @@ def test_siting_page_shows_sites_and_sentence(client):
     api = client.get("/api/analysis/siting?k=2").get_json()
     for site in api["chosen_sites"]:
         assert site["name_zh"] in html
+
+
+def test_siting_downloads_and_export_read_back(client, tmp_path):
+    import geopandas as gpd
+    from pypdf import PdfReader
+
+    api = client.get("/api/analysis/siting?k=2").get_json()
+    answer = client.get("/download/siting.geojson?k=2")
+    assert answer.status_code == 200 and "attachment" in answer.headers["Content-Disposition"]
+    path = tmp_path / "s.geojson"
+    path.write_bytes(answer.data)
+    frame = gpd.read_file(path)
+    assert len(frame) == 199 and frame.crs.to_epsg() == 4326
+    newly = frame[frame["status"] == "newly_covered"]["population"].sum()
+    assert newly == api["newly_covered"]
+    csv = client.get("/download/siting.csv?k=2")
+    assert csv.status_code == 200 and csv.data.count(b"\n") >= 200
+    pdf = client.get("/export/siting.pdf?k=2&lang=en&paper=a4")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    words = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Where new sites would reach most people" in words and "Newly covered" in words

@@ -15,6 +15,8 @@ import json
 from collections import OrderedDict
 from threading import Lock
 
+import geopandas as gpd
+import pandas as pd
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from geo import render
@@ -28,6 +30,7 @@ from geo.maps.basemaps import DEFAULT_BASEMAP, check_basemap
 from geo.maps.labels import web_label_options
 from geo.maps.points import points_options, valid_tokens
 from geo.render.access import render_access
+from geo.render.siting import render_siting
 from geo.sources.regions import regions
 from geo.version import data_version
 
@@ -130,8 +133,6 @@ def _access_frame(frame):
     )
     table["beyond"] = table["beyond"].astype(bool)
     joined = units.join(table, how="inner").reset_index()
-    import geopandas as gpd
-
     return gpd.GeoDataFrame(joined, geometry="geometry", crs="EPSG:4326")
 
 
@@ -363,6 +364,11 @@ def _render_siting(embed: bool) -> str:
         radius_range=sit.RADIUS_RANGE,
         colors=accessmap.STATUS_COLORS,
         api_url=url_for("access.siting_api", **sit.siting_query(params)),
+        downloads={
+            fmt: url_for("access.siting_download", fmt=fmt, **sit.siting_query(params))
+            for fmt in ("geojson", "csv")
+        },
+        exports=export_links("access.siting_export", **sit.siting_query(params), lang=lang),
         access_url=url_for("access.access_page", facilities=params["facilities"], lang=lang),
         publish_url=url_for("datasets.new", lang=lang),
         embed_snippet=views.embed_snippet("access.siting_embed", title, **query),
@@ -382,3 +388,40 @@ def siting_page():
 @cached_view("page")
 def siting_embed():
     return _render_siting(embed=True)
+
+
+@bp.get("/download/siting.<fmt>")
+@cached_view("download")
+def siting_download(fmt: str):
+    if fmt not in ("geojson", "csv"):
+        raise BadParameter("format", fmt, ("geojson", "csv"))
+    params, supply, result = _siting()
+    table = pd.DataFrame(result["counties"]).set_index("adcode")
+    units = regions("county").set_index("adcode")[["geometry"]]
+    layer = gpd.GeoDataFrame(
+        units.join(table, how="inner").reset_index(), geometry="geometry", crs="EPSG:4326"
+    )
+    slug = supply.token.replace(":", "-").replace("@", "-v")
+    name = f"jjj_siting_{slug}_{params['objective']}_k{params['k']}_{params['radius_km']:g}km"
+    body = exports.frame_export(layer, name, fmt)
+    mimetype = "text/csv"
+    if fmt == "geojson":
+        collection = json.loads(body)
+        collection["analysis"] = {k: v for k, v in result.items() if k != "counties"}
+        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        mimetype = "application/geo+json"
+    return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.get("/export/siting.<fmt>")
+@cached_view("download")
+def siting_export(fmt: str):
+    params, supply, result = _siting(EXPORT_PARAMS)
+    options = render.export_options(request.args, fmt)
+    lang = _lang()
+    body = render_siting(supply, result, options, lang)
+    slug = supply.token.replace(":", "-").replace("@", "-v")
+    name = f"jjj_siting_{slug}_{params['objective']}_k{params['k']}_{lang}.{options.format}"
+    return Rendered(
+        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
+    )
