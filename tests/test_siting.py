@@ -140,6 +140,15 @@ def test_published_candidates_and_their_bounds(client):
     assert len(chosen) == 2 and chosen <= {"甲", "乙", "丙"}
     answer = client.get(f"/api/analysis/siting?candidates={token}&k=4")
     assert answer.status_code == 400 and answer.get_json()["parameter"] == "k"
+    values = client.post(
+        "/api/datasets",
+        data={"file": (io.BytesIO(b"adcode,beds\n110101,5\n"), "v.csv"), "title_en": "Beds"},
+        content_type="multipart/form-data",
+    )
+    assert values.status_code == 201
+    answer = client.get(f"/api/analysis/siting?candidates=dataset:{values.get_json()['id']}")
+    assert answer.status_code == 400 and answer.get_json()["parameter"] == "candidates"
+    assert "point table" in answer.get_json()["error"]
     monkey = sit.MAX_CANDIDATES
     try:
         sit.MAX_CANDIDATES = 2
@@ -179,3 +188,19 @@ def test_siting_downloads_and_export_read_back(client, tmp_path):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     words = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "Where new sites would reach most people" in words and "Newly covered" in words
+
+
+def test_page_map_script_and_api_share_one_solve(client, monkeypatch):
+    calls = []
+    solve = sit.siting_from_params
+
+    def counted(args, config=None):
+        calls.append(dict(args))
+        return solve(args, config)
+
+    monkeypatch.setattr(sit, "siting_from_params", counted)
+    query = "k=2&radius_km=47"
+    assert client.get(f"/maps/siting?{query}&lang=zh").status_code == 200
+    assert client.get(f"/embed/siting?{query}&lang=en").status_code == 200
+    assert client.get(f"/api/analysis/siting?{query}").status_code == 200
+    assert len(calls) == 1
