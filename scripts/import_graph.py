@@ -37,7 +37,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "geo.formats.csvsafe",
     ),
     ("geo.store",),
-    ("geo.sources",),
+    # what the data is; label points and the facility layers a ``points=`` token names are
+    # facts about the data (they import only sources), so analysis may use them too
+    ("geo.sources", "geo.maps.labels", "geo.maps.points"),
     ("geo.analysis",),
     ("geo.maps", "geo.formats"),
     ("geo.render",),

@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     from geo.version import register_version_source
 
     from . import (
+        access,
         analysis,
         api,
         caching,
@@ -82,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(links.bp)
     app.register_blueprint(ogc.bp)
     app.register_blueprint(analysis.bp)
+    app.register_blueprint(access.bp)
     app.register_blueprint(map_scripts.bp)
     app.jinja_env.globals["map_script_url"] = map_scripts.script_url
     app.jinja_env.filters["page_ids"] = map_scripts.page_ids
