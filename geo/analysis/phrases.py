@@ -145,6 +145,12 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "zh": "错误发现率（Benjamini–Hochberg）",
     },
     "correction_bonferroni": {"en": "Bonferroni", "zh": "Bonferroni"},
+    "after_none": {"en": "without correction", "zh": "不校正"},
+    "after_fdr": {
+        "en": "after false discovery rate (Benjamini–Hochberg) correction",
+        "zh": "经错误发现率（Benjamini–Hochberg）校正",
+    },
+    "after_bonferroni": {"en": "after Bonferroni correction", "zh": "经 Bonferroni 校正"},
     "permutations": {"en": "Permutations", "zh": "置换次数"},
     "method_lisa": {"en": "Local Moran (LISA)", "zh": "局部莫兰指数（LISA）"},
     "method_gi_star": {"en": "Getis-Ord Gi* hot spots", "zh": "Getis-Ord Gi* 热点分析"},
@@ -159,14 +165,14 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
     "p_floor": {"en": "p ≤ {p}", "zh": "p ≤ {p}"},
     "local_summary": {
         "en": "{method} of {indicator} across {units}{year}: {k} of {n} units significant at "
-        "{alpha} after {correction} ({permutations} conditional permutations, ties counted "
+        "{alpha} {correction} ({permutations} conditional permutations, ties counted "
         "against significance).",
         "zh": "{year}{units}{indicator}的{method}：{n}个单位中有{k}个在{alpha}水平上显著"
         "（{correction}；{permutations}次条件置换，并列值计为不显著方向）。",
     },
     "local_floor_note": {
         "en": "With {permutations} permutations the smallest p-value is {floor}; under "
-        "{correction} a unit needs p ≤ {needed}, which {reach}.",
+        "{correction} a unit needs p ≤ {needed}, which {reach}",
         "zh": "{permutations}次置换时最小p值为{floor}；{correction}要求p ≤ {needed}，{reach}",
     },
     "floor_reachable": {"en": "can be reached.", "zh": "可以达到。"},

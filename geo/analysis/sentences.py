@@ -44,11 +44,11 @@ def p_text(p: float, permutations: int, lang: str = "en") -> str:
     """ "p = 0.012", or "p ≤ 0.0001" when p is at the floor 1/(permutations+1)."""
     floor = 1.0 / (permutations + 1)
     if p <= floor * (1 + 1e-9):
-        return text("p_floor", lang).format(p=_short(floor))
-    return f"p = {_short(p)}"
+        return text("p_floor", lang).format(p=short_p(floor))
+    return f"p = {short_p(p)}"
 
 
-def _short(p: float) -> str:
+def short_p(p: float) -> str:
     """3 significant digits, no exponent for the usual range."""
     if p >= 0.001:
         return f"{p:.3f}"
@@ -124,6 +124,7 @@ def statements(result: dict, lang: str) -> list[str]:
 
 
 __all__ = [
+    "short_p",
     "statements",
     "indicator_phrase",
     "level_units",
