@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from geo.errors import BadParameter, DatasetGone, Forbidden, TooLarge, Unauthorized, UnknownItem
+from geo.errors import (
+    BadParameter,
+    DatasetGone,
+    Forbidden,
+    TooLarge,
+    Unauthorized,
+    UnknownItem,
+    message_in,
+)
 from geo.sources.limits import check_no_nul
 
 
@@ -19,14 +27,21 @@ def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/download/", "/oembed"))
 
 
-def error_response(status: int, message: str, parameter: str | None = None, valid=None):
+def error_response(
+    status: int, message: str, parameter: str | None = None, valid=None, zh: str = ""
+):
+    """``zh``: the message in Chinese (JSON ``error_zh``; what a ``lang=zh`` page shows)."""
     if _wants_json():
         body = {"error": message, "status": status}
+        if zh:
+            body["error_zh"] = zh
         if parameter:
             body["parameter"] = parameter
         if valid is not None:
             body["valid"] = valid
         return jsonify(body), status
+    if zh and request.args.get("lang") == "zh":
+        message = zh
     # Jinja autoescaping makes the user's text safe here.
     html = render_template(
         "error.html", status=status, message=message, parameter=parameter, valid=valid
@@ -48,7 +63,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(BadParameter)
     def _bad_parameter(err: BadParameter):
-        return error_response(400, str(err), err.name, err.valid)
+        return error_response(400, str(err), err.name, err.valid, zh=message_in(err, "zh"))
 
     @app.errorhandler(UnknownItem)
     def _unknown(err: UnknownItem):

@@ -220,6 +220,7 @@ def trend(
         "left_out": first.left_out,
         "segments": runs,
         "breaks": [r["break"] for r in runs if r["break"]],
+        "split_left_out": last["split_left_out"],
         "min_beta_units": MIN_BETA_UNITS,
         "method": {
             "per_year": "as /api/analysis/inequality on the fixed units",
