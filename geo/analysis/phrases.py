@@ -35,10 +35,10 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "{between}%来自{whom}之间的差异，{within}%来自其内部差异。",
     },
     "ineq_too_few": {
-        "en": "Too few units: {indicator} has values for {n} {level_units}{year}; a Gini or "
-        "Theil index needs at least {minimum} units, so none is given.",
-        "zh": "单位过少：{year}{indicator}仅有{n}个{level_units}有数据，基尼系数和泰尔指数"
-        "至少需要{minimum}个单位，故不计算。",
+        "en": "Too few units: {indicator} ({weighting}) has values for {n} {level_units}{year}; "
+        "a Gini or Theil index needs at least {minimum} units, so none is given.",
+        "zh": "单位过少：{year}{indicator}（{weighting}）仅有{n}个{level_units}有数据，"
+        "基尼系数和泰尔指数至少需要{minimum}个单位，故不计算。",
     },
     "level_units_province": {"en": "provincial units", "zh": "省级单位"},
     "level_units_prefecture": {"en": "prefecture-level units", "zh": "地级单位"},

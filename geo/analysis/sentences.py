@@ -85,6 +85,7 @@ def statements(result: dict, lang: str) -> list[str]:
         return [
             text("ineq_too_few", lang).format(
                 indicator=indicator,
+                weighting=weighting,
                 n=result["n"],
                 level_units=level_units(result["level"], lang),
                 year=year,

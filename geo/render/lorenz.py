@@ -202,7 +202,7 @@ def render_inequality(
     column_em = (width * 0.43 * 72) / note_size
     figures = figure_lines(result, lang, unit, names, fmt)
     sentences = [
-        wrap(sentence, column_em, max_lines=4)
+        wrap(sentence, column_em, max_lines=8)
         for sentence in [*result.get("statements", {}).get(lang, []), *notes]
         if sentence
     ]
