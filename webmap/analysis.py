@@ -153,7 +153,7 @@ def inequality_page():
     names = _names(data, lang)
     title = data.source.title(lang)
     query = _inequality_query(data, result)
-    groups_param = result["groups"]["param"] if result["groups"] else "none"
+    groups_param = result["groups_param"]
     return render_template(
         "analysis_inequality.html",
         data=data,

@@ -208,5 +208,6 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "数值按原样计算。",
     },
     "method": {"en": "Method", "zh": "方法"},
+    "default_mark": {"en": " (default)", "zh": "（默认）"},
     "adjusted_p": {"en": "adjusted p", "zh": "校正后 p"},
 }
