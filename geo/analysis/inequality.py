@@ -387,8 +387,8 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
         a rate or density per resident.
     """
     weight = check_weight(weight)
-    check_inequality_kind(data.source)
     check_weight_for(data.source, weight)
+    check_inequality_kind(data.source)
     grouping = parse_groups(groups, data.level, list(data.units.index))
     values = data.values
     weights = None

@@ -99,6 +99,12 @@ def check_weight_for(source, weight: str) -> None:
     elif kind == UNKNOWN:
         why = "a dataset column does not declare what its values are (count, rate, …)"
         why_zh = "用户数据列没有说明数值类型（总量、比率等）"
+    elif kind == "count":
+        why = (
+            f"{value} is a count (a total): weighting totals by residents mostly measures "
+            "unit size; only rates and densities per resident are weighted"
+        )
+        why_zh = f"「{value}」是总量指标，按人口加权主要反映单位大小，只有按人口计算的比率可加权"
     else:
         why = f"{value} is a {kind}; only rates and densities per resident are weighted"
         why_zh = f"「{value}」属于{KIND_ZH.get(kind, kind)}类指标，只有按人口计算的比率可加权"

@@ -138,8 +138,8 @@ def trend(
         ``sigma`` and ``beta``), ``statements`` in en and zh.
     """
     weight = check_weight(weight)
-    check_inequality_kind(source)
     check_weight_for(source, weight)
+    check_inequality_kind(source)
     per_year: dict[int, AnalysisValues] = {}
     params = source.query_params()
     for year in years:
