@@ -209,5 +209,8 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
     },
     "method": {"en": "Method", "zh": "方法"},
     "default_mark": {"en": " (default)", "zh": "（默认）"},
+    "menu_correction_fdr": {"en": "FDR (Benjamini–Hochberg)", "zh": "错误发现率（BH）"},
+    "menu_correction_none": {"en": "none", "zh": "不校正"},
+    "menu_correction_bonferroni": {"en": "Bonferroni", "zh": "Bonferroni"},
     "adjusted_p": {"en": "adjusted p", "zh": "校正后 p"},
 }
