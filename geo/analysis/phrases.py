@@ -188,12 +188,14 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
     },
     "clusters_note_v2": {
         "en": "Local Moran's I (LISA) compares each unit with the mean of its neighbours (shared "
-        "border or corner); Getis-Ord Gi* finds areas where high (hot) or low (cold) values "
-        "gather. p-values come from conditional permutations in which simulated values equal "
+        "border or corner): High–High is a hot spot, Low–Low a cold spot, High–Low and "
+        "Low–High a unit unlike its neighbours. Getis-Ord Gi* finds areas where high (hot "
+        "spot) or low (cold spot) values gather. p-values come from conditional permutations in which simulated values equal "
         "to the observed one count against significance, so large groups of tied values "
         "(many zeros) are not reported as clusters. The default correction is the false "
         "discovery rate (Benjamini–Hochberg) over all units tested.",
-        "zh": "局部莫兰指数（LISA）将每个单位与其相邻单位（共边或共点）的均值比较；"
+        "zh": "局部莫兰指数（LISA）将每个单位与其相邻单位（共边或共点）的均值比较："
+        "高–高为热点，低–低为冷点，高–低和低–高为与周边不同的单位；"
         "Getis-Ord Gi* 识别高值（热点）或低值（冷点）聚集的区域。p 值来自条件置换检验，"
         "与观测值相等的模拟值计为不显著方向，因此大量并列值（如大量为0）不会被误报为集聚。"
         "默认对全部被检验单位做错误发现率（Benjamini–Hochberg）校正。",
