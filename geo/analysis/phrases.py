@@ -190,7 +190,8 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "en": "Local Moran's I (LISA) compares each unit with the mean of its neighbours (shared "
         "border or corner): High–High is a hot spot, Low–Low a cold spot, High–Low and "
         "Low–High a unit unlike its neighbours. Getis-Ord Gi* finds areas where high (hot "
-        "spot) or low (cold spot) values gather. p-values come from conditional permutations in which simulated values equal "
+        "spot) or low (cold spot) values gather. p-values come from conditional "
+        "permutations in which simulated values equal "
         "to the observed one count against significance, so large groups of tied values "
         "(many zeros) are not reported as clusters. The default correction is the false "
         "discovery rate (Benjamini–Hochberg) over all units tested.",
