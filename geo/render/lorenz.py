@@ -170,7 +170,7 @@ def figure_lines(result: dict, lang: str, unit: str, names: dict[str, str], fmt=
 
 
 def extreme_text(row: dict, names: dict[str, str], unit: str, lang: str, fmt=None) -> str:
-    """"门头沟区 0 家", or "190 units at 0" when the extreme value is shared by several."""
+    """ "门头沟区 0 家", or "190 units at 0" when the extreme value is shared by several."""
     value = f"{(fmt or '{:,.6g}'.format)(row['value'])} {unit}".strip()
     if row.get("n_tied", 1) > 1:
         return text("ineq_tied", lang).format(n=row["n_tied"], value=value)
