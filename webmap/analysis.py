@@ -284,14 +284,12 @@ def _legend(result: dict, lang: str) -> list[dict]:
 
 
 def _legend_title(result: dict, lang: str) -> str:
-    """ "LISA · FDR-adjusted p ≤ 0.05" / "Gi* · 90/95/99 %, FDR" with the permutations."""
+    """"LISA · p ≤ 0.05 · <correction> · 9,999 permutations" (Gi*: the confidence levels)."""
     correction = text(f"correction_{result['correction']}", lang)
-    perms = f"{result['permutations']:,}"
+    perms = text("permutations_count", lang).format(n=f"{result['permutations']:,}")
     if result["local_method"] == "lisa":
-        return (
-            f"LISA · p ≤ {result['alpha']:g} · {correction} · {perms} {text('permutations', lang)}"
-        )
-    return f"Gi* · 90/95/99 % · {correction} · {perms} {text('permutations', lang)}"
+        return f"LISA · p ≤ {result['alpha']:g} · {correction} · {perms}"
+    return f"Gi* · 90/95/99 % · {correction} · {perms}"
 
 
 def _render_clusters(embed: bool) -> str:

@@ -211,6 +211,7 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "数值按原样计算。",
     },
     "method": {"en": "Method", "zh": "方法"},
+    "permutations_count": {"en": "{n} permutations", "zh": "{n}次置换"},
     "default_mark": {"en": " (default)", "zh": "（默认）"},
     "menu_correction_fdr": {"en": "FDR (Benjamini–Hochberg)", "zh": "错误发现率（BH）"},
     "menu_correction_none": {"en": "none", "zh": "不校正"},
