@@ -284,7 +284,7 @@ def _legend(result: dict, lang: str) -> list[dict]:
 
 
 def _legend_title(result: dict, lang: str) -> str:
-    """"LISA · p ≤ 0.05 · <correction> · 9,999 permutations" (Gi*: the confidence levels)."""
+    """ "LISA · p ≤ 0.05 · <correction> · 9,999 permutations" (Gi*: the confidence levels)."""
     correction = text(f"correction_{result['correction']}", lang)
     perms = text("permutations_count", lang).format(n=f"{result['permutations']:,}")
     if result["local_method"] == "lisa":
