@@ -197,3 +197,35 @@ def test_the_api_the_page_and_the_downloads_carry_method_and_correction(client):
     ).get_json()
     assert geo["analysis"]["local_method"] == "gi_star"
     assert set(geo["analysis"]["classes"]) >= {"hot99", "cold90", "ns"}
+
+
+def test_rate_smoothed_moran_matches_the_empirical_bayes_standardisation_by_hand():
+    data = analysis_values({"indicator": "population_density", "level": "prefecture"})
+    result = autocorrelation(data)
+    adcodes = list(data.values.index)
+    from geo.sources.indicators import bundled_indicator
+
+    e = bundled_indicator("population").values("prefecture", 2020)["value"].loc[adcodes]
+    b = bundled_indicator("area_km2").values("prefecture", None)["value"].loc[adcodes]
+    e, b = e.to_numpy(float), b.to_numpy(float)
+    # Assunção & Reis (1999): (r_i − p) / sqrt(a + p / b_i), a = s² − p / b̄
+    r = e / b
+    p = e.sum() / b.sum()
+    s2 = np.sum(b * (r - p) ** 2) / b.sum()
+    v = s2 - p / b.mean() + p / b
+    v = np.where(v < 0, p / b, v)
+    z = (r - p) / np.sqrt(v)
+    neighbours = neighbours_from_polygons(adcodes, "prefecture")
+    w = np.zeros((len(z), len(z)))
+    for i, nb in enumerate(neighbours):
+        w[i, nb] = 1 / len(nb)
+    d = z - z.mean()
+    expected = len(z) / w.sum() * (d @ w @ d) / (d @ d)
+    rate = result["rate_moran"]
+    assert rate["numerator"] == "population" and rate["denominator"] == "area_km2"
+    assert rate["i"] == pytest.approx(expected, rel=1e-9)
+    assert "Rate-smoothed Moran's I of Population density" in result["statements"]["en"][1]
+    assert "13 prefecture-level units in 2020" in result["statements"]["en"][1]
+    # a count has no rate to smooth
+    counts = autocorrelation(analysis_values({"indicator": "population", "level": "county"}))
+    assert counts["rate_moran"] is None

@@ -44,9 +44,11 @@ from geo.analysis.local_tests import (
     local_moran_p,
     needed_p,
 )
+from geo.analysis.rate_moran import rate_moran
 from geo.analysis.sentences import indicator_phrase, p_text, short_p, units_phrase, year_phrase
 from geo.errors import BadParameter
 from geo.i18n import text
+from geo.sources.indicators import bundled_indicator
 from geo.sources.regions import regions
 
 #: Kept for callers that show the default; requests choose with ``permutations=``.
@@ -172,7 +174,7 @@ def _local_figures(level: str, adcodes: tuple, values: bytes, method: str, permu
     neighbours = [np.array([position[b] for b in w.neighbors[a]]) for a in kept]
     row_weights = [np.asarray(w.weights[a], dtype=float) for a in kept]
     moran = _seeded(lambda: esda.Moran(y, w, transformation="r", permutations=permutations))
-    figures = {"moran": moran, "lag": lag_spatial(w, y)}
+    figures = {"moran": moran, "lag": lag_spatial(w, y), "w": w}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if method == "lisa":
@@ -184,6 +186,30 @@ def _local_figures(level: str, adcodes: tuple, values: bytes, method: str, permu
             g, expected, p = gi_star_p(y, neighbours, permutations, SEED)
             figures.update(statistic=g, expected=expected, z=np.asarray(local.Zs, float), p=p)
     return w, islands, kept, y, figures
+
+
+#: Rate-smoothed Moran answers by (numerator, denominator, level, year, units, permutations):
+#: its inputs are bundled indicators, fixed for the process.
+_RATE_CACHE: dict[tuple, dict | None] = {}
+
+
+def _rate_moran(data, w, kept: list[str], permutations: int):
+    source = data.source
+    key = (
+        getattr(source, "numerator", None),
+        getattr(source, "denominator", None),
+        getattr(source, "measure", None),
+        data.level,
+        data.year,
+        tuple(kept),
+        permutations,
+    )
+    if key not in _RATE_CACHE:
+        if len(_RATE_CACHE) > 64:
+            _RATE_CACHE.clear()
+        with _rng_lock:
+            _RATE_CACHE[key] = rate_moran(data, w, kept, permutations, SEED)
+    return _RATE_CACHE[key]
 
 
 def _gi_class(adjusted: float, above: bool) -> str:
@@ -331,6 +357,7 @@ def autocorrelation(
             "correction": correction,
         },
     }
+    result["rate_moran"] = _rate_moran(data, figures["w"], kept, permutations)
     result["statements"] = {lang: statements(result, lang) for lang in ("en", "zh")}
     result["statement"] = {
         lang: ("" if lang == "zh" else " ").join(result["statements"][lang][:1])
@@ -389,6 +416,21 @@ def statements(result: dict, lang: str) -> list[str]:
                     "floor_reachable" if result["floor_reaches"] else "floor_unreachable", lang
                 ),
             )
+        )
+    rate = result.get("rate_moran")
+    if rate and "i" in rate:
+        out.insert(
+            1,
+            text("rate_moran_sentence", lang).format(
+                indicator=indicator,
+                numerator=bundled_indicator(rate["numerator"]).title(lang),
+                denominator=bundled_indicator(rate["denominator"]).title(lang),
+                units=units,
+                year=year,
+                i=f"{rate['i']:.3f}",
+                p=p_text(rate["p_value"], result["permutations"], lang),
+                permutations=perms,
+            ),
         )
     return out
 

@@ -186,6 +186,13 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "zh": "{year}{units}{indicator}的全局莫兰指数 I = {i}（期望值 {e}；{p}，"
         "{permutations}次置换）：{verdict}",
     },
+    "rate_moran_sentence": {
+        "en": "Rate-smoothed Moran's I of {indicator} ({numerator} over {denominator}, "
+        "empirical-Bayes standardised) across {units}{year} = {i} ({p}, {permutations} "
+        "permutations).",
+        "zh": "{year}{units}{indicator}的比率平滑莫兰指数（{numerator}÷{denominator}，"
+        "经验贝叶斯标准化）I = {i}（{p}，{permutations}次置换）。",
+    },
     "clusters_note_v2": {
         "en": "Local Moran's I (LISA) compares each unit with the mean of its neighbours (shared "
         "border or corner): High–High is a hot spot, Low–Low a cold spot, High–Low and "
