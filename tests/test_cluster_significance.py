@@ -229,3 +229,10 @@ def test_rate_smoothed_moran_matches_the_empirical_bayes_standardisation_by_hand
     # a count has no rate to smooth
     counts = autocorrelation(analysis_values({"indicator": "population", "level": "county"}))
     assert counts["rate_moran"] is None
+
+
+def test_the_cluster_map_of_a_count_links_no_inequality_page(client):
+    html = client.get("/maps/clusters?indicator=incoming_medical_links&level=county").data
+    assert b"/analysis/inequality?" not in html
+    html = client.get("/maps/clusters?indicator=population_density&level=county").data
+    assert b"/analysis/inequality?" in html and b"/analysis/trend?" in html

@@ -371,7 +371,10 @@ def _render_clusters(embed: bool) -> str:
         },
         exports=export_links("analysis.clusters_export", **query),
         embed_snippet=views.embed_snippet("analysis.clusters_embed", title, **query),
-        inequality_url=url_for("analysis.inequality_page", **data.query(), lang=lang),
+        # a count has no inequality page (it is refused): no link to it
+        inequality_url=None
+        if kind_of(data.source) == "count"
+        else url_for("analysis.inequality_page", **data.query(), lang=lang),
         map_url=url_for("pages.choropleth", **data.query(), lang=lang),
         api_url=url_for("analysis.autocorrelation_api", **local_query),
         trend_url=_trend_url(data, {}, lang) if kind_of(data.source) != "count" else None,
