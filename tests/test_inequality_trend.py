@@ -185,3 +185,15 @@ def test_api_page_csv_and_exports(client):
     assert "/analysis/trend?" in ineq
     single = client.get("/analysis/inequality?indicator=nearest_grade3a_km&level=county")
     assert "/analysis/trend?" not in single.data.decode()
+
+
+def test_choropleths_with_several_years_link_a_trend(client):
+    html = client.get("/maps/choropleth?indicator=population_density&level=county").data
+    assert b'href="/analysis/trend?level=county&amp;lang=en&amp;indicator=population_density"' in (
+        html
+    )
+    # a count links the trend of its rate, said so in words
+    zh = client.get("/maps/choropleth?indicator=population&level=county&lang=zh").data.decode()
+    assert "indicator=population_density" in zh and "（按比率指标）" in zh
+    single = client.get("/maps/choropleth?indicator=nearest_grade3a_km&level=county").data
+    assert b"/analysis/trend?" not in single

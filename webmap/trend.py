@@ -16,10 +16,11 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from geo import render
 from geo.analysis.inequality import DEFAULT_GROUPING, NAMED_GROUPINGS
-from geo.analysis.measures import allowed_weights
+from geo.analysis.measures import allowed_weights, kind_of, rates_of
 from geo.analysis.trend import trend_from_params
 from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.render.trend_chart import render_trend, trend_svg
+from geo.sources.indicators import bundled_indicator
 
 from . import views
 from .caching import Rendered, cached_view
@@ -42,6 +43,25 @@ CSV_COLUMNS = (
     "weight",
     "population_year",
 )
+
+
+def trend_target(source, level: str) -> dict[str, str] | None:
+    """URL parameters of the trend a choropleth of ``source`` links to: its own when it has
+    several years and is not a count; for a count, the first rate of it with several years
+    (``population`` → ``population_density``); None otherwise."""
+    if len(getattr(source, "all_years", ())) > 1 and kind_of(source) != "count":
+        return source.query_params()
+    if kind_of(source) == "count":
+        for rate in rates_of(source.query_params().get("indicator", "")):
+            indicator = bundled_indicator(rate)
+            if len(indicator.all_years) > 1 and level in indicator.levels:
+                return {"indicator": rate}
+    return None
+
+
+@bp.app_context_processor
+def _trend_helpers() -> dict:
+    return {"trend_target": trend_target}
 
 
 def _lang() -> str:

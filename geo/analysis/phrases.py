@@ -71,6 +71,7 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "zh": "仅不加权：按人口加权只适用于按人口计算的比率。",
     },
     "trend_link": {"en": "Inequality over time", "zh": "不平衡的变化趋势"},
+    "trend_of_rate": {"en": " (of its rate)", "zh": "（按比率指标）"},
     # --- trend ---
     "trend_title": {"en": "Inequality over time", "zh": "不平衡的变化趋势"},
     "trend_years": {"en": "Years", "zh": "年份"},
