@@ -197,3 +197,20 @@ def test_choropleths_with_several_years_link_a_trend(client):
     assert "indicator=population_density" in zh and "（按比率指标）" in zh
     single = client.get("/maps/choropleth?indicator=nearest_grade3a_km&level=county").data
     assert b"/analysis/trend?" not in single
+
+
+def test_a_weighted_trend_weights_each_year_by_its_population():
+    source = dataclasses.replace(
+        bundled_indicator("population_density"), measure="rate", denominator="population"
+    )  # declared per resident: reaches the weighted code on real values
+    result = trend(source, "county", [2010, 2020], weight="population")
+    fixed = [u["adcode"] for u in result["units"]]
+    population = bundled_indicator("population")
+    for row in result["segments"][0]["series"]:
+        y = catalog_values("population_density", "county", row["year"]).loc[fixed].to_numpy()
+        w = population.values("county", row["year"])["value"].astype(float).loc[fixed].to_numpy()
+        assert row["population_year"] == row["year"]
+        mean = np.average(y, weights=w)
+        cv = np.sqrt(np.average((y - mean) ** 2, weights=w)) / mean
+        assert row["cv"] == pytest.approx(cv, rel=1e-9)
+    assert "each year by the population of that year" in result["statements"]["en"][0]

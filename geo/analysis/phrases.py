@@ -17,6 +17,11 @@ ANALYSIS_TEXT: dict[str, dict[str, str]] = {
         "en": "weighted by residents, population {year}",
         "zh": "按{year}年常住人口加权",
     },
+    "weighting_population_each_year": {
+        "en": "weighted by residents, each year by the population of that year or the nearest "
+        "year with values",
+        "zh": "按常住人口加权，各年采用当年或最接近年份的人口",
+    },
     "kind_undeclared": {
         "en": " (a dataset column: the kind of its values is not declared)",
         "zh": "（用户数据列，未声明数值类型）",

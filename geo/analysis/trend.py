@@ -160,7 +160,7 @@ def trend(
     results: dict[int, dict] = {}
     for year, data in per_year.items():
         subset = AnalysisValues(
-            data.source, level, year, units, data.values.loc[fixed], data.left_out
+            source, level, year, units, data.values.loc[fixed], data.left_out
         )
         if not fixed:
             raise BadParameter(
@@ -244,7 +244,11 @@ def statements(result: dict, lang: str) -> list[str]:
     weighting), and the notes on breaks and single-year segments."""
     indicator = indicator_phrase(result["source"], lang)
     units = units_phrase(result["level"], result["n"], lang)
-    weighting = weighting_phrase(result["weighting"], lang)
+    if result["weight"] == "population":
+        # each year is weighted by the population of its own (or the nearest) census year
+        weighting = text("weighting_population_each_year", lang)
+    else:
+        weighting = weighting_phrase(result["weighting"], lang)
     out = []
     for run in result["segments"]:
         if run["break"]:
