@@ -159,9 +159,7 @@ def trend(
     parse_groups(groups, level, list(units.index))  # a 400 before any work
     results: dict[int, dict] = {}
     for year, data in per_year.items():
-        subset = AnalysisValues(
-            source, level, year, units, data.values.loc[fixed], data.left_out
-        )
+        subset = AnalysisValues(source, level, year, units, data.values.loc[fixed], data.left_out)
         if not fixed:
             raise BadParameter(
                 "years",
