@@ -214,3 +214,33 @@ def test_a_weighted_trend_weights_each_year_by_its_population():
         cv = np.sqrt(np.average((y - mean) ** 2, weights=w)) / mean
         assert row["cv"] == pytest.approx(cv, rel=1e-9)
     assert "each year by the population of that year" in result["statements"]["en"][0]
+
+
+def test_a_published_table_with_years_has_a_trend(client):
+    prefectures = ["110100", "120100"] + [f"13{i:02d}00" for i in range(1, 12)]
+    rows = ["adcode,year,beds"]
+    for k, adcode in enumerate(prefectures):
+        rows += [f"{adcode},2015,{4 + k % 5}", f"{adcode},2020,{5 + k % 3}"]
+    rows.append("130100,2016,9")  # one unit with an extra year: not in the 2015–2020 trend
+    form = {
+        "file": (io.BytesIO("\n".join(rows).encode()), "beds.csv"),
+        "title_en": "Beds per 1000",
+        "source": "test",
+    }
+    published = client.post("/api/datasets", data=form, content_type="multipart/form-data")
+    assert published.status_code == 201, published.data
+    dataset = published.get_json()["id"]
+    q = f"dataset={dataset}&column=beds&years=2015,2020"
+    a = client.get(f"/api/analysis/inequality/trend?{q}").get_json()
+    assert a["n"] == 13 and a["years"] == [2015, 2020]
+    y0 = np.array([4 + k % 5 for k in range(13)], float)
+    y1 = np.array([5 + k % 3 for k in range(13)], float)
+    series = a["segments"][0]["series"]
+    assert series[0]["gini"] == pytest.approx(gini(y0)) and series[1]["gini"] == pytest.approx(
+        gini(y1)
+    )
+    assert a["segments"][0]["beta"]["n"] == 13
+    page = client.get(f"/analysis/trend?{q}&lang=zh")
+    assert page.status_code == 200 and "13个地级单位" in page.data.decode()
+    weighted = client.get(f"/api/analysis/inequality/trend?{q}&weight=population")
+    assert weighted.status_code == 400 and weighted.get_json()["parameter"] == "weight"
