@@ -89,3 +89,30 @@ def test_a_rate_per_resident_offers_both_weightings(page, live_server, artifacts
     assert ("Too few units" in statement) if lang == "en" else ("单位过少" in statement)
     page.screenshot(path=artifacts / f"weighting_{lang}.png", full_page=True)
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_axe_finds_no_serious_violations_on_the_trend_and_hot_spot_pages(page, live_server, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = {}
+    for name, path, ready in (
+        ("trend", "/analysis/trend?indicator=population_density&level=county", "svg.trend-chart"),
+        (
+            "hot-spots",
+            "/maps/clusters?indicator=population_density&level=county&method=gi_star&basemap=none",
+            "body[data-clusters-drawn]",
+        ),
+    ):
+        page.goto(f"{live_server}{path}&lang={lang}")
+        page.wait_for_selector(ready, state="attached", timeout=30_000)
+        results = axe.run(page)
+        blocking = [
+            f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if blocking:
+            problems[name] = blocking
+    assert problems == {}
