@@ -100,7 +100,8 @@ def render_clusters(
         sheet.legend(
             handles,
             title=result.get("legend_title", f"LISA, p ≤ {result['alpha']:g}")
-            + f"\nMoran's I = {result['moran_i']:.3f} ({result.get('p_text', result['p_value'])})",
+            + f"\n{text('moran_i', lang)} = {result['moran_i']:.3f} "
+            f"({result.get('p_text', result['p_value'])})",
             prop=cjk_font(1.05 * pt),
             title_fontproperties=cjk_font(1.1 * pt, "bold"),
             handlelength=1.8,
