@@ -244,3 +244,13 @@ def test_a_published_table_with_years_has_a_trend(client):
     assert page.status_code == 200 and "13个地级单位" in page.data.decode()
     weighted = client.get(f"/api/analysis/inequality/trend?{q}&weight=population")
     assert weighted.status_code == 400 and weighted.get_json()["parameter"] == "weight"
+
+
+def test_user_text_is_escaped_on_the_trend_page(client):
+    page = client.get(
+        "/analysis/trend?indicator=population_density&level=county"
+        "&groups=%3Cb%3Ex%3C/b%3E:110000&lang=en"
+    )
+    assert page.status_code == 200
+    html = page.data.decode()
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
