@@ -181,6 +181,8 @@ def test_api_page_csv_and_exports(client):
     pdf = client.get(f"/export/analysis/trend.pdf?{q}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     # the inequality page and the cluster map link the trend of an indicator with years
+    api = client.get(f"/api/analysis/inequality?{q}").get_json()
+    assert api["links"]["trend"] == "/analysis/trend?indicator=population_density&level=prefecture"
     ineq = client.get(f"/analysis/inequality?{q}").data.decode()
     assert "/analysis/trend?" in ineq
     single = client.get("/analysis/inequality?indicator=nearest_grade3a_km&level=county")

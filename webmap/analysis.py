@@ -142,6 +142,8 @@ def inequality_api():
     }
     if data.level != "province":  # Moran's I needs more than the three provinces
         result["links"]["clusters"] = url_for("analysis.clusters_page", **data.query())
+    if len(data.source.all_years) > 1:
+        result["links"]["trend"] = _trend_url(data, result, None)
     return result
 
 
@@ -187,11 +189,13 @@ def inequality_page():
     )
 
 
-def _trend_url(data, result, lang: str) -> str | None:
+def _trend_url(data, result, lang: str | None) -> str | None:
     """The trend page of the same indicator and level, when it has several years."""
     if len(data.source.all_years) < 2:
         return None
-    query = {**data.source.query_params(), "level": data.level, "lang": lang}
+    query = {**data.source.query_params(), "level": data.level}
+    if lang:
+        query["lang"] = lang
     if result.get("weight", "none") != "none":
         query["weight"] = result["weight"]
     return url_for("trend.trend_page", **query)
