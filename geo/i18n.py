@@ -524,3 +524,9 @@ def check_lang(lang: str) -> str:
 def text(key: str, lang: str) -> str:
     """The interface string ``key`` in ``lang`` (falls back to the key itself)."""
     return TEXT.get(key, {}).get(lang, key)
+
+
+# The analysis pages keep their strings beside their statistics (geo/analysis/phrases.py).
+from geo.analysis.phrases import ANALYSIS_TEXT  # noqa: E402
+
+TEXT.update({k: v for k, v in ANALYSIS_TEXT.items() if k not in TEXT})

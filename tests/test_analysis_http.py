@@ -22,39 +22,40 @@ def body(response) -> bytes:
 
 
 def test_inequality_api_answers_every_figure(client):
-    r = client.get("/api/analysis/inequality?indicator=population&level=prefecture&year=2020")
+    r = client.get("/api/analysis/inequality?indicator=population_density&level=county&year=2020")
     assert r.status_code == 200 and r.mimetype == "application/json"
     a = r.get_json()
     for key in ("n", "n_missing", "gini", "theil", "theil_between", "theil_within", "cv"):
         assert isinstance(a[key], int | float), key
-    assert a["n"] == 13 and a["n_missing"] == 0
-    assert a["left_out"][0]["adcode"] == XIONGAN.adcode
-    assert "twice" in a["left_out"][0]["reason"]
+    assert a["n"] == 199 and a["n_missing"] == 0
     assert a["weight"] == "none" and "unweighted" in a["weighting"]["note"]
-    assert a["max"]["adcode"] == "110100" and a["max"]["unit"] == "persons"
-    assert a["lorenz"][0] == {"population_share": 0.0, "value_share": 0.0, "adcode": None}
-    assert a["lorenz"][-1]["population_share"] == pytest.approx(1.0)
+    assert a["max"]["adcode"] == "120101" and a["max"]["unit"] == "persons per km²"
+    assert a["lorenz_x"] == "units"
+    assert a["lorenz"][0] == {"unit_share": 0.0, "value_share": 0.0, "adcode": None}
+    assert a["lorenz"][-1]["unit_share"] == pytest.approx(1.0)
     assert a["groups"]["by"] == "province" and len(a["groups"]["groups"]) == 3
-    assert re.match(
-        r"\d+ % of the inequality \(Theil T\) is between the three provinces", a["statement"]["en"]
-    )
+    assert re.search(r"\(unweighted\), \d+ % is between the three provinces", a["statement"]["en"])
     assert a["links"]["page"].startswith("/analysis/inequality?")
 
 
 def test_weight_population_is_stated(client):
     a = client.get(
-        "/api/analysis/inequality?indicator=population_density&level=prefecture&weight=population"
+        "/api/analysis/inequality?indicator=doctors_per_1000&level=province&weight=population"
     ).get_json()
     assert a["weight"] == "population"
     assert a["weighting"]["by"] == "population" and a["weighting"]["population_year"] == 2020
     assert a["cv_definition"].startswith("Williamson")
+    # three provinces: too few units for a Gini, and the refusal says how it was weighted
+    assert a["gini"] is None and a["too_few"] == {"n": 3, "minimum": 5}
+    assert "weighted by residents, population 2020" in a["statement"]["en"]
 
 
 def test_missing_units_are_left_out_and_counted(client):
-    # 2021: the bulletin year without Chengde and Hengshui (2020, from the yearbook, has all 13).
-    a = client.get("/api/analysis/inequality?indicator=gdp&level=prefecture&year=2021").get_json()
-    assert a["n"] + a["n_missing"] == 13
-    assert {u["adcode"] for u in a["missing"]} == {"130800", "131100"}
+    a = client.get(
+        "/api/analysis/inequality?indicator=population_density&level=county&year=2010"
+    ).get_json()
+    assert a["n"] + a["n_missing"] == 199 and a["n_missing"] == 16
+    assert "130102" in {u["adcode"] for u in a["missing"]}
 
 
 @pytest.mark.parametrize(
@@ -64,9 +65,9 @@ def test_missing_units_are_left_out_and_counted(client):
         ("indicator=gdp&level=township", 400, "level"),
         ("indicator=gdp&level=county", 400, "level"),
         ("indicator=gdp&weight=households", 400, "weight"),
-        ("indicator=gdp&level=prefecture&groups=prefecture", 400, "groups"),
-        ("indicator=population&level=county&groups=a:110000;b:110101", 400, "groups"),
-        ("indicator=population&level=county&groups=a:999999", 400, "groups"),
+        ("indicator=population_density&level=prefecture&groups=prefecture", 400, "groups"),
+        ("indicator=population_density&level=county&groups=a:110000;b:110101", 400, "groups"),
+        ("indicator=population_density&level=county&groups=a:999999", 400, "groups"),
         ("indicator=population&year=1999", 400, "year"),
         ("", 400, "indicator"),
     ],
@@ -95,7 +96,8 @@ def test_autocorrelation_api(client):
     r = client.get("/api/analysis/autocorrelation?indicator=population_density&level=prefecture")
     assert r.status_code == 200
     a = r.get_json()
-    assert a["n"] == 13 and a["permutations"] == 999 and a["seed"] == 12345
+    assert a["n"] == 13 and a["permutations"] == 9999 and a["seed"] == 12345
+    assert a["correction"] == "fdr" and a["local_method"] == "lisa"
     assert a["left_out"][0]["adcode"] == XIONGAN.adcode
     assert {c["adcode"] for c in a["clusters"]} == {f"1{p}" for p in ("10100", "20100")} | {
         f"13{i:02d}00" for i in range(1, 12)
@@ -107,20 +109,23 @@ def test_autocorrelation_api(client):
 
 
 def test_pages_in_both_languages_are_cached_and_escape_user_text(client):
-    url = "/analysis/inequality?indicator=gdp&level=prefecture&lang=zh"
+    url = "/analysis/inequality?indicator=population_density&level=county&lang=zh"
     first = client.get(url)
     assert first.status_code == 200 and first.headers["X-Cache"] == "MISS"
     html = body(first).decode()
     assert '<svg class="lorenz"' in html and "lorenz-point" in html
-    assert "来自三省市之间的差异" in html and "雄安新区未计入统计" in html
+    assert "来自三省市之间的差异" in html
     assert 'lang="zh-CN"' in html
     second = client.get(url)
     assert second.headers["X-Cache"] == "HIT"
-    en = body(client.get("/analysis/inequality?indicator=gdp&level=prefecture")).decode()
-    assert "% of the inequality (Theil T) is between the three provinces" in en
+    en = body(
+        client.get("/analysis/inequality?indicator=population_density&level=prefecture")
+    ).decode()
     assert "Xiong&#39;an New Area is left out of the statistics" in en
+    assert "No between/within split: Beijing, Tianjin each have a single unit" in en
     evil = client.get(
-        "/analysis/inequality?indicator=population&level=county&groups=%3Cb%3Ex%3C/b%3E:110000"
+        "/analysis/inequality?indicator=population_density&level=county"
+        "&groups=%3Cb%3Ex%3C/b%3E:110000"
     )
     assert evil.status_code == 200
     page = body(evil).decode()
@@ -128,7 +133,9 @@ def test_pages_in_both_languages_are_cached_and_escape_user_text(client):
 
 
 def test_inequality_exports(client):
-    base = "/export/analysis/inequality.{}?indicator=population&level=county&lang=zh&width=800"
+    base = (
+        "/export/analysis/inequality.{}?indicator=population_density&level=county&lang=zh&width=800"
+    )
     png = client.get(base.format("png"))
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert Image.open(io.BytesIO(body(png))).size[0] == 800
@@ -136,7 +143,7 @@ def test_inequality_exports(client):
     svg = body(client.get(base.format("svg"))).decode()
     assert svg.lstrip().startswith("<?xml") and 'id="lorenz-curve' in svg
     pdf = body(client.get(base.format("pdf").replace("lang=zh", "lang=en")))
-    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "Gini coefficient" in text and "within them" in text
     assert client.get(base.format("gif")).status_code == 400
 
@@ -155,7 +162,7 @@ def test_cluster_map_page_embed_downloads_and_exports(client):
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 199
     props = geo["features"][0]["properties"]
     assert {"adcode", "value", "spatial_lag", "p_value", "cluster", "status"} <= set(props)
-    assert geo["analysis"]["permutations"] == 999
+    assert geo["analysis"]["permutations"] == 9999 and geo["analysis"]["correction"] == "fdr"
     rows = list(
         csv.DictReader(
             io.StringIO(
@@ -184,14 +191,21 @@ def test_cluster_map_page_embed_downloads_and_exports(client):
 
 
 def test_every_choropleth_links_to_the_analysis(client):
-    html = body(client.get("/maps/choropleth?indicator=population&level=county&lang=zh")).decode()
-    links = re.findall(r'href="(/(?:analysis/inequality|maps/clusters)\?[^"]+)"', html)
-    assert len(links) == 2
+    url = "/maps/choropleth?indicator=population_density&level=county&lang=zh"
+    html = body(client.get(url)).decode()
+    pattern = r'href="(/(?:analysis/inequality|analysis/trend|maps/clusters)\?[^"]+)"'
+    links = re.findall(pattern, html)
+    assert len(links) == 3
     for link in links:
         target = client.get(link.replace("&amp;", "&"))
         assert target.status_code == 200
-    province = body(client.get("/maps/choropleth?indicator=gdp&level=province")).decode()
+    province = body(
+        client.get("/maps/choropleth?indicator=academician_share&level=province")
+    ).decode()
     assert "/analysis/inequality?" in province and "/maps/clusters?" not in province
+    # a count links no inequality (it would be refused), only the clusters
+    count = body(client.get("/maps/choropleth?indicator=population&level=county")).decode()
+    assert "/analysis/inequality?" not in count and "/maps/clusters?" in count
 
 
 def test_a_published_dataset_column_works_like_an_indicator(client):

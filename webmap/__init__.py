@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         pages,
         point_datasets,
         security,
+        trend,
         url_limit,
     )
 
@@ -84,6 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(ogc.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(access.bp)
+    app.register_blueprint(trend.bp)
     app.register_blueprint(map_scripts.bp)
     app.jinja_env.globals["map_script_url"] = map_scripts.script_url
     app.jinja_env.filters["page_ids"] = map_scripts.page_ids

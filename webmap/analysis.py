@@ -16,11 +16,13 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from geo import render
 from geo.analysis.autocorrelation import (
-    ALPHA,
-    CLASSES,
-    COLORS,
+    CORRECTIONS,
+    DEFAULT_CORRECTION,
+    DEFAULT_PERMUTATIONS,
+    MAX_PERMUTATIONS,
+    METHODS,
+    MIN_PERMUTATIONS,
     OUTSIDE_COLOR,
-    PERMUTATIONS,
     SEED,
     autocorrelation_from_params,
     cluster_frame,
@@ -28,16 +30,16 @@ from geo.analysis.autocorrelation import (
 from geo.analysis.inequality import (
     DEFAULT_GROUPING,
     NAMED_GROUPINGS,
-    WEIGHTS,
     inequality_from_params,
 )
+from geo.analysis.measures import kind_of
 from geo.errors import BadParameter
 from geo.formats import exports
 from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.maps.basemaps import DEFAULT_BASEMAP, check_basemap
 from geo.maps.mapspec import format_value
 from geo.render.clusters import render_clusters
-from geo.render.lorenz import lorenz_svg, render_inequality
+from geo.render.lorenz import extreme_text, lorenz_svg, render_inequality
 
 from . import maps, views
 from .caching import Rendered, cached_view
@@ -64,14 +66,46 @@ def _inequality_query(data, result, lang: str | None = None) -> dict[str, str]:
     query = data.query()
     if result["weight"] != "none":
         query["weight"] = result["weight"]
-    groups = result["groups"]
     default = DEFAULT_GROUPING[data.level]
-    param = groups["param"] if groups else "none"
+    param = result["groups_param"]
     if param != default:
         query["groups"] = param
     if lang:
         query["lang"] = lang
     return query
+
+
+def mean_format(data, lang: str):
+    """Group means with two more decimals than the values (Tianjin's 0.19 hospitals per
+    county is not 0)."""
+    decimals = (data.source.decimals or 0) + 2
+
+    def fmt(value):
+        if value is None:
+            return text("no_data", lang)
+        return f"{value:,.{decimals}f}"
+
+    return fmt
+
+
+def _weight_choice(data, result, lang: str) -> dict:
+    """Which weighting the page shows, and a link to the other one where both apply."""
+    allowed = result["weights_allowed"]
+    if len(allowed) < 2:
+        return {"text": text("weight_only_none", lang), "url": None, "link": None}
+    other = "none" if result["weight"] == "population" else "population"
+    query = _inequality_query(data, result, lang)
+    if other == "none":
+        query.pop("weight", None)
+    else:
+        query["weight"] = other
+    shown = text(f"weight_shown_{result['weight']}", lang)
+    return {
+        "text": text("weight_choice", lang).split("{other_link}")[0].format(shown=shown),
+        "url": url_for("analysis.inequality_page", **query),
+        "link": text(f"weight_see_{other}", lang),
+        "tail": text("weight_choice", lang).split("{other_link}")[1],
+    }
 
 
 def _notes(data, result, lang: str) -> list[str]:
@@ -108,6 +142,8 @@ def inequality_api():
     }
     if data.level != "province":  # Moran's I needs more than the three provinces
         result["links"]["clusters"] = url_for("analysis.clusters_page", **data.query())
+    if len(data.source.all_years) > 1:
+        result["links"]["trend"] = _trend_url(data, result, None)
     return result
 
 
@@ -119,7 +155,7 @@ def inequality_page():
     names = _names(data, lang)
     title = data.source.title(lang)
     query = _inequality_query(data, result)
-    groups_param = result["groups"]["param"] if result["groups"] else "none"
+    groups_param = result["groups_param"]
     return render_template(
         "analysis_inequality.html",
         data=data,
@@ -129,7 +165,17 @@ def inequality_page():
         svg=lorenz_svg(result, lang, names, title),
         notes=_notes(data, result, lang),
         names=names,
-        weights=WEIGHTS,
+        weights=result["weights_allowed"],
+        weight_choice=_weight_choice(data, result, lang),
+        extreme=lambda row: extreme_text(
+            row,
+            names,
+            data.source.unit_label(lang),
+            lang,
+            lambda value: format_value(value, data.source, lang),
+        ),
+        fmt_mean=mean_format(data, lang),
+        trend_url=_trend_url(data, result, lang),
         groupings=NAMED_GROUPINGS[data.level],
         groups_param=groups_param,
         custom_groups="" if groups_param in NAMED_GROUPINGS[data.level] else groups_param,
@@ -141,6 +187,18 @@ def inequality_page():
         fmt=lambda value: format_value(value, data.source, lang),
         **views.template_globals(lang),
     )
+
+
+def _trend_url(data, result, lang: str | None) -> str | None:
+    """The trend page of the same indicator and level, when it has several years."""
+    if len(data.source.all_years) < 2:
+        return None
+    query = {**data.source.query_params(), "level": data.level}
+    if lang:
+        query["lang"] = lang
+    if result.get("weight", "none") != "none":
+        query["weight"] = result["weight"]
+    return url_for("trend.trend_page", **query)
 
 
 def _subtitle(data, lang: str) -> str:
@@ -182,22 +240,39 @@ def inequality_export(fmt: str):
 @cached_view("api")
 def autocorrelation_api():
     data, result = autocorrelation_from_params(request.args, current_app.config)
+    query = _cluster_query(data, result)
     result["links"] = {
-        "map": url_for("analysis.clusters_page", **data.query()),
-        "geojson": url_for("analysis.clusters_download", fmt="geojson", **data.query()),
+        "map": url_for("analysis.clusters_page", **query),
+        "geojson": url_for("analysis.clusters_download", fmt="geojson", **query),
     }
     return result
+
+
+def _cluster_query(data, result) -> dict[str, str]:
+    """Canonical URL parameters of one cluster view (defaults left out)."""
+    query = data.query()
+    if result["local_method"] != "lisa":
+        query["method"] = result["local_method"]
+    if result["correction"] != DEFAULT_CORRECTION:
+        query["correction"] = result["correction"]
+    if result["permutations"] != DEFAULT_PERMUTATIONS:
+        query["permutations"] = str(result["permutations"])
+    return query
+
+
+def _class_label(result: dict, cls: str, lang: str) -> str:
+    return text(f"cluster_{cls}" if result["local_method"] == "lisa" else f"gi_{cls}", lang)
 
 
 def _legend(result: dict, lang: str) -> list[dict]:
     entries = [
         {
             "id": c,
-            "label": text(f"cluster_{c}", lang),
-            "color": COLORS[c],
+            "label": _class_label(result, c, lang),
+            "color": result["colors"][c],
             "count": result["counts"][c],
         }
-        for c in CLASSES
+        for c in result["classes"]
     ]
     outside = result["n_missing"] + len(result["islands"])
     entries.append(
@@ -212,20 +287,30 @@ def _legend(result: dict, lang: str) -> list[dict]:
     return entries
 
 
+def _legend_title(result: dict, lang: str) -> str:
+    """ "LISA · p ≤ 0.05 · <correction> · 9,999 permutations" (Gi*: the confidence levels)."""
+    correction = text(f"correction_{result['correction']}", lang)
+    perms = text("permutations_count", lang).format(n=f"{result['permutations']:,}")
+    if result["local_method"] == "lisa":
+        return f"LISA · p ≤ {result['alpha']:g} · {correction} · {perms}"
+    return f"Gi* · 90/95/99 % · {correction} · {perms}"
+
+
 def _render_clusters(embed: bool) -> str:
     lang = _lang()
     basemap = check_basemap(request.args.get("basemap") or DEFAULT_BASEMAP, current_app.config)
     data, result = autocorrelation_from_params(request.args, current_app.config)
     frame = cluster_frame(data, result)
-    query = {**data.query(), "lang": lang, "basemap": basemap.id}
+    local_query = _cluster_query(data, result)
+    query = {**local_query, "lang": lang, "basemap": basemap.id}
     fmap = maps.base_map(basemap)
     legend = _legend(result, lang)
     maps.add_layer(
         fmap,
         "clusters",
         {
-            "url": url_for("analysis.clusters_download", fmt="geojson", **data.query()),
-            "colors": {**COLORS, "outside": OUTSIDE_COLOR},
+            "url": url_for("analysis.clusters_download", fmt="geojson", **local_query),
+            "colors": {**result["colors"], "outside": OUTSIDE_COLOR},
             "labels": {e["id"]: e["label"] for e in legend},
             "lang": lang,
             "unit": data.source.unit_label(lang),
@@ -251,12 +336,15 @@ def _render_clusters(embed: bool) -> str:
             if r.spatial_lag is None
             else format_value(r.spatial_lag, data.source, lang),
             "p": r.p_value,
+            "p_adjusted": r.p_adjusted,
+            "p_text": r.p_text,
             "cluster": r.cluster or "outside",
             "status": r.status,
         }
         for r in regular.itertuples()
     ]
     title = data.source.title(lang)
+    heading_key = "clusters_title" if result["local_method"] == "lisa" else "gi_title"
     page_url = url_for("analysis.clusters_page", _external=True, **query)
     return render_template(
         "clusters.html",
@@ -264,26 +352,36 @@ def _render_clusters(embed: bool) -> str:
         data=data,
         result=result,
         title=title,
-        heading=f"{text('clusters_title', lang)} · {title}",
+        heading=f"{text(heading_key, lang)} · {title}",
         subtitle=_subtitle(data, lang),
         legend=legend,
         labels={e["id"]: e["label"] for e in legend},
-        colors={**COLORS, "outside": OUTSIDE_COLOR},
+        colors={**result["colors"], "outside": OUTSIDE_COLOR},
         rows=rows,
         fmap=maps.render(fmap),
         query=query,
-        method=text("clusters_method", lang).format(seed=SEED),
-        permutations=PERMUTATIONS,
-        alpha=ALPHA,
+        method=text("clusters_method_v2", lang).format(
+            seed=SEED,
+            permutations=f"{result['permutations']:,}",
+            correction=text(f"correction_{result['correction']}", lang),
+        ),
+        methods=METHODS,
+        corrections=CORRECTIONS,
+        permutation_range=(MIN_PERMUTATIONS, MAX_PERMUTATIONS),
+        legend_title=_legend_title(result, lang),
         downloads={
-            fmt: url_for("analysis.clusters_download", fmt=fmt, **data.query())
+            fmt: url_for("analysis.clusters_download", fmt=fmt, **local_query)
             for fmt in ("geojson", "csv")
         },
         exports=export_links("analysis.clusters_export", **query),
         embed_snippet=views.embed_snippet("analysis.clusters_embed", title, **query),
-        inequality_url=url_for("analysis.inequality_page", **data.query(), lang=lang),
+        # a count has no inequality page (it is refused): no link to it
+        inequality_url=None
+        if kind_of(data.source) == "count"
+        else url_for("analysis.inequality_page", **data.query(), lang=lang),
         map_url=url_for("pages.choropleth", **data.query(), lang=lang),
-        api_url=url_for("analysis.autocorrelation_api", **data.query()),
+        api_url=url_for("analysis.autocorrelation_api", **local_query),
+        trend_url=_trend_url(data, {}, lang) if kind_of(data.source) != "count" else None,
         chrome=request.args.get("chrome") != "0",
         page_url=page_url,
         **views.template_globals(lang),
@@ -310,6 +408,8 @@ def clusters_download(fmt: str):
     data, result = autocorrelation_from_params(request.args, current_app.config)
     frame = cluster_frame(data, result)
     name = f"jjj_clusters_{data.level}_{data.source.slug}"
+    if result["local_method"] != "lisa":
+        name = name.replace("clusters", "hotspots", 1)
     if data.year is not None:
         name += f"_{data.year}"
     body = exports.frame_export(frame, name, fmt)
@@ -328,14 +428,20 @@ def clusters_download(fmt: str):
                 "moran_i",
                 "expected_i",
                 "p_value",
+                "local_method",
                 "permutations",
+                "p_floor",
+                "correction",
                 "seed",
                 "alpha",
+                "classes",
+                "n_significant",
                 "counts",
                 "weights",
                 "islands",
                 "left_out",
                 "statement",
+                "statements",
             )
         }
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
@@ -350,12 +456,14 @@ def clusters_export(fmt: str):
     lang = _lang()
     data, result = autocorrelation_from_params(request.args, current_app.config)
     frame = cluster_frame(data, result)
+    heading_key = "clusters_title" if result["local_method"] == "lisa" else "gi_title"
+    result = {**result, "legend_title": _legend_title(result, lang)}
     body = render_clusters(
         frame,
         result,
         options,
         lang,
-        f"{text('clusters_title', lang)} · {data.source.title(lang)}",
+        f"{text(heading_key, lang)} · {data.source.title(lang)}",
         _subtitle(data, lang),
         data.source.source_text(lang),
         _legend(result, lang),

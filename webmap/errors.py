@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from geo.errors import BadParameter, DatasetGone, Forbidden, TooLarge, Unauthorized, UnknownItem
+from geo.errors import (
+    BadParameter,
+    DatasetGone,
+    Forbidden,
+    TooLarge,
+    Unauthorized,
+    UnknownItem,
+    message_in,
+)
 from geo.sources.limits import check_no_nul
 
 
@@ -20,23 +28,34 @@ def _wants_json() -> bool:
 
 
 def error_response(
-    status: int, message: str, parameter: str | None = None, valid=None, message_zh: str = ""
+    status: int,
+    message: str,
+    parameter: str | None = None,
+    valid=None,
+    zh: str = "",
+    message_zh: str = "",
 ):
+    """``zh``: the message in Chinese (JSON ``error_zh``; what a ``lang=zh`` page shows);
+    ``message_zh``: a Chinese sentence the raise site wrote, shown beside the English one
+    on English pages too (a definition break)."""
+    zh = zh or message_zh
     if _wants_json():
         body = {"error": message, "status": status}
-        if message_zh:  # the raise site's Chinese message (e.g. a definition break)
-            body["error_zh"] = message_zh
+        if zh:
+            body["error_zh"] = zh
         if parameter:
             body["parameter"] = parameter
         if valid is not None:
             body["valid"] = valid
         return jsonify(body), status
+    if zh and request.args.get("lang") == "zh":
+        message = zh
     # Jinja autoescaping makes the user's text safe here.
     html = render_template(
         "error.html",
         status=status,
         message=message,
-        message_zh=message_zh,
+        message_zh=message_zh if message_zh != message else "",
         parameter=parameter,
         valid=valid,
     )
@@ -57,7 +76,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(BadParameter)
     def _bad_parameter(err: BadParameter):
-        return error_response(400, str(err), err.name, err.valid, err.zh)
+        return error_response(
+            400,
+            str(err),
+            err.name,
+            err.valid,
+            zh=message_in(err, "zh"),
+            message_zh=getattr(err, "zh", ""),
+        )
 
     @app.errorhandler(UnknownItem)
     def _unknown(err: UnknownItem):

@@ -29,6 +29,13 @@ from inequality.wolfson import lorenz_curve
 from scipy.stats import variation
 
 from geo.analysis.analysis_values import AnalysisValues, analysis_values, check_enough
+from geo.analysis.measures import (
+    allowed_weights,
+    check_inequality_kind,
+    check_weight_for,
+    kind_of,
+)
+from geo.analysis.sentences import statements
 from geo.errors import BadParameter
 from geo.i18n import text
 from geo.sources.indicators import bundled_indicator as get_indicator
@@ -314,6 +321,42 @@ def _stats(
     return out
 
 
+#: Fewer units with a value give no Gini/Theil/CV: a "too few units" note instead.
+MIN_UNITS = 5
+#: A between/within split needs this many groups, each with this many units.
+MIN_GROUPS = 2
+MIN_GROUP_UNITS = 2
+
+
+def _split_refusal(grouping: Grouping, adcodes: list[str]) -> dict | None:
+    """Why the decomposition is left out (None: it can be done)."""
+    sizes: dict[str, int] = {}
+    for adcode in adcodes:
+        sizes[grouping.member_of[adcode]] = sizes.get(grouping.member_of[adcode], 0) + 1
+    if len(sizes) < MIN_GROUPS:
+        (only,) = sizes
+        return {
+            "reason": "one_group",
+            "groups": [only],
+            "en": text("split_one_group", "en").format(name=grouping.names[only]["en"]),
+            "zh": text("split_one_group", "zh").format(name=grouping.names[only]["zh"]),
+        }
+    small = [g for g in grouping.names if sizes.get(g) == 1]
+    if small:
+        out = {"reason": "single_unit_groups", "groups": small}
+        for lang, sep in (("en", ", "), ("zh", "、")):
+            out[lang] = text("split_small_group", lang).format(
+                names=sep.join(grouping.names[g][lang] for g in small),
+                verb="has" if len(small) == 1 else "each have",
+            )
+        return out
+    return None
+
+
+def _ties(y: np.ndarray, position: int) -> int:
+    return int(np.sum(y == y[position]))
+
+
 def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = None) -> dict:
     """The inequality of ``data``'s values across the units that have one.
 
@@ -324,7 +367,8 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
     weight : {"none", "population"}
         ``population`` weights each unit by its residents (bundled ``population`` for the
         same year, or the nearest year with values at the level); units without a
-        population are then left out too (``no_weight``).
+        population are then left out too (``no_weight``). Only for rates and densities
+        per resident (:mod:`geo.analysis.measures`).
     groups : str, optional
         The ``groups=`` parameter (see :func:`parse_groups`).
 
@@ -333,9 +377,18 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
     dict
         JSON-ready: ``n``, ``n_missing``, ``gini``, ``theil``, ``theil_between``,
         ``theil_within``, ``between_share``, ``cv``, ``max``, ``min``, ``lorenz`` and what was
-        left out and why.
+        left out and why. With fewer than :data:`MIN_UNITS` units the figures are None and
+        ``too_few`` says why; a split that cannot be made is None with ``split_left_out``.
+
+    Raises
+    ------
+    BadParameter
+        A count indicator (pointing to its rate), or ``weight=population`` on anything but
+        a rate or density per resident.
     """
     weight = check_weight(weight)
+    check_weight_for(data.source, weight)
+    check_inequality_kind(data.source)
     grouping = parse_groups(groups, data.level, list(data.units.index))
     values = data.values
     weights = None
@@ -346,14 +399,19 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
         no_weight = [a for a in values.index if a not in has.index]
         values = values[values.index.isin(has.index)]
     check_enough(
-        AnalysisValues(data.source, data.level, data.year, data.units, values), 2, "inequality"
+        AnalysisValues(data.source, data.level, data.year, data.units, values), 1, "inequality"
     )
     y = values.to_numpy(dtype=float)
     _check_values(data, y)
     p = None if weights is None else weights.values.reindex(values.index).to_numpy(dtype=float)
     adcodes = list(values.index)
-    partition = None if grouping is None else np.array([grouping.member_of[a] for a in adcodes])
-    stats = _stats(y, p, partition, list(grouping.names) if grouping else [])
+    too_few = len(adcodes) < MIN_UNITS
+    split_left_out = None
+    if grouping is not None and not too_few:
+        split_left_out = _split_refusal(grouping, adcodes)
+    use_grouping = None if (split_left_out or too_few) else grouping
+    partition = None if use_grouping is None else np.array([grouping.member_of[a] for a in adcodes])
+    stats = _stats(y, p, partition, list(grouping.names) if use_grouping else [])
 
     unit = data.source.unit_label("en")
     unit_zh = data.source.unit_label("zh")
@@ -365,20 +423,29 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
             "value": float(y[position]),
             "unit": unit,
             "unit_zh": unit_zh,
+            "n_tied": _ties(y, position),
         }
 
     order = stats["order"]
-    lorenz = [{"population_share": 0.0, "value_share": 0.0, "adcode": None}]
+    # The Lorenz curve's x is the cumulative share of units (unweighted) or of residents.
+    x_key = "population_share" if weight == "population" else "unit_share"
+    lorenz = [{x_key: 0.0, "value_share": 0.0, "adcode": None}]
     for k, position in enumerate(order, start=1):
         lorenz.append(
             {
-                "population_share": float(stats["x"][k]),
+                x_key: float(stats["x"][k]),
                 "value_share": float(stats["curve"][k]),
                 "adcode": adcodes[position],
             }
         )
+    source = {
+        **data.source_dict("en"),
+        "title_zh": data.source.title("zh"),
+        "unit_zh": unit_zh,
+        "measure": kind_of(data.source),
+    }
     result = {
-        "source": data.source_dict("en"),
+        "source": source,
         "level": data.level,
         "year": data.year,
         "n": len(adcodes),
@@ -386,19 +453,24 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
         "missing": [data.unit_dict(a) for a in data.missing],
         "left_out": data.left_out,
         "weight": weight,
+        "weights_allowed": list(allowed_weights(data.source)),
         "weighting": _weighting(weight, weights, no_weight, data),
-        "gini": stats["gini"],
-        "theil": stats["theil"],
+        "min_units": MIN_UNITS,
+        "too_few": {"n": len(adcodes), "minimum": MIN_UNITS} if too_few else None,
+        "gini": None if too_few else stats["gini"],
+        "theil": None if too_few else stats["theil"],
         "theil_between": stats.get("between"),
         "theil_within": stats.get("within"),
         "between_share": None,
         "groups": None,
-        "cv": stats["cv"],
+        "split_left_out": split_left_out,
+        "cv": None if too_few else stats["cv"],
         "cv_definition": "population standard deviation / mean"
         if weight == "none"
         else "Williamson: population-weighted standard deviation / population-weighted mean",
         "max": extreme(int(order[-1])),
         "min": extreme(int(order[0])),
+        "lorenz_x": "units" if weight == "none" else "population",
         "lorenz": lorenz,
         "method": {
             "library": "PySAL inequality (Gini, Theil, TheilD, lorenz_curve)"
@@ -406,9 +478,11 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
             else "population-weighted Gini (Lorenz area), Theil T and its decomposition, "
             "Williamson CV (the inequality package has no weights)",
             "theil": "Theil T (GE(1)), natural logarithm",
+            "kinds": "counts are refused (inequality of totals measures unit size); "
+            "weight=population only for rates and densities per resident",
         },
     }
-    if grouping is not None:
+    if use_grouping is not None:
         theil = stats["theil"]
         result["between_share"] = stats["between"] / theil if theil > 0 else None
         names = grouping.names
@@ -425,7 +499,12 @@ def inequality(data: AnalysisValues, weight: str = "none", groups: str | None = 
                 for g in stats["groups"]
             ],
         }
-    result["statement"] = {lang: statement(result, lang) for lang in ("en", "zh")}
+    result["groups_param"] = grouping.param if grouping is not None else "none"
+    result["statements"] = {lang: statements(result, lang) for lang in ("en", "zh")}
+    result["statement"] = {
+        lang: ("" if lang == "zh" else " ").join(result["statements"][lang])
+        for lang in ("en", "zh")
+    }
     return result
 
 
@@ -450,36 +529,24 @@ def _weighting(weight: str, weights: PopulationWeights | None, no_weight, data) 
     }
 
 
-NUMBER_WORDS = {"en": {2: "two", 3: "three"}, "zh": {2: "两", 3: "三"}}
-
-
-def statement(result: dict, lang: str) -> str:
-    """The decomposition in words a planner can quote, e.g. "52 % of the inequality is
-    between the three provinces" (Theil T shares)."""
-    groups = result.get("groups")
-    share = result.get("between_share")
-    if groups is None or share is None:
-        return ""
-    n_groups = len(groups["groups"])
-    words = NUMBER_WORDS[lang]
-    if groups["by"] == "province":
-        key = "ineq_between_provinces" if n_groups in words else "ineq_between_n_provinces"
-        whom = text(key, lang).format(n=words.get(n_groups, n_groups))
-    elif groups["by"] == "prefecture":
-        whom = text("ineq_between_prefectures", lang).format(n=n_groups)
-    else:
-        key = "name_zh" if lang == "zh" else "name_en"
-        sep = "、" if lang == "zh" else ", "
-        names = sep.join(g[key] for g in groups["groups"])
-        whom = text("ineq_between_groups", lang).format(n=n_groups, names=names)
-    between = round(100 * share)
-    return text("ineq_statement", lang).format(between=between, within=100 - between, whom=whom)
+def check_compare(params: Mapping[str, str]) -> None:
+    """``compare=`` is a 400 here: one year at a time; the trend compares years."""
+    if params.get("compare"):
+        raise BadParameter(
+            "compare",
+            params["compare"],
+            "nothing: inequality is for one year; for several years use "
+            "/api/analysis/inequality/trend?years=",
+            zh=f"参数「compare」的值「{params['compare']}」无效：不平衡分析一次只针对一个年份，"
+            "多年比较请使用 /analysis/trend?years=。",
+        )
 
 
 def inequality_from_params(params: Mapping[str, str], config: Mapping | None = None):
     """Validate a request (``indicator``/``dataset``, ``level``, ``year``, ``weight``,
     ``groups``) and compute :func:`inequality`; returns ``(AnalysisValues, result)``."""
     weight = check_weight(params.get("weight"))
+    check_compare(params)
     data = analysis_values(params, config)
     return data, inequality(data, weight, params.get("groups"))
 
@@ -492,5 +559,5 @@ __all__ = [
     "inequality_from_params",
     "parse_groups",
     "population_weights",
-    "statement",
+    "statements",
 ]

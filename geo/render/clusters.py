@@ -1,4 +1,5 @@
-"""The LISA cluster map as a static map: each unit coloured by its local Moran class."""
+"""The cluster map as a static map: each unit coloured by its local Moran (LISA) or Gi*
+class."""
 
 from __future__ import annotations
 
@@ -98,8 +99,9 @@ def render_clusters(
             )
         sheet.legend(
             handles,
-            title=f"LISA, p < {result['alpha']:g} · Moran's I = {result['moran_i']:.3f} "
-            f"(p = {result['p_value']:.3f})",
+            title=result.get("legend_title", f"LISA, p ≤ {result['alpha']:g}")
+            + f"\n{text('moran_i', lang)} = {result['moran_i']:.3f} "
+            f"({result.get('p_text', result['p_value'])})",
             prop=cjk_font(1.05 * pt),
             title_fontproperties=cjk_font(1.1 * pt, "bold"),
             handlelength=1.8,

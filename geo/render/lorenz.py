@@ -53,6 +53,11 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def x_share(point: dict) -> float:
+    """A Lorenz point's x: the cumulative share of units (unweighted) or of residents."""
+    return point["population_share"] if "population_share" in point else point["unit_share"]
+
+
 def axis_label(result: dict, lang: str) -> str:
     key = "lorenz_x_weighted" if result["weight"] == "population" else "lorenz_x"
     return text(key, lang)
@@ -81,7 +86,7 @@ def lorenz_svg(result: dict, lang: str, names: dict[str, str], title: str) -> Ma
     def sy(y: float) -> float:
         return top + (1 - y) * height
 
-    points = [(sx(p["population_share"]), sy(p["value_share"])) for p in result["lorenz"]]
+    points = [(sx(x_share(p)), sy(p["value_share"])) for p in result["lorenz"]]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     area = line + f" {sx(1):.1f},{sy(1):.1f} {sx(0):.1f},{sy(0):.1f}"
     desc = text("lorenz_desc", lang).format(title=title, gini=_fmt(result["gini"]))
@@ -117,7 +122,7 @@ def lorenz_svg(result: dict, lang: str, names: dict[str, str], title: str) -> Ma
     ]
     for point, (x, y) in zip(result["lorenz"][1:], points[1:]):
         name = names.get(point["adcode"], point["adcode"])
-        tip = f"{name}: {point['population_share'] * 100:.1f}% → {point['value_share'] * 100:.1f}%"
+        tip = f"{name}: {x_share(point) * 100:.1f}% → {point['value_share'] * 100:.1f}%"
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{CURVE}" class="lorenz-point" '
             f'data-adcode="{escape(point["adcode"])}"><title>{escape(tip)}</title></circle>'
@@ -139,6 +144,14 @@ def lorenz_svg(result: dict, lang: str, names: dict[str, str], title: str) -> Ma
 def figure_lines(result: dict, lang: str, unit: str, names: dict[str, str], fmt=None) -> list[str]:
     """The figures as "label: value" lines (the export's right-hand column)."""
     weighted = result["weight"] == "population"
+    if result.get("too_few"):
+        return [
+            f"{text('ineq_units', lang)}: {result['n']}",
+            *(
+                f"{text(label, lang)}: {extreme_text(result[key], names, unit, lang, fmt)}"
+                for key, label in (("max", "ineq_highest"), ("min", "ineq_lowest"))
+            ),
+        ]
     lines = [
         f"{text('ineq_units', lang)}: {result['n']}"
         + (f" ({result['n_missing']} {text('ineq_missing', lang)})" if result["n_missing"] else ""),
@@ -152,12 +165,16 @@ def figure_lines(result: dict, lang: str, unit: str, names: dict[str, str], fmt=
         ]
     lines.append(f"{text('cv_weighted' if weighted else 'cv', lang)}: {_fmt(result['cv'])}")
     for key, label in (("max", "ineq_highest"), ("min", "ineq_lowest")):
-        unit_row = result[key]
-        lines.append(
-            f"{text(label, lang)}: {names.get(unit_row['adcode'], unit_row['adcode'])} "
-            f"{(fmt or '{:,.6g}'.format)(unit_row['value'])} {unit}"
-        )
+        lines.append(f"{text(label, lang)}: {extreme_text(result[key], names, unit, lang, fmt)}")
     return lines
+
+
+def extreme_text(row: dict, names: dict[str, str], unit: str, lang: str, fmt=None) -> str:
+    """ "门头沟区 0 家", or "190 units at 0" when the extreme value is shared by several."""
+    value = f"{(fmt or '{:,.6g}'.format)(row['value'])} {unit}".strip()
+    if row.get("n_tied", 1) > 1:
+        return text("ineq_tied", lang).format(n=row["n_tied"], value=value)
+    return f"{names.get(row['adcode'], row['adcode'])} {value}"
 
 
 def render_inequality(
@@ -185,8 +202,8 @@ def render_inequality(
     column_em = (width * 0.43 * 72) / note_size
     figures = figure_lines(result, lang, unit, names, fmt)
     sentences = [
-        wrap(sentence, column_em, max_lines=4)
-        for sentence in [result["statement"][lang], *notes]
+        wrap(sentence, column_em, max_lines=8)
+        for sentence in [*result.get("statements", {}).get(lang, []), *notes]
         if sentence
     ]
     text_h = len(figures) * line_h(figure_size) + sum(
@@ -223,7 +240,7 @@ def render_inequality(
         )
         top = header_h + 0.01 * width
         ax = fig.add_axes([0.1, fy(top + side), side / width, side / height])
-        xs = [p["population_share"] for p in result["lorenz"]]
+        xs = [x_share(p) for p in result["lorenz"]]
         ys = [p["value_share"] for p in result["lorenz"]]
         ax.fill_between(xs, ys, xs, color=FILL, alpha=0.45, linewidth=0)
         ax.plot(

@@ -959,8 +959,8 @@
       text += "; " + o.valueLabel + ": " + (v === null ? o.noData : v + " " + o.unit);
       if (p.status === "island") { return text + "; " + o.islandLabel; }
       if (p.cluster) {
-        text += "; " + o.lagLabel + ": " + fmt(p.spatial_lag) + "; " + o.pLabel + ": " +
-          Number(p.p_value).toFixed(3);
+        text += "; " + o.lagLabel + ": " + fmt(p.spatial_lag) + "; " +
+          (p.p_text || (o.pLabel + ": " + Number(p.p_value).toFixed(3)));
       }
       return text + "; " + o.labels[classOf(p)];
     }
