@@ -38,8 +38,11 @@ def test_a_count_is_refused_and_pointed_to_its_rate():
     assert err.value.valid == ["doctors_per_1000"]
     assert "doctors_per_1000" in str(err.value) and "doctors_per_1000" in err.value.zh
     assert "总量" in err.value.zh
-    with pytest.raises(BadParameter) as err:
+    with pytest.raises(BadParameter) as err:  # a count with a rate per resident
         inequality_from_params({"indicator": "gdp", "level": "prefecture"})
+    assert err.value.valid == ["gdp_per_resident"]
+    with pytest.raises(BadParameter) as err:  # a count without one
+        inequality_from_params({"indicator": "incoming_links", "level": "prefecture"})
     assert "no rate" in str(err.value) and "没有它的比率指标" in err.value.zh
 
 
@@ -87,12 +90,13 @@ def test_over_http_counts_and_weights_are_400s_in_both_languages(client):
 
 
 def test_two_units_give_no_gini_but_a_sentence_that_says_why():
-    result = inequality(analysis_values({"indicator": "doctors_per_1000", "level": "prefecture"}))
+    # nurses per 1,000: Beijing and Tianjin only (the yearbook has no nurses)
+    result = inequality(analysis_values({"indicator": "nurses_per_1000", "level": "prefecture"}))
     assert result["n"] == 2 and result["gini"] is None and result["theil"] is None
     assert result["cv"] is None and result["groups"] is None
     en, zh = result["statement"]["en"], result["statement"]["zh"]
     assert en.startswith("Too few units:")
-    for part in ("doctors per 1,000", "2 prefecture-level units", "2020", "unweighted", "5 units"):
+    for part in ("nurses per 1,000", "2 prefecture-level units", "2020", "unweighted", "5 units"):
         assert part in en, part
     for part in ("单位过少", "2个地级单位", "2020年", "不加权", "5个单位"):
         assert part in zh, part
