@@ -250,7 +250,9 @@ def statements(result: dict, lang: str) -> list[str]:
     out = []
     for run in result["segments"]:
         if run["break"]:
-            note = run["break"].get("note_zh" if lang == "zh" else "note", "")
+            note = run["break"].get("note_zh" if lang == "zh" else "note", "").rstrip()
+            if note and not note.endswith((".", "。", "!", "?", "；", ";")):
+                note += "。" if lang == "zh" else "."
             out.append(text("trend_break", lang).format(year=run["break"]["year"], note=note))
         if len(run["years"]) < 2:
             out.append(text("trend_one_year", lang).format(years=_span(run, lang)))
