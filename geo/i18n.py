@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from geo.errors import BadParameter
+from geo.i18n_publishing import PUBLISHING_TEXT
 
 LANGS = ("en", "zh")
 DEFAULT_LANG = "en"
@@ -505,6 +506,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ds_counts_map": {"en": "Map the counts per unit", "zh": "按单位统计点数并制图"},
 }
+TEXT.update(PUBLISHING_TEXT)  # publishing and sharing (geo/i18n_publishing.py)
 
 #: Facility categories, each with a title, description and unit in both languages.
 FACILITY_CATEGORIES = ("hospital", "park", "base")

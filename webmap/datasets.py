@@ -138,7 +138,8 @@ KINDS = ("values", "links", "points")
 def _wanted_kind(data: bytes, filename: str, pasted: bool, values, existing: str = "") -> str:
     """``kind=values|links|points``; otherwise a replaced dataset keeps its kind, and a new
     table is links when it has a from-like and a to-like column, points when it has
-    longitude/latitude columns and declares a ``datum``, else values."""
+    longitude/latitude columns (by header and numeric range; the check then asks for the
+    ``datum``), else values."""
     kind = (values.get("kind") or "").strip()
     if kind and kind not in (*KINDS, "auto"):
         raise BadParameter("kind", kind, [*KINDS, "auto"])
@@ -149,7 +150,7 @@ def _wanted_kind(data: bytes, filename: str, pasted: bool, values, existing: str
     table = read_upload(data, filename, pasted=pasted).table
     if lt.looks_like_links(table):
         return "links"
-    if values.get("datum") and pt.looks_like_points(table):
+    if pt.looks_like_points(table):
         return "points"
     return "values"
 
@@ -573,8 +574,13 @@ def new():
 
 
 def _preview(checked: ds.CheckedUpload, state: dict, lang: str):
-    """The choropleth of one column of an unpublished upload (values sent inline)."""
-    if isinstance(checked, (lt.CheckedLinks, pt.CheckedPoints)) or not checked.value_columns:
+    """The choropleth of one column of an unpublished upload (values sent inline); for a
+    point table its points (:func:`webmap.point_preview.points_preview`)."""
+    if isinstance(checked, pt.CheckedPoints):
+        from .point_preview import points_preview
+
+        return points_preview(checked, lang)
+    if isinstance(checked, lt.CheckedLinks) or not checked.value_columns:
         return None
     column = state["preview_column"]
     if column not in checked.value_columns:
@@ -662,6 +668,10 @@ def new_post():
         context = {"error": message_in(err, lang)}
         if checked is not None:  # a check that passed, a publish that did not
             context.update(report=checked.report(), preview=_preview(checked, state, lang))
+        elif isinstance(err, pt.MissingDatum):  # a point table: ask for its datum
+            from .point_preview import datum_question
+
+            context["needs_datum"] = datum_question(data, filename, pasted)
         return _render_new(lang, state, 400, **context)
     return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
 
