@@ -267,6 +267,13 @@ def _links(dataset_id: str, version: int | None = None, kind: str = "values") ->
             "counts_map": url_for(
                 "pages.choropleth", dataset=dataset_id, column=pt.COUNT_COLUMN, **v, _external=True
             ),
+            # The points over the bundled population choropleth (the Facilities control).
+            "over_choropleth": url_for(
+                "pages.choropleth",
+                indicator=pt.POPULATION_INDICATOR,
+                points=f"dataset:{dataset_id}" + (f"@{version}" if version else ""),
+                _external=True,
+            ),
         }
     return {
         **common,
@@ -407,6 +414,7 @@ def replace(dataset_id: str):
                 "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
             ),
             "kind": kind,
+            "created_at": published.version.created_at,
             "report": published.version.report,
             "links": _links(dataset_id, version, kind),
         }
@@ -687,18 +695,25 @@ def preview():
     status, context = 200, {}
     try:
         _check_csrf()
-        if state["text"].strip():
+        upload = request.files.get("file")
+        if upload is not None and upload.filename:  # a new version on the manage page
+            data, filename, pasted = upload.read(MAX_BYTES + 1), upload.filename, False
+        elif state["text"].strip():
             data, filename, pasted = state["text"].encode("utf-8"), "", True
         elif state["draft"] and (draft := _store().draft(state["draft"])) is not None:
             (data, filename), pasted = draft, False
         else:
             raise BadParameter("draft", state["draft"] or "none", "a checked upload")
-        checked = _check(data, filename, False if not pasted else True, request.form)
+        values, existing = request.form, ""
+        if request.form.get("dataset"):  # checked as PUT /api/datasets/<id> will check it
+            latest = _store().version(request.form["dataset"])
+            values, existing = _carried_options(latest, request.form), _kind_of(latest)
+        checked = _check(data, filename, pasted, values, existing)
         context["preview"] = _preview(checked, state, lang)
         if context["preview"] is None:
             raise BadParameter("value_columns", "", "at least one column of numbers")
     except (BadParameter, Forbidden, TooLarge) as err:
-        status, context = 400, {"error": str(err)}
+        status, context = 400, {"error": message_in(err, lang)}
     body = render_template(
         "dataset_preview.html",
         fmap=context["preview"]["fmap"] if context.get("preview") else None,
@@ -821,6 +836,7 @@ def manage(dataset_id: str):
     version = _store().version(dataset_id)
     body = render_template(
         "dataset_manage.html",
+        csrf=_csrf_token(),
         record=record,
         version=version,
         info=ds.dataset_dict(version),
