@@ -14,8 +14,7 @@ PUBLISHING_TEXT: dict[str, dict[str, str]] = {
         "同一地点在三种坐标系中相差数百米，因此不作猜测。",
     },
     "pub_points_detected": {
-        "en": "This table has longitude and latitude columns ({lon}, {lat}): it is read as "
-        "points.",
+        "en": "This table has longitude and latitude columns ({lon}, {lat}): it is read as points.",
         "zh": "此表有经度、纬度列（{lon}、{lat}）：按点数据读取。",
     },
     "pub_datum_first": {
