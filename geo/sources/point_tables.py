@@ -91,31 +91,22 @@ def _in_range(numbers: list[float | None], low: float, high: float) -> bool:
     return bool(numbers) and len(inside) >= IN_RANGE_SHARE * len(numbers)
 
 
-def _decimal(cells) -> bool:
-    texts = [str(c) for c in cells if str(c).strip()]
-    return bool(texts) and sum("." in t for t in texts) >= 0.5 * len(texts)
-
-
 def point_columns(table: pd.DataFrame) -> tuple[str, str] | None:
     """The longitude and latitude columns of a point table, or None.
 
-    By header first (``lon``/``lng``/``经度``…, ``lat``/``纬度``…, also inside a longer
-    header such as ``经度(GCJ-02)``), kept only when most of their cells are numbers in
-    China's ranges (longitude 73–136°E, latitude 3–54°N, in any datum). Without such
-    headers, the one pair of columns of decimal numbers in those ranges (a table whose
-    coordinates are headed ``X``/``Y`` in another language, say).
+    Named like a coordinate (``lon``/``lng``/``经度``…, ``lat``/``纬度``…, also inside a
+    longer header such as ``经度(GCJ-02)``) and holding coordinates: most of their cells are
+    numbers in China's ranges (longitude 73–136°E, latitude 3–54°N, in any datum). Columns
+    are never taken from their numbers alone: a table of values by unit may well have two
+    columns of decimals in those ranges (a rate, a share); name them with ``lon_column=``
+    and ``lat_column=``.
     """
     columns = list(table.columns)
     lons = _by_header(columns, LON_NAMES, LON_WORDS)
     lats = _by_header(columns, LAT_NAMES, LAT_WORDS)
-    if lons and lats:
-        lon = next((c for c in lons if _in_range(_numbers(table[c]), *LON_RANGE)), None)
-        lat = next((c for c in lats if _in_range(_numbers(table[c]), *LAT_RANGE)), None)
-        return (lon, lat) if lon is not None and lat is not None else None
-    numeric = [c for c in columns if _decimal(table[c])]
-    lons = [c for c in numeric if _in_range(_numbers(table[c]), *LON_RANGE)]
-    lats = [c for c in numeric if _in_range(_numbers(table[c]), *LAT_RANGE)]
-    return (lons[0], lats[0]) if len(lons) == 1 and len(lats) == 1 else None
+    lon = next((c for c in lons if _in_range(_numbers(table[c]), *LON_RANGE)), None)
+    lat = next((c for c in lats if _in_range(_numbers(table[c]), *LAT_RANGE)), None)
+    return (lon, lat) if lon is not None and lat is not None else None
 
 
 def looks_like_points(table: pd.DataFrame) -> bool:
