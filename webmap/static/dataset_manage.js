@@ -72,7 +72,9 @@
     return data;
   }
 
-  if (versionForm.dataset.preview && previewFrame) {
+  // getAttribute: the form has a field named "dataset", which shadows form.dataset.
+  var previewUrl = versionForm.getAttribute("data-preview");
+  if (previewUrl && previewFrame) {
     // A new version is checked and previewed (POST /datasets/preview, the same check the
     // PUT makes) before "Publish this version" is enabled; another file needs a new check.
     versionForm.addEventListener("submit", function (event) {
@@ -81,7 +83,7 @@
       uploadButton.disabled = true;
       errorBox.hidden = true;
       previewFrame.hidden = false;
-      versionForm.setAttribute("action", versionForm.dataset.preview);
+      versionForm.setAttribute("action", previewUrl);
       versionForm.setAttribute("method", "post");
       versionForm.setAttribute("target", "version-preview");
       HTMLFormElement.prototype.submit.call(versionForm);
