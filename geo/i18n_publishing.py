@@ -14,8 +14,9 @@ PUBLISHING_TEXT: dict[str, dict[str, str]] = {
         "同一地点在三种坐标系中相差数百米，因此不作猜测。",
     },
     "pub_points_detected": {
-        "en": "This table has longitude and latitude columns ({lon}, {lat}): it is read as points.",
-        "zh": "此表有经度、纬度列（{lon}、{lat}）：按点数据读取。",
+        "en": "The columns “{lon}” and “{lat}” hold longitudes and latitudes: the table is read "
+        "as points.",
+        "zh": "「{lon}」「{lat}」两列是经纬度：此表按点数据读取。",
     },
     "pub_datum_first": {
         "en": "Publishing waits for the coordinate system.",
