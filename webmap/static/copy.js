@@ -1,7 +1,7 @@
 // "Copy" beside every snippet of a map or dataset page: the iframe code, the oEmbed URL
 // (buttons in the page, data-copy-target = the id of the field) and each download link
-// (a small button added after every link of .downloads and .get-data, copying its
-// absolute URL). The Clipboard API where the page may use it, else the selection and
+// and map image (a small button added after every link of .downloads, .get-data and
+// .exports, copying its absolute URL). The Clipboard API where the page may use it, else the selection and
 // execCommand("copy"); the result is announced in #copy-status.
 (function () {
   "use strict";
@@ -57,12 +57,12 @@
     });
   });
 
-  document.querySelectorAll(".downloads a[href], .get-data a[href]").forEach(function (link) {
+  document.querySelectorAll(".downloads a[href], .get-data a[href], p.exports a[href]").forEach(function (link) {
     if (link.classList.contains("credit")) return;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button copy-link";
-    button.textContent = "⧉";
+    button.textContent = words.copy;
     var name = (link.textContent || "").trim();
     button.title = words.copyLink + (name ? ": " + name : "");
     button.setAttribute("aria-label", button.title);
