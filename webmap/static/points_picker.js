@@ -43,7 +43,8 @@
       title.textContent = item.title;
       var count = document.createElement("span");
       count.className = "muted";
-      count.textContent = item.points == null ? "" : "(" + item.points + " " + words.points + ")";
+      // The id tells apart tables of the same title.
+      count.textContent = "(" + (item.points == null ? "" : item.points + " " + words.points + " · ") + item.id + ")";
       var button = document.createElement("button");
       button.type = "button";
       button.className = "point-table-add";
