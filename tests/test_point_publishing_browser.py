@@ -74,10 +74,14 @@ def test_publish_a_point_table_from_auto_with_previews(
     manage = page.get_attribute("#manage-url", "href")
     href = page.get_attribute("#published-map", "href")
     assert re.search(r"/datasets/\w+/v/1\?lang=" + lang + "$", href), href
+    assert page.locator("#over-choropleth").count() == 1
+    _shot(page, artifacts, f"published_{lang}")
     page.click("#published-map")
     page.wait_for_selector("#dataset-title")
     assert page.inner_text("#dataset-title") == ("医院点位" if lang == "zh" else "Hospital sites")
     page.wait_for_selector("body[data-points-drawn]", state="attached", timeout=20_000)
+    page.wait_for_selector("body[data-regions-drawn]", state="attached", timeout=20_000)
+    _shot(page, artifacts, f"dataset_{lang}")
 
     # A new version: checked and previewed, then published; the page says version 2.
     page.goto(manage)
