@@ -118,9 +118,9 @@ class MissingDatum(BadParameter):
     """A point table without ``datum``: says what to choose and why, in both languages."""
 
     def __init__(self) -> None:
-        from geo.i18n_publishing import PUBLISHING_TEXT
+        from geo.i18n import TEXT
 
-        words = PUBLISHING_TEXT["pub_choose_datum"]
+        words = TEXT["pub_choose_datum"]
         super().__init__("datum", "", list(DATUMS), zh=words["zh"])
         self.args = (f"{words['en']} Send datum=wgs84, gcj02 or bd09.",)
 
