@@ -7,6 +7,7 @@ links to a choropleth with its points ("show over a choropleth").
 from __future__ import annotations
 
 import io
+import secrets
 
 import pytest
 
@@ -33,28 +34,31 @@ def _publish(client, title_zh=TITLE_ZH, title_en=TITLE_EN, text=POINTS, **fields
 
 
 def test_search_finds_point_tables_by_title_in_either_language(client):
-    hospitals = _publish(client)
-    schools = _publish(client, title_zh="学校 100%", title_en="Schools_2024")
-    _publish(
-        client, text="城市,医院数\n石家庄市,3\n", title_zh="医院数", title_en="Hospital counts"
-    )
+    mark = secrets.token_hex(4)  # this run's tables only (the store is shared by a session)
+    hospitals = _publish(client, title_zh=f"{TITLE_ZH} {mark}", title_en=f"{TITLE_EN} {mark}")
+    schools = _publish(client, title_zh=f"学校 100% {mark}", title_en=f"Schools_2024 {mark}")
+    # Decoys that unescaped LIKE wildcards would match ("100%" → 1000, "_2024" → X2024).
+    _publish(client, title_zh=f"学校 1000 {mark}", title_en=f"SchoolsX2024 {mark}")
+    _publish(client, text="城市,医院数\n石家庄市,3\n", title_zh=f"医院数 {mark}", title_en="Counts")
 
-    def ids(**query):
-        answer = client.get("/api/point-datasets", query_string=query)
+    def ids(query: str, lang: str = "en"):
+        answer = client.get("/api/point-datasets", query_string={"q": query, "lang": lang})
         assert answer.status_code == 200
         return [d["id"] for d in answer.get_json()["datasets"]]
 
-    assert ids(q="医院") == [hospitals["id"]]  # the values table titled 医院数 is no point table
-    assert ids(q="HOSPITALS clinics") == [hospitals["id"]]  # every word, any case
-    assert ids(q="100%") == [schools["id"]]  # LIKE wildcards are text
-    assert ids(q="_2024") == [schools["id"]]
-    assert ids(q="nothing like it") == []
-    assert set(ids()) >= {hospitals["id"], schools["id"]}
-    found = client.get("/api/point-datasets?q=医院&lang=zh").get_json()["datasets"][0]
-    assert found["title"] == TITLE_ZH and found["token"] == f"dataset:{hospitals['id']}"
+    # The values table titled 医院数 is no point table.
+    assert ids(f"医院 {mark}") == [hospitals["id"]]
+    assert ids(f"HOSPITALS clinics {mark.upper()}") == [hospitals["id"]]  # every word, any case
+    assert ids(f"100% {mark}") == [schools["id"]]  # LIKE wildcards are text
+    assert ids(f"s_2024 {mark}") == [schools["id"]]
+    assert ids(f"nothing like it {mark}") == []
+    assert len(ids(mark)) == 3 and set(ids("")) >= {hospitals["id"], schools["id"]}
+    found = client.get(f"/api/point-datasets?q=医院+{mark}&lang=zh").get_json()["datasets"][0]
+    assert found["title"] == f"{TITLE_ZH} {mark}"
+    assert found["token"] == f"dataset:{hospitals['id']}"
     assert found["points"] == 2 and found["level"] == "county"
-    english = client.get("/api/point-datasets?q=医院&lang=en").get_json()["datasets"][0]
-    assert english["title"] == TITLE_EN
+    english = client.get(f"/api/point-datasets?q=医院+{mark}&lang=en").get_json()["datasets"][0]
+    assert english["title"] == f"{TITLE_EN} {mark}"
 
 
 @pytest.mark.parametrize(
