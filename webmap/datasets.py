@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from geo.analysis.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized, message_in
-from geo.i18n import DEFAULT_LANG, check_lang
+from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.levels import LEVELS
 from geo.maps.mapspec import CHANGE_MODES, choropleth_spec
 from geo.sources import datasets as ds
@@ -680,6 +680,7 @@ def new_post():
             from .point_preview import datum_question
 
             context["needs_datum"] = datum_question(data, filename, pasted)
+            context["error"] = text("pub_choose_datum", lang)  # the form has the select
         return _render_new(lang, state, 400, **context)
     return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
 
