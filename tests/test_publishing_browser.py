@@ -78,6 +78,9 @@ def test_publish_fix_a_name_manage_and_delete(page, live_server, artifacts, tmp_
     page.wait_for_selector("#keep-secret")
     assert page.is_hidden("#manage-error")
     page.set_input_files("#new-version input[name=file]", _table(tmp_path, "v2.csv", False, 7))
+    assert page.is_disabled("#upload-version")  # previewed before it goes live
+    page.click("#check-version")
+    page.wait_for_selector("#manage[data-previewed=ok]", state="attached", timeout=20_000)
     page.click("#upload-version")
     page.wait_for_selector("#new-version-link")
     assert page.inner_text("#new-version-link").strip() == "v2"

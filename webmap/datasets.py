@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from geo.analysis.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
 from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized, message_in
-from geo.i18n import DEFAULT_LANG, check_lang
+from geo.i18n import DEFAULT_LANG, check_lang, text
 from geo.levels import LEVELS
 from geo.maps.mapspec import CHANGE_MODES, choropleth_spec
 from geo.sources import datasets as ds
@@ -138,7 +138,8 @@ KINDS = ("values", "links", "points")
 def _wanted_kind(data: bytes, filename: str, pasted: bool, values, existing: str = "") -> str:
     """``kind=values|links|points``; otherwise a replaced dataset keeps its kind, and a new
     table is links when it has a from-like and a to-like column, points when it has
-    longitude/latitude columns and declares a ``datum``, else values."""
+    longitude/latitude columns (by header and numeric range; the check then asks for the
+    ``datum``), else values."""
     kind = (values.get("kind") or "").strip()
     if kind and kind not in (*KINDS, "auto"):
         raise BadParameter("kind", kind, [*KINDS, "auto"])
@@ -149,7 +150,7 @@ def _wanted_kind(data: bytes, filename: str, pasted: bool, values, existing: str
     table = read_upload(data, filename, pasted=pasted).table
     if lt.looks_like_links(table):
         return "links"
-    if values.get("datum") and pt.looks_like_points(table):
+    if pt.looks_like_points(table):
         return "points"
     return "values"
 
@@ -265,6 +266,13 @@ def _links(dataset_id: str, version: int | None = None, kind: str = "values") ->
             "gpkg": url_for("point_datasets.download", fmt="gpkg", **point),
             "counts_map": url_for(
                 "pages.choropleth", dataset=dataset_id, column=pt.COUNT_COLUMN, **v, _external=True
+            ),
+            # The points over the bundled population choropleth (the Facilities control).
+            "over_choropleth": url_for(
+                "pages.choropleth",
+                indicator=pt.POPULATION_INDICATOR,
+                points=f"dataset:{dataset_id}" + (f"@{version}" if version else ""),
+                _external=True,
             ),
         }
     return {
@@ -406,6 +414,7 @@ def replace(dataset_id: str):
                 "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
             ),
             "kind": kind,
+            "created_at": published.version.created_at,
             "report": published.version.report,
             "links": _links(dataset_id, version, kind),
         }
@@ -573,8 +582,13 @@ def new():
 
 
 def _preview(checked: ds.CheckedUpload, state: dict, lang: str):
-    """The choropleth of one column of an unpublished upload (values sent inline)."""
-    if isinstance(checked, (lt.CheckedLinks, pt.CheckedPoints)) or not checked.value_columns:
+    """The choropleth of one column of an unpublished upload (values sent inline); for a
+    point table its points (:func:`webmap.point_preview.points_preview`)."""
+    if isinstance(checked, pt.CheckedPoints):
+        from .point_preview import points_preview
+
+        return points_preview(checked, lang)
+    if isinstance(checked, lt.CheckedLinks) or not checked.value_columns:
         return None
     column = state["preview_column"]
     if column not in checked.value_columns:
@@ -662,6 +676,11 @@ def new_post():
         context = {"error": message_in(err, lang)}
         if checked is not None:  # a check that passed, a publish that did not
             context.update(report=checked.report(), preview=_preview(checked, state, lang))
+        elif isinstance(err, pt.MissingDatum):  # a point table: ask for its datum
+            from .point_preview import datum_question
+
+            context["needs_datum"] = datum_question(data, filename, pasted)
+            context["error"] = text("pub_choose_datum", lang)  # the form has the select
         return _render_new(lang, state, 400, **context)
     return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
 
@@ -677,18 +696,25 @@ def preview():
     status, context = 200, {}
     try:
         _check_csrf()
-        if state["text"].strip():
+        upload = request.files.get("file")
+        if upload is not None and upload.filename:  # a new version on the manage page
+            data, filename, pasted = upload.read(MAX_BYTES + 1), upload.filename, False
+        elif state["text"].strip():
             data, filename, pasted = state["text"].encode("utf-8"), "", True
         elif state["draft"] and (draft := _store().draft(state["draft"])) is not None:
             (data, filename), pasted = draft, False
         else:
             raise BadParameter("draft", state["draft"] or "none", "a checked upload")
-        checked = _check(data, filename, False if not pasted else True, request.form)
+        values, existing = request.form, ""
+        if request.form.get("dataset"):  # checked as PUT /api/datasets/<id> will check it
+            latest = _store().version(request.form["dataset"])
+            values, existing = _carried_options(latest, request.form), _kind_of(latest)
+        checked = _check(data, filename, pasted, values, existing)
         context["preview"] = _preview(checked, state, lang)
         if context["preview"] is None:
             raise BadParameter("value_columns", "", "at least one column of numbers")
     except (BadParameter, Forbidden, TooLarge) as err:
-        status, context = 400, {"error": str(err)}
+        status, context = 400, {"error": message_in(err, lang)}
     body = render_template(
         "dataset_preview.html",
         fmap=context["preview"]["fmap"] if context.get("preview") else None,
@@ -811,6 +837,7 @@ def manage(dataset_id: str):
     version = _store().version(dataset_id)
     body = render_template(
         "dataset_manage.html",
+        csrf=_csrf_token(),
         record=record,
         version=version,
         info=ds.dataset_dict(version),

@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 
-from geo.errors import BadParameter
+from geo.errors import BadParameter, message_in
 from geo.formats import ogc_collections as ogc
 from geo.formats.csvsafe import to_csv_bytes
 from geo.i18n import DEFAULT_LANG, check_lang
@@ -92,6 +100,57 @@ def download(fmt: str):
         f"jjj_points_{record.dataset_id}_v{record.version}.{fmt}",
         **({} if version else {"max_age": 0}),
     )
+
+
+#: The parameters of /api/point-datasets (any other is a 400 naming it).
+SEARCH_PARAMS = ("q", "lang", "limit")
+
+
+@bp.get("/api/point-datasets")
+def search():
+    """Published point tables by title, for the choropleth's Facilities control:
+    ``?q=<words>&lang=zh|en&limit=1..50`` → ``{"datasets": [{id, title, title_zh,
+    title_en, version, level, points, token}], "query": q}`` (titles as published: the
+    page shows them as text). A bad parameter is a 400 naming it, in the asked language."""
+    raw_lang = request.args.get("lang") or DEFAULT_LANG
+    try:
+        return _search(raw_lang)
+    except BadParameter as err:
+        from .errors import error_response
+
+        lang = raw_lang if raw_lang in ("zh", "en") else DEFAULT_LANG
+        return error_response(400, message_in(err, lang), err.name, err.valid)
+
+
+def _search(raw_lang: str):
+    from geo.sources.point_search import MAX_RESULTS, find_point_tables
+
+    for name in request.args:
+        if name not in SEARCH_PARAMS:
+            raise BadParameter(
+                name,
+                request.args.get(name),
+                list(SEARCH_PARAMS),
+                reason="not a parameter of /api/point-datasets",
+                zh=f"「{name}」不是 /api/point-datasets 的参数：可用 q、lang、limit。",
+            )
+    lang = check_lang(raw_lang)
+    raw = request.args.get("limit") or "20"
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_RESULTS:
+        raise BadParameter(
+            "limit",
+            raw,
+            f"a whole number from 1 to {MAX_RESULTS}",
+            zh=f"参数「limit」的值「{raw}」无效：应为 1 到 {MAX_RESULTS} 的整数。",
+        )
+    found = find_point_tables(_database_url(), request.args.get("q", ""), int(raw))
+    for item in found:
+        item["title"] = (item["title_zh"] if lang == "zh" else item["title_en"]) or (
+            item["title_en"] or item["title_zh"]
+        )
+    response = jsonify({"query": request.args.get("q", ""), "lang": lang, "datasets": found})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def points_layer_options(record: VersionRecord, lang: str, gcj02: bool = False) -> dict:

@@ -1,7 +1,10 @@
 """Response headers: content sniffing off, a CSP that admits only this origin's scripts,
 framing rules.
 
-Only ``/embed/`` pages may be framed, from any origin; everything else is same-origin.
+Only ``/embed/`` pages may be framed, from any page; everything else is same-origin. "Any
+page" includes a report opened from disk: CSP's ``*`` source matches only network schemes
+(http, https), so a ``file:`` page (and a ``data:`` or ``blob:`` one) is named as well;
+without them Chromium refuses the frame ("127.0.0.1 refused to connect").
 Scripts run only from this origin (``script-src 'self'``): pages hold no inline script at
 all — map code is served as ``.js`` (``webmap.map_scripts``), data sits in JSON blocks or
 data attributes — so a script injected through an escaping bug would not run, and the
@@ -27,6 +30,10 @@ def framable(path: str) -> bool:
     return path.startswith("/embed/")
 
 
+#: Who may frame an embed: every web origin and pages opened from a file, data or blob URL.
+EMBED_ANCESTORS = "frame-ancestors * file: data: blob:"
+
+
 def _policy(framable: bool) -> str:
     directives = [
         "default-src 'self'",
@@ -38,7 +45,7 @@ def _policy(framable: bool) -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors *" if framable else "frame-ancestors 'self'",
+        EMBED_ANCESTORS if framable else "frame-ancestors 'self'",
     ]
     return "; ".join(directives)
 

@@ -12,7 +12,10 @@ This module only draws them on a :class:`~geo.render.layout.Sheet`:
   north arrow, and lies inside the map frame.
 * Points: filled markers for facilities located at their site, hollow dashed rings for
   approximate (district-precision) ones, one legend entry per layer plus one for
-  "approximate", the rule of the corridor maps.
+  "approximate", the rule of the corridor maps. A label never hides a point: given the
+  points' boxes (:func:`point_boxes`), a label that would cover one moves aside to the
+  first free spot (above, below, left, right), and points draw above labels with a white
+  ring, so one that no label could avoid still shows.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ LABEL_GAP_PT = 1.5
 LABEL_ZORDER = 7
 #: Below this height in pixels (oEmbed thumbnails) labels are left out.
 MIN_LABEL_PX = 7.0
-POINT_ZORDER = 6
+#: Points above labels (and their halos): a name that could not move off a point never
+#: hides it.
+POINT_ZORDER = 8
 
 _to_albers = Transformer.from_crs("EPSG:4326", ALBERS_JJJ, always_xy=True)
 
@@ -115,6 +120,7 @@ def draw_labels(
     taken: list[Bbox] | None = None,
     size: float | None = None,
     where: Mapping[str, tuple[float, float]] | None = None,
+    avoid: np.ndarray | None = None,
 ) -> list:
     """Label the units of ``level`` on ``sheet``; returns the text artists kept.
 
@@ -123,7 +129,9 @@ def draw_labels(
     every unit (default: at province and prefecture level) instead of the subset that fits;
     ``taken``: boxes already used (shared between calls, extended with the kept labels);
     ``size``: type size in points (default: by level); ``where``: adcode → (x, y) in
-    ALBERS_JJJ metres replacing a label point (a unit whose point lies outside the frame).
+    ALBERS_JJJ metres replacing a label point (a unit whose point lies outside the frame);
+    ``avoid``: boxes (display units, rows x0, y0, x1, y1: :func:`point_boxes`) a label moves
+    off when it would cover them.
     """
     if mode == "none":
         return []
@@ -163,10 +171,15 @@ def draw_labels(
             lines = label.count("\n") + 1
             height = line_px * (1 + 1.1 * (lines - 1))
             box = Bbox.from_bounds(cx - width / 2, cy - height / 2, width, height).padded(gap)
-            inside = frame.containsx(box.x0) and frame.containsx(box.x1)
-            inside = inside and frame.containsy(box.y0) and frame.containsy(box.y1)
-            if not inside or any(box.overlaps(other) for other in taken):
+            if not _inside(frame, box) or any(box.overlaps(other) for other in taken):
                 continue
+            if _covers(box, avoid):
+                # Over a point: the first spot beside it that is free of points and labels.
+                box = _free_spot(box, frame, taken, avoid)
+                if box is None:
+                    continue
+                centre = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+                x, y = ax.transData.inverted().transform(centre)
             taken.append(box)
         style = {
             "fontproperties": cjk_font(size, weight),
@@ -192,7 +205,7 @@ def draw_labels(
         if everything:
             # Every unit is named: a label that would cover one placed before moves a
             # little (above, below, aside) to the first spot that is free, else stays.
-            taken.append(_nudge(ax, renderer, artist, backing, (x, y), taken, gap))
+            taken.append(_nudge(ax, renderer, artist, backing, (x, y), taken, gap, avoid))
         kept.append(artist)
     return kept
 
@@ -201,7 +214,67 @@ def draw_labels(
 NUDGES = ((0, 0), (0, 0.75), (0, -0.75), (0.45, 0), (-0.45, 0), (0, 1.3), (0, -1.3))
 
 
-def _nudge(ax, renderer, artist, backing, xy, taken: list, gap: float) -> Bbox:
+def _inside(frame: Bbox, box: Bbox) -> bool:
+    return (
+        frame.containsx(box.x0)
+        and frame.containsx(box.x1)
+        and frame.containsy(box.y0)
+        and frame.containsy(box.y1)
+    )
+
+
+def _covers(box: Bbox, avoid: np.ndarray | None) -> bool:
+    """Whether ``box`` overlaps any of the ``avoid`` boxes (rows x0, y0, x1, y1)."""
+    if avoid is None or not len(avoid):
+        return False
+    return bool(
+        np.any(
+            (avoid[:, 0] < box.x1)
+            & (avoid[:, 2] > box.x0)
+            & (avoid[:, 1] < box.y1)
+            & (avoid[:, 3] > box.y0)
+        )
+    )
+
+
+def _free_spot(box: Bbox, frame: Bbox, taken: list, avoid: np.ndarray | None) -> Bbox | None:
+    """``box`` moved by the first of :data:`NUDGES` that lies in the frame and covers no
+    label and no point (None: no such spot)."""
+    for dx, dy in NUDGES[1:]:
+        moved = Bbox.from_bounds(
+            box.x0 + dx * box.width, box.y0 + dy * box.height, box.width, box.height
+        )
+        if (
+            _inside(frame, moved)
+            and not _covers(moved, avoid)
+            and not any(moved.overlaps(other) for other in taken)
+        ):
+            return moved
+    return None
+
+
+def point_boxes(sheet: Sheet, layers: list[PointLayer]) -> np.ndarray:
+    """The box each drawn point covers on ``sheet`` (display units; rows x0, y0, x1, y1):
+    what labels keep clear of (``draw_labels(avoid=…)``)."""
+    features = [f for layer in layers for f in layer.features]
+    if not features:
+        return np.empty((0, 4))
+    x, y = project([f.lon for f in features], [f.lat for f in features])
+    centres = sheet.ax.transData.transform(np.column_stack([x, y]))
+    # Marker diameters as draw_points draws them (points → pixels), halved, plus the ring.
+    radius = 0.62 * sheet.pt * sheet.options.dpi / 72 / 2
+    radius = np.where([f.approximate for f in features], 1.3 * radius, radius) + 1.0
+    return np.column_stack(
+        [
+            centres[:, 0] - radius,
+            centres[:, 1] - radius,
+            centres[:, 0] + radius,
+            centres[:, 1] + radius,
+        ]
+    )
+
+
+def _nudge(ax, renderer, artist, backing, xy, taken: list, gap: float, avoid=None) -> Bbox:
     box = artist.get_window_extent(renderer).padded(gap)
     to_data = ax.transData.inverted()
     x0, y0 = ax.transData.transform(xy)
@@ -209,7 +282,7 @@ def _nudge(ax, renderer, artist, backing, xy, taken: list, gap: float) -> Bbox:
         moved = Bbox.from_bounds(
             box.x0 + dx * box.width, box.y0 + dy * box.height, box.width, box.height
         )
-        if not any(moved.overlaps(other) for other in taken):
+        if not any(moved.overlaps(other) for other in taken) and not _covers(moved, avoid):
             position = to_data.transform((x0 + dx * box.width, y0 + dy * box.height))
             artist.set_position(position)
             backing.set_position(position)

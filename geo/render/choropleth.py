@@ -13,7 +13,7 @@ from geo.levels import LEVELS
 from geo.maps.describe import choropleth_rows, choropleth_subtitle, spec_year
 from geo.maps.mapspec import ChoroplethSpec, change_label
 from geo.measure import ALBERS_JJJ
-from geo.render.annotate import draw_labels, draw_points
+from geo.render.annotate import draw_labels, draw_points, point_boxes
 from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
@@ -146,5 +146,6 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
             handleheight=1.1,
         )
         sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
-        draw_labels(sheet, spec.level, spec.lang, spec.labels, label_values(spec))
+        avoid = point_boxes(sheet, spec.points)  # names move off the points
+        draw_labels(sheet, spec.level, spec.lang, spec.labels, label_values(spec), avoid=avoid)
         return sheet.to_bytes()

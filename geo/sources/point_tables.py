@@ -67,23 +67,69 @@ def _named(columns, names: tuple[str, ...]) -> str | None:
     return None
 
 
-def looks_like_points(table: pd.DataFrame) -> bool:
-    """Whether a table has both a longitude-like and a latitude-like column."""
+#: Where longitudes and latitudes of places in China fall (any of the three datums).
+LON_RANGE = (73.0, 136.0)
+LAT_RANGE = (3.0, 54.0)
+#: Header words that name a coordinate column within a longer header (``经度(GCJ-02)``).
+LON_WORDS = ("经度", "longitude")
+LAT_WORDS = ("纬度", "latitude")
+#: Share of a column's non-empty cells that must be numbers in range.
+IN_RANGE_SHARE = 0.8
+
+
+def _by_header(columns, names: tuple[str, ...], words: tuple[str, ...]) -> list:
+    exact = [c for c in columns if _key(c) in names]
+    return exact or [c for c in columns if any(w in _key(c) for w in words)]
+
+
+def _numbers(cells) -> list[float | None]:
+    return [_coordinate(c) for c in cells if str(c).strip() not in ("", "nan", "None")]
+
+
+def _in_range(numbers: list[float | None], low: float, high: float) -> bool:
+    inside = [n for n in numbers if n is not None and low <= n <= high]
+    return bool(numbers) and len(inside) >= IN_RANGE_SHARE * len(numbers)
+
+
+def point_columns(table: pd.DataFrame) -> tuple[str, str] | None:
+    """The longitude and latitude columns of a point table, or None.
+
+    Named like a coordinate (``lon``/``lng``/``经度``…, ``lat``/``纬度``…, also inside a
+    longer header such as ``经度(GCJ-02)``) and holding coordinates: most of their cells are
+    numbers in China's ranges (longitude 73–136°E, latitude 3–54°N, in any datum). Columns
+    are never taken from their numbers alone: a table of values by unit may well have two
+    columns of decimals in those ranges (a rate, a share); name them with ``lon_column=``
+    and ``lat_column=``.
+    """
     columns = list(table.columns)
-    return _named(columns, LON_NAMES) is not None and _named(columns, LAT_NAMES) is not None
+    lons = _by_header(columns, LON_NAMES, LON_WORDS)
+    lats = _by_header(columns, LAT_NAMES, LAT_WORDS)
+    lon = next((c for c in lons if _in_range(_numbers(table[c]), *LON_RANGE)), None)
+    lat = next((c for c in lats if _in_range(_numbers(table[c]), *LAT_RANGE)), None)
+    return (lon, lat) if lon is not None and lat is not None else None
+
+
+def looks_like_points(table: pd.DataFrame) -> bool:
+    """Whether a table has a longitude and a latitude column (:func:`point_columns`)."""
+    return point_columns(table) is not None
+
+
+class MissingDatum(BadParameter):
+    """A point table without ``datum``: says what to choose and why, in both languages."""
+
+    def __init__(self) -> None:
+        from geo.i18n import TEXT
+
+        words = TEXT["pub_choose_datum"]
+        super().__init__("datum", "", list(DATUMS), zh=words["zh"])
+        self.args = (f"{words['en']} Send datum=wgs84, gcj02 or bd09.",)
 
 
 def check_datum(value: str | None) -> str:
     """``wgs84``, ``gcj02`` or ``bd09`` (also written ``WGS 84``, ``GCJ-02``, ``EPSG:4326``…);
-    a 400 naming ``datum`` when missing or unknown."""
+    a 400 naming ``datum`` when missing (:class:`MissingDatum`) or unknown."""
     if value is None or not str(value).strip():
-        raise BadParameter(
-            "datum",
-            "",
-            list(DATUMS),
-            reason="a point table must declare the datum of its coordinates (AMap/Tencent: "
-            "gcj02, Baidu: bd09, GPS: wgs84); it is never guessed",
-        )
+        raise MissingDatum()
     try:
         return crs.canonical_crs(value).lower()
     except ValueError:
@@ -209,16 +255,17 @@ def check_point_upload(
     table = upload.table
     columns = [str(c) for c in table.columns]
     chosen = {}
-    for name, given, names in (
-        ("lon_column", lon_column, LON_NAMES),
-        ("lat_column", lat_column, LAT_NAMES),
+    detected = point_columns(table) or (None, None)
+    for name, given, names, found in (
+        ("lon_column", lon_column, LON_NAMES, detected[0]),
+        ("lat_column", lat_column, LAT_NAMES, detected[1]),
     ):
         if given:
             if given not in table.columns:
                 raise BadParameter(name, given, columns)
             chosen[name] = given
         else:
-            found = _named(table.columns, names)
+            found = found if found is not None else _named(table.columns, names)
             if found is None:
                 raise BadParameter(
                     name,

@@ -50,6 +50,11 @@
 
   function published(data) {
     show(resultBox, root.dataset.msgSaved.replace("{version}", data.version));
+    // The page now describes the version just published.
+    document.getElementById("manage-version").textContent = String(data.version);
+    if (data.created_at) {
+      document.getElementById("manage-date").textContent = data.created_at.slice(0, 19).replace("T", " ");
+    }
     var link = document.createElement("a");
     link.href = data.url + (data.url.indexOf("?") < 0 ? "?" : "&") + "lang=" + lang;
     link.id = "new-version-link";
@@ -57,10 +62,62 @@
     resultBox.appendChild(link);
   }
 
-  document.getElementById("new-version").addEventListener("submit", function (event) {
-    event.preventDefault();
-    call("PUT", root.dataset.api, new FormData(event.target)).then(published, function () {});
-  });
+  var versionForm = document.getElementById("new-version");
+  var uploadButton = document.getElementById("upload-version");
+  var previewFrame = document.getElementById("version-preview");
+
+  function versionData() {
+    var data = new FormData(versionForm);
+    versionForm.querySelectorAll("[data-preview-only]").forEach(function (el) { data.delete(el.name); });
+    return data;
+  }
+
+  // getAttribute: the form has a field named "dataset", which shadows form.dataset.
+  var previewUrl = versionForm.getAttribute("data-preview");
+  if (previewUrl && previewFrame) {
+    // A new version is checked and previewed (POST /datasets/preview, the same check the
+    // PUT makes) before "Publish this version" is enabled; another file needs a new check.
+    versionForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!versionForm.reportValidity()) return;
+      uploadButton.disabled = true;
+      errorBox.hidden = true;
+      previewFrame.hidden = false;
+      versionForm.setAttribute("action", previewUrl);
+      versionForm.setAttribute("method", "post");
+      versionForm.setAttribute("target", "version-preview");
+      HTMLFormElement.prototype.submit.call(versionForm);
+    });
+    previewFrame.addEventListener("load", function () {
+      var doc = previewFrame.contentDocument;
+      if (!doc || !doc.body || !doc.body.children.length) return;
+      var failed = doc.getElementById("form-error");
+      if (failed) {
+        show(errorBox, failed.textContent);
+        uploadButton.disabled = true;
+      } else {
+        uploadButton.disabled = false;
+      }
+      root.setAttribute("data-previewed", failed ? "error" : "ok");
+    });
+    versionForm.querySelector("input[name=file]").addEventListener("change", function () {
+      uploadButton.disabled = true;
+      root.removeAttribute("data-previewed");
+    });
+    uploadButton.addEventListener("click", function () {
+      uploadButton.disabled = true;
+      call("PUT", root.dataset.api, versionData()).then(function (data) {
+        published(data);
+        previewFrame.hidden = true;
+        versionForm.reset();
+      }, function () { uploadButton.disabled = false; });
+    });
+  } else {
+    versionForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      call("PUT", root.dataset.api, versionData()).then(published, function () {});
+    });
+  }
   var metadata = document.getElementById("metadata");
   if (metadata) {
     metadata.addEventListener("submit", function (event) {

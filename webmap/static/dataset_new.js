@@ -1,5 +1,5 @@
-// /datasets/new: when the level, key column, year settings, preview column or a name
-// choice changes after a check, the report is fetched again (a dry run: nothing is
+// /datasets/new: when the level, key column, year settings, preview column, a name
+// choice or a point table's datum or coordinate columns change after a check, the report is fetched again (a dry run: nothing is
 // published, the kept draft is not uploaded again) and the preview map is redrawn in a
 // frame, without pressing "Check".
 (function () {
@@ -68,7 +68,11 @@
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        ["report", "columns", "match-help", "form-error"].forEach(function (id) { swap(doc, id); });
+        ["report", "columns", "match-help", "form-error", "points-columns", "points-detected",
+          "form-actions"].forEach(function (id) { swap(doc, id); });
+        // A point table that waited for its datum: the preview section arrives now.
+        var waiting = document.querySelector("#preview[data-placeholder]");
+        if (waiting && doc.getElementById("preview")) swap(doc, "preview");
         var error = doc.getElementById("form-error");
         if (error && !document.getElementById("form-error")) {
           form.parentNode.insertBefore(error, form);
@@ -86,7 +90,9 @@
   form.addEventListener("change", function (event) {
     var el = event.target;
     if (el.matches("select[name=level], select[name=key_column], select[name=year_column], " +
-        "select[name=preview_column], input[name=wide_years], select.match")) {
+        "select[name=preview_column], input[name=wide_years], select.match, " +
+        "select[name=datum], select[name=lon_column], select[name=lat_column], " +
+        "select[name=category_column]")) {
       update();
     }
   });

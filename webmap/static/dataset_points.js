@@ -1,4 +1,5 @@
-// The points of a published point table (WGS 84 GeoJSON from /download/points.geojson),
+// The points of a published point table (WGS 84 GeoJSON from /download/points.geojson,
+// or inline for the preview of a table not yet published),
 // drawn as circle markers coloured by category, with a popup of the row as uploaded
 // (escaped). Shifted to GCJ-02 on a GCJ-02 basemap, like every other layer.
 (function () {
@@ -26,11 +27,13 @@
         })
         .catch(function () {});
     }
-    fetch(o.url, { credentials: "same-origin" })
+    // o.features: the points inline (an unpublished table's preview); o.url: a download.
+    var loaded = o.features ? Promise.resolve(o.features) : fetch(o.url, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status + " " + o.url);
         return response.json();
-      })
+      });
+    loaded
       .then(function (data) {
         var group = L.featureGroup();
         (data.features || []).forEach(function (f) {
