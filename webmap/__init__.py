@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         links,
         map_scripts,
         minify,
+        moderation,
         oembed,
         ogc,
         pages,
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.jinja_env.globals["map_script_url"] = map_scripts.script_url
     app.jinja_env.filters["page_ids"] = map_scripts.page_ids
     errors.register(app)
+    moderation.register(app)  # publishing limits, store quota, operator routes, audit client
     security.register(app)
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
     cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *
