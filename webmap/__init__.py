@@ -68,8 +68,15 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     register_version_source("ogc-datasets", ogc.datasets_state)
     from geo.formats.ogc_collections import register_collections
 
-    register_collections("datasets", ogc.dataset_collections, ogc.dataset_collection)
-    register_collections("point-datasets", point_datasets.ogc_collections)
+    register_collections(
+        "datasets", ogc.dataset_collections, ogc.dataset_collection, ogc.dataset_collections_page
+    )
+    register_collections(
+        "point-datasets",
+        point_datasets.ogc_collections,
+        point_datasets.ogc_collection,
+        point_datasets.ogc_collections_page,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)

@@ -206,6 +206,8 @@ class CatalogueQuery:
     lang: str = "en"
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    #: Several kinds at once (OGC: tables by unit and point tables); ``kind`` is one.
+    kinds: tuple[str, ...] = ()
 
     def terms(self) -> list[str]:
         return list(dict.fromkeys(self.q.casefold().split()))[:MAX_TERMS]
@@ -310,6 +312,8 @@ def _conditions(dialect: str, query: CatalogueQuery) -> list:
     for column, wanted in ((d.level, query.level), (d.kind, query.kind)):
         if wanted:
             where.append(column == wanted)
+    if query.kinds:
+        where.append(d.kind.in_(query.kinds))
     if query.licence:
         where.append(d.licence == query.licence)
     for number, term in enumerate(query.terms()):
@@ -370,32 +374,45 @@ def count_statement(dialect: str, query: CatalogueQuery):
 
 def search(store: Store, query: CatalogueQuery) -> Page:
     """One page of live, visible datasets matching ``query``, and how many match in all."""
-    from geo.store.store import DatasetRecord
-
     dialect = store.backend
     with store._read() as conn:
         rows = conn.execute(page_statement(dialect, query)).mappings().all()
-        total = (
-            conn.scalar(count_statement(dialect, query))
-            if rows or query.offset
-            else 0
+        if rows or query.offset or not query.limit:
+            total = conn.scalar(count_statement(dialect, query))
+        else:
+            total = 0  # the first page is empty: nothing matches
+    return Page([_entry(row) for row in rows], int(total or 0), query)
+
+
+def _entry(row) -> Entry:
+    from geo.store.store import DatasetRecord
+
+    return Entry(
+        DatasetRecord(
+            id=row["id"],
+            title_zh=row["title_zh"],
+            title_en=row["title_en"],
+            latest_version=row["latest_version"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            deleted_at=row["deleted_at"],
+        ),
+        json.loads(row["summary_json"] or "{}"),
+    )
+
+
+def entry(store: Store, dataset_id: str) -> Entry:
+    """One live dataset's catalogue entry (one primary-key lookup); raises ``UnknownItem``
+    or ``DatasetGone`` (deleted or hidden) as :meth:`Store.dataset` does."""
+    store.dataset(dataset_id)
+    d = schema.datasets.c
+    with store._read() as conn:
+        row = (
+            conn.execute(select(*(d[n] for n in LIST_COLUMNS)).where(d.id == dataset_id))
+            .mappings()
+            .one()
         )
-    entries = [
-        Entry(
-            DatasetRecord(
-                id=row["id"],
-                title_zh=row["title_zh"],
-                title_en=row["title_en"],
-                latest_version=row["latest_version"],
-                created_at=row["created_at"],
-                updated_at=row["updated_at"],
-                deleted_at=row["deleted_at"],
-            ),
-            json.loads(row["summary_json"] or "{}"),
-        )
-        for row in rows
-    ]
-    return Page(entries, int(total or 0), query)
+    return _entry(row)
 
 
 def state(store: Store) -> str:
@@ -407,12 +424,20 @@ def state(store: Store) -> str:
     return f"{count}:{newest or ''}"
 
 
-def query_plans(store: Store, query: CatalogueQuery) -> list[str]:
-    """The database's plan for one page's query and its count (the bench prints them)."""
+def query_plans(
+    store: Store, query: CatalogueQuery, prefer_indexes: bool = False
+) -> list[str]:
+    """The database's plan for one page's query and its count (the bench prints them).
+
+    ``prefer_indexes`` (PostgreSQL): plan as if the table were large (``enable_seqscan``
+    off), so a test with a handful of rows shows which indexes the query can use.
+    """
     dialect = store.backend
     prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
     plans = []
     with store._read() as conn:
+        if prefer_indexes and dialect == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")
         for statement in (page_statement(dialect, query), count_statement(dialect, query)):
             compiled = statement.compile(dialect=conn.dialect)
             sql = prefix + str(compiled)
@@ -424,4 +449,6 @@ def query_plans(store: Store, query: CatalogueQuery) -> list[str]:
             else:
                 rows = conn.exec_driver_sql(sql, params).all()
                 plans.append("\n".join(row[0] for row in rows))
+        if prefer_indexes and dialect == "postgresql":
+            conn.exec_driver_sql("RESET enable_seqscan")
     return plans
