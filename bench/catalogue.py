@@ -68,11 +68,13 @@ def post(data, **fields):
     assert r.status_code == 201, r.data[:500]
     return r.get_json()["id"]
 
-county = "区划代码,区县,床位数\n" + "".join(
-    f"{u.adcode},{u.name_zh},{i * 7 + 100}\n" for i, u in enumerate(regions("county").itertuples()))
-prefecture = "区划代码,城市,执业医师\n" + "".join(
-    f"{u.adcode},{u.name_zh},{i * 70 + 900}\n" for i, u in enumerate(regions("prefecture").itertuples()))
-points = "name,lon,lat\n" + "".join(f"p{i},{116 + i / 100:.3f},{39.5 + i / 200:.3f}\n" for i in range(60))
+def rows(level, step):
+    units = enumerate(regions(level).itertuples())
+    return "".join(f"{u.adcode},{u.name_zh},{i * step + 100}\n" for i, u in units)
+county = "区划代码,区县,床位数\n" + rows("county", 7)
+prefecture = "区划代码,城市,执业医师\n" + rows("prefecture", 70)
+points = "name,lon,lat\n" + "".join(
+    f"p{i},{116 + i / 100:.3f},{39.5 + i / 200:.3f}\n" for i in range(60))
 templates = [
     post(county.encode(), title="县级床位", licence="CC-BY-4.0"),
     post(prefecture.encode(), title="Doctors", licence="CC0-1.0"),
@@ -81,10 +83,13 @@ templates = [
 store = store_for(url)
 d, v = schema.datasets, schema.dataset_versions
 with store.engine.connect() as conn:
-    base_rows = [dict(conn.execute(select(d).where(d.c.id == t)).mappings().one()) for t in templates]
-    versions = [dict(conn.execute(select(v).where(v.c.dataset_id == t)).mappings().one()) for t in templates]
-cities = [("北京", "Beijing"), ("天津", "Tianjin"), ("石家庄", "Shijiazhuang"), ("唐山", "Tangshan"),
-          ("保定", "Baoding"), ("廊坊", "Langfang"), ("张家口", "Zhangjiakou"), ("承德", "Chengde")]
+    def one(table, column, value):
+        return dict(conn.execute(select(table).where(column == value)).mappings().one())
+    base_rows = [one(d, d.c.id, t) for t in templates]
+    versions = [one(v, v.c.dataset_id, t) for t in templates]
+cities = [("北京", "Beijing"), ("天津", "Tianjin"), ("石家庄", "Shijiazhuang"),
+          ("唐山", "Tangshan"), ("保定", "Baoding"), ("廊坊", "Langfang"),
+          ("张家口", "Zhangjiakou"), ("承德", "Chengde")]
 topics = [("三甲医院床位数", "top hospital beds"), ("执业医师", "licensed doctors"),
           ("科技园区", "science parks"), ("高新技术企业", "high-tech firms"),
           ("专利授权量", "patents granted"), ("常住人口", "resident population"),
@@ -226,7 +231,11 @@ class TreeServer:
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
 
 
 def measure(tree: Path, url: str, paths, label: str) -> dict:
@@ -237,15 +246,21 @@ def measure(tree: Path, url: str, paths, label: str) -> dict:
         for path in paths:
             seconds, status, size, gz = server.get(path)
             answers[path] = {"s": round(seconds, 3), "status": status, "bytes": size, "gzip": gz}
-        result = {"startup_s": round(startup, 2), "answers": answers, "rss_mb": server.worker_rss_mb()}
+        result = {
+            "startup_s": round(startup, 2),
+            "answers": answers,
+            "rss_mb": server.worker_rss_mb(),
+        }
     finally:
         server.stop()
     print(f"\n[{label}] start-up {result['startup_s']} s, workers' RSS {result['rss_mb']} MB")
     for path, a in result["answers"].items():
         budget = BUDGET_COLLECTIONS_S if path.startswith("/ogc/collections") else BUDGET_LIST_S
         mark = "ok " if a["s"] < budget else "OVER"
-        print(f"  {mark} {a['s'] * 1000:8.0f} ms  {a['status']}  {a['bytes']:>9,} B"
-              f" ({a['gzip']:,} gz)  {path}")
+        print(
+            f"  {mark} {a['s'] * 1000:8.0f} ms  {a['status']}  {a['bytes']:>9,} B"
+            f" ({a['gzip']:,} gz)  {path}"
+        )
     return result
 
 
@@ -268,19 +283,26 @@ def bench_backend(backend: str, args, directory: Path, pg_url: str | None) -> di
     url = database(backend, directory, "catalogue_full", pg_url)
     filler = args.baseline or ROOT
     began = time.perf_counter()
-    print("fill:", run_python(filler, FILL, url, str(args.tables)).strip(),
-          f"in {time.perf_counter() - began:.1f} s (tree {filler})")
+    print(
+        "fill:",
+        run_python(filler, FILL, url, str(args.tables)).strip(),
+        f"in {time.perf_counter() - began:.1f} s (tree {filler})",
+    )
     results: dict = {"backend": backend, "tables": args.tables}
     if args.baseline:
-        results["baseline"] = measure(args.baseline, url, LISTS, f"{backend} baseline {args.baseline}")
+        results["baseline"] = measure(
+            args.baseline, url, LISTS, f"{backend} baseline {args.baseline}"
+        )
         # the tree under test migrates the baseline's rows on its first start (once)
         server = TreeServer(ROOT, url)
         try:
             results["migrate_first_start_s"] = round(server.start(), 2)
         finally:
             server.stop()
-        print(f"\nfirst start of this tree (migration 3 on {args.tables:,} datasets): "
-              f"{results['migrate_first_start_s']} s")
+        print(
+            f"\nfirst start of this tree (migration 3 on {args.tables:,} datasets): "
+            f"{results['migrate_first_start_s']} s"
+        )
     results["after"] = measure(ROOT, url, LISTS + EXTRA, f"{backend} this tree, after a restart")
     empty = database(backend, directory, "catalogue_empty", pg_url)
     results["empty"] = measure(ROOT, empty, LISTS, f"{backend} this tree, empty store")
@@ -291,8 +313,10 @@ def bench_backend(backend: str, args, directory: Path, pg_url: str | None) -> di
         for path in LISTS:
             b = results["baseline"]["answers"][path]
             a = results["after"]["answers"][path]
-            print(f"  {path:28} {b['s'] * 1000:8.0f} ms → {a['s'] * 1000:6.0f} ms "
-                  f"(×{b['s'] / max(a['s'], 1e-6):.0f});  {b['bytes']:>10,} B → {a['bytes']:,} B")
+            print(
+                f"  {path:28} {b['s'] * 1000:8.0f} ms → {a['s'] * 1000:6.0f} ms "
+                f"(×{b['s'] / max(a['s'], 1e-6):.0f});  {b['bytes']:>10,} B → {a['bytes']:,} B"
+            )
     return results
 
 

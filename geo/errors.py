@@ -55,9 +55,11 @@ class DatasetGone(LookupError):
         why = f": {reason}" if reason else ""
         super().__init__(f"dataset {dataset_id} ({title!r}) {what} on {deleted_at}{why}")
         done = "已被管理员隐藏" if hidden else "已被删除"
-        self.zh = f"数据集 {dataset_id}（{title}）于 {deleted_at} {done}" + (
-            f"，原因：{reason}" if reason else ""
-        ) + "。"
+        self.zh = (
+            f"数据集 {dataset_id}（{title}）于 {deleted_at} {done}"
+            + (f"，原因：{reason}" if reason else "")
+            + "。"
+        )
 
     def __str__(self) -> str:
         return self.args[0]

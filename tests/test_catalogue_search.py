@@ -185,7 +185,7 @@ def body(response) -> str:
 
 def publish(client, title: str, **fields):
     form = {
-        "file": (io.BytesIO("adcode,beds\n130100,12\n130200,8\n".encode()), "beds.csv"),
+        "file": (io.BytesIO(b"adcode,beds\n130100,12\n130200,8\n"), "beds.csv"),
         "title": title,
         **fields,
     }

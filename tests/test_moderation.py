@@ -12,7 +12,7 @@ from fresh_store import fresh_database
 from geo.store import audit, store_for
 from webmap import create_app
 
-TABLE = "adcode,beds\n130100,12\n130200,8\n".encode()
+TABLE = b"adcode,beds\n130100,12\n130200,8\n"
 OPERATOR = "operator-secret-token-for-tests"
 ADDRESS = "203.0.113.9"
 
@@ -134,7 +134,9 @@ def test_a_reason_is_required(client):
     dataset_id = publish(client)["id"]
     refused = client.post(f"/api/admin/datasets/{dataset_id}/hide", headers=operator())
     assert refused.status_code == 400 and refused.get_json()["parameter"] == "reason"
-    unknown = client.post("/api/admin/datasets/nosuchid/hide", data={"reason": "x"}, headers=operator())
+    unknown = client.post(
+        "/api/admin/datasets/nosuchid/hide", data={"reason": "x"}, headers=operator()
+    )
     assert unknown.status_code == 404
 
 

@@ -17,7 +17,7 @@ from geo.store.limits import publishes_in_window, used_bytes
 from webmap import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = "adcode,beds\n130100,12\n130200,8\n".encode()
+TABLE = b"adcode,beds\n130100,12\n130200,8\n"
 
 
 def body(response) -> str:

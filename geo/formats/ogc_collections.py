@@ -402,9 +402,7 @@ def dataset_collections(
     """
     found: list[Collection] = []
     while True:
-        page, total = dataset_collections_page(
-            database_url, len(found), 200, version_url
-        )
+        page, total = dataset_collections_page(database_url, len(found), 200, version_url)
         found.extend(page)
         if not page or len(found) >= total:
             return found
@@ -426,8 +424,9 @@ def collections_page(offset: int, limit: int) -> tuple[list[Collection], int]:
     and how many there are in all; providers with a ``page`` are asked for one page only."""
     found: list[Collection] = []
     total = 0
+    bundled = bundled_collections()
     sources: list[Callable[[int, int], tuple[list[Collection], int]]] = [
-        lambda o, n, b=bundled_collections(): (list(b[o : o + n]), len(b))
+        lambda o, n: _sliced(bundled, o, n)
     ]
     for name in sorted(_providers):
         provider = _providers[name]

@@ -157,9 +157,7 @@ def backfill(conn: Connection) -> None:
     """Fill the catalogue columns of datasets published before migration 3."""
     d, v = schema.datasets.c, schema.dataset_versions.c
     rows = conn.execute(
-        select(d.id, d.title_zh, d.title_en, d.latest_version, d.deleted_at).where(
-            d.kind.is_(None)
-        )
+        select(d.id, d.title_zh, d.title_en, d.latest_version, d.deleted_at).where(d.kind.is_(None))
     ).all()
     for dataset_id, title_zh, title_en, latest, deleted_at in rows:
         versions = (
@@ -184,9 +182,7 @@ def backfill(conn: Connection) -> None:
             )
             columns = _columns(title_zh, title_en, summary)
         conn.execute(
-            schema.datasets.update()
-            .where(d.id == dataset_id)
-            .values(**columns, stored_bytes=size)
+            schema.datasets.update().where(d.id == dataset_id).values(**columns, stored_bytes=size)
         )
         sync_search(conn, dataset_id, None if deleted_at else columns["search_text"])
 
@@ -366,9 +362,7 @@ def page_statement(dialect: str, query: CatalogueQuery):
 
 def count_statement(dialect: str, query: CatalogueQuery):
     return (
-        select(func.count())
-        .select_from(schema.datasets)
-        .where(and_(*_conditions(dialect, query)))
+        select(func.count()).select_from(schema.datasets).where(and_(*_conditions(dialect, query)))
     )
 
 
@@ -424,9 +418,7 @@ def state(store: Store) -> str:
     return f"{count}:{newest or ''}"
 
 
-def query_plans(
-    store: Store, query: CatalogueQuery, prefer_indexes: bool = False
-) -> list[str]:
+def query_plans(store: Store, query: CatalogueQuery, prefer_indexes: bool = False) -> list[str]:
     """The database's plan for one page's query and its count (the bench prints them).
 
     ``prefer_indexes`` (PostgreSQL): plan as if the table were large (``enable_seqscan``

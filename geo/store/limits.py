@@ -33,7 +33,9 @@ class TooManyPublishes(Exception):
             f"publishing limit reached: {limit} publishes or new versions per hour from one "
             f"address; try again in {retry_after} s"
         )
-        self.zh = f"已达发布上限：每个地址每小时最多发布或更新 {limit} 次；请在 {retry_after} 秒后重试。"
+        self.zh = (
+            f"已达发布上限：每个地址每小时最多发布或更新 {limit} 次；请在 {retry_after} 秒后重试。"
+        )
 
 
 class StoreFull(Exception):

@@ -509,15 +509,15 @@ class Store:
             )
             v = schema.dataset_versions.c
             previous_file = conn.scalar(
-                select(v.original_sha256).where(
-                    v.dataset_id == dataset_id, v.version == number - 1
-                )
+                select(v.original_sha256).where(v.dataset_id == dataset_id, v.version == number - 1)
             )
             conn.execute(insert(schema.dataset_versions).values(values))
             catalogue.sync_search(conn, dataset_id, entry["search_text"])
             # The same file again is a metadata edit (the manage page's "save" re-sends it).
             same_file = previous_file == values["original_sha256"]
-            audit.record(conn, dataset_id, "metadata" if same_file else "version", number, when=when)
+            audit.record(
+                conn, dataset_id, "metadata" if same_file else "version", number, when=when
+            )
         return Published(self.dataset(dataset_id), self.version(dataset_id, number))
 
     def replace_token(self, dataset_id: str, token: str) -> str:
