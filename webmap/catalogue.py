@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request, url_for
 
 from geo.errors import BadParameter
+from geo.i18n import check_lang
 from geo.levels import LEVELS
 from geo.sources import datasets as ds
 from geo.store import catalogue, store_for
@@ -83,7 +84,7 @@ def entry_dict(entry: catalogue.Entry) -> dict:
 
 def api_list():
     """``GET /api/datasets``: one page, the total and links to the next and previous pages."""
-    page = current_page("en")
+    page = current_page(check_lang(request.args.get("lang") or "en"))  # sort=title by it
     body = {
         "datasets": [entry_dict(e) for e in page.entries],
         "total": page.total,
