@@ -524,6 +524,10 @@ TEXT: dict[str, dict[str, str]] = {
     "cat_next": {"en": "Next", "zh": "下一页"},
     "cat_prev": {"en": "Previous", "zh": "上一页"},
     "cat_pages": {"en": "Pages", "zh": "分页"},
+    "ogc_collections_count": {
+        "en": "{returned} of {matched} collections on this page.",
+        "zh": "共 {matched} 个集合，本页 {returned} 个。",
+    },
 }
 
 #: Facility categories, each with a title, description and unit in both languages.
