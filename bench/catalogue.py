@@ -349,7 +349,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="atlas-catalogue-"))
-    cluster = directory / "pg"
+    # its own directory, as tests/conftest.py makes it: the script hands it to the postgres
+    # user when run as root (a directory inside ``directory`` would be unreachable)
+    cluster = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
     pg_url = args.database_url
     figures = []
     try:
@@ -367,13 +369,14 @@ def main() -> None:
                 pg_url = started.stdout.strip()
             figures.append(bench_backend(backend, args, directory, pg_url))
     finally:
-        if cluster.exists():
+        if (cluster / "data").exists():
             subprocess.run(
                 ["sh", str(ROOT / "scripts" / "pg-cluster"), "stop", str(cluster)],
                 capture_output=True,
                 timeout=120,
             )
         shutil.rmtree(directory, ignore_errors=True)
+        shutil.rmtree(cluster, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False))
 
