@@ -486,25 +486,11 @@ def collections_document(
     window = {"limit": str(limit)} if limit != COLLECTIONS_LIMIT else {}
     links = _self_and_alternate(base, "/collections", fmt, JSON, window | _offset(offset))
     media = JSON if fmt == "json" else HTML
-    if offset + limit < total:
-        links.append(
-            {
-                "href": _href(base, "/collections", {**window, "offset": offset + limit, "f": fmt}),
-                "rel": "next",
-                "type": media,
-                "title": "next page",
-            }
-        )
-    if offset > 0:
-        previous = {**window, **_offset(max(0, offset - limit)), "f": fmt}
-        links.append(
-            {
-                "href": _href(base, "/collections", previous),
-                "rel": "prev",
-                "type": media,
-                "title": "previous page",
-            }
-        )
+    pages = [("next", offset + limit, offset + limit < total), ("prev", offset - limit, offset > 0)]
+    for rel, start, present in pages:
+        if present:
+            href = _href(base, "/collections", {**window, **_offset(max(0, start)), "f": fmt})
+            links.append({"href": href, "rel": rel, "type": media, "title": f"{rel} page"})
     return {
         "links": links,
         "collections": [collection_entry(c, base, fmt, lang) for c in found],
