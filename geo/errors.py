@@ -42,11 +42,24 @@ class UnknownItem(LookupError):
 class DatasetGone(LookupError):
     """A dataset that existed and was deleted (→ HTTP 410, naming its title)."""
 
-    def __init__(self, dataset_id: str, title: str, deleted_at: str):
+    def __init__(
+        self, dataset_id: str, title: str, deleted_at: str, reason: str = "", hidden: bool = False
+    ):
         self.dataset_id = dataset_id
         self.title = title
         self.deleted_at = deleted_at
-        super().__init__(f"dataset {dataset_id} ({title!r}) was deleted on {deleted_at}")
+        #: Why the operator hid or deleted it (``JJJ_ATLAS_ADMIN_TOKEN``), if they said.
+        self.reason = reason or ""
+        self.hidden = hidden
+        what = "was hidden by the operator" if hidden else "was deleted"
+        why = f": {reason}" if reason else ""
+        super().__init__(f"dataset {dataset_id} ({title!r}) {what} on {deleted_at}{why}")
+        done = "已被管理员隐藏" if hidden else "已被删除"
+        self.zh = (
+            f"数据集 {dataset_id}（{title}）于 {deleted_at} {done}"
+            + (f"，原因：{reason}" if reason else "")
+            + "。"
+        )
 
     def __str__(self) -> str:
         return self.args[0]

@@ -566,6 +566,30 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "pub_oembed_url": {"en": "oEmbed URL", "zh": "oEmbed 地址"},
     "pub_iframe": {"en": "iframe", "zh": "iframe 代码"},
+    # the catalogue's search and filters (/datasets)
+    "cat_search": {"en": "Search", "zh": "搜索"},
+    "cat_search_hint": {
+        "en": "words in titles, descriptions or sources",
+        "zh": "标题、说明或来源中的词语",
+    },
+    "cat_any": {"en": "any", "zh": "全部"},
+    "cat_sort": {"en": "Order", "zh": "排序"},
+    "cat_sort_updated": {"en": "recently updated", "zh": "最近更新"},
+    "cat_sort_title": {"en": "title", "zh": "标题"},
+    "cat_kind_values": {"en": "values", "zh": "数值"},
+    "cat_kind_links": {"en": "links", "zh": "流向"},
+    "cat_kind_points": {"en": "points", "zh": "点"},
+    "cat_apply": {"en": "Show", "zh": "显示"},
+    "cat_clear": {"en": "clear", "zh": "清除"},
+    "cat_shown": {"en": "{first}–{last} of {total}", "zh": "第 {first}–{last} 条，共 {total} 条"},
+    "cat_none_found": {"en": "No dataset matches.", "zh": "没有符合条件的数据集。"},
+    "cat_next": {"en": "Next", "zh": "下一页"},
+    "cat_prev": {"en": "Previous", "zh": "上一页"},
+    "cat_pages": {"en": "Pages", "zh": "分页"},
+    "ogc_collections_count": {
+        "en": "{returned} of {matched} collections on this page.",
+        "zh": "共 {matched} 个集合，本页 {returned} 个。",
+    },
 }
 
 #: Facility categories, each with a title, description and unit in both languages.

@@ -16,6 +16,10 @@ import pytest
 
 from webmap import create_app
 
+# The suite publishes hundreds of tables from one address: no hourly publishing limit here
+# (tests/test_publish_limits.py sets a low one); gunicorn servers started by tests inherit it.
+os.environ.setdefault("JJJ_ATLAS_PUBLISH_PER_HOUR", "0")
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"

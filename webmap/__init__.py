@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         links,
         map_scripts,
         minify,
+        moderation,
         oembed,
         ogc,
         pages,
@@ -69,8 +70,15 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     register_version_source("ogc-datasets", ogc.datasets_state)
     from geo.formats.ogc_collections import register_collections
 
-    register_collections("datasets", ogc.dataset_collections, ogc.dataset_collection)
-    register_collections("point-datasets", point_datasets.ogc_collections)
+    register_collections(
+        "datasets", ogc.dataset_collections, ogc.dataset_collection, ogc.dataset_collections_page
+    )
+    register_collections(
+        "point-datasets",
+        point_datasets.ogc_collections,
+        point_datasets.ogc_collection,
+        point_datasets.ogc_collections_page,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)
@@ -90,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.jinja_env.globals["map_script_url"] = map_scripts.script_url
     app.jinja_env.filters["page_ids"] = map_scripts.page_ids
     errors.register(app)
+    moderation.register(app)  # publishing limits, store quota, operator routes, audit client
     security.register(app)
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
     cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *

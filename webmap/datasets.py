@@ -35,8 +35,9 @@ from geo.sources import point_tables as pt
 from geo.sources.limits import check_file_name, check_no_nul, check_value_columns
 from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
 from geo.store import VersionRecord, store_for
+from geo.store.limits import StoreFull, TooManyPublishes
 
-from . import maps, views
+from . import catalogue, maps, moderation, views
 from .caching import first_value, send_cached
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
@@ -312,6 +313,7 @@ def create():
     checked = _check(data, filename, pasted, request.values)
     if request.values.get("dry_run") in ("1", "true", "yes"):
         return jsonify({"report": checked.report()})
+    moderation.check_publish_allowed(len(data))
     published = _publish(checked, data, filename, request.values)
     dataset_id, version = published.dataset.id, published.version.version
     kind = _kind_of(published.version)
@@ -332,25 +334,11 @@ def create():
     return jsonify(body), 201, headers
 
 
-def _summary(record) -> dict:
-    version = _store().version(record.id, record.latest_version)
-    return {
-        "id": record.id,
-        "kind": _kind_of(version),
-        "title_zh": record.title_zh,
-        "title_en": record.title_en,
-        "latest_version": record.latest_version,
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-        "level": version.level,
-        "columns": list(version.values),
-        "links": _links(record.id, kind=_kind_of(version)),
-    }
-
-
 @api_bp.get("")
 def catalog():
-    return jsonify({"datasets": [_summary(r) for r in _store().datasets()]})
+    """One page of the catalogue (``q``, ``level``, ``kind``, ``licence``, ``sort``,
+    ``limit``, ``offset``: :mod:`webmap.catalogue`)."""
+    return catalogue.api_list()
 
 
 @api_bp.get("/<dataset_id>")
@@ -398,6 +386,7 @@ def replace(dataset_id: str):
     else:
         values = _carried_options(latest, request.values)
     checked = _check(data, filename, pasted, values, existing)
+    moderation.check_publish_allowed(len(data))
     replace_with = ds.replace
     if isinstance(checked, lt.CheckedLinks):
         replace_with = lt.replace_links
@@ -533,13 +522,8 @@ def _check_csrf() -> None:
 
 @bp.get("")
 def index():
-    lang = _lang()
-    store = _store()
-    rows = []
-    for record in store.datasets():
-        version = store.version(record.id, record.latest_version)
-        rows.append({"record": record, "version": version, "columns": list(version.values)})
-    return render_template("datasets.html", rows=rows, **views.template_globals(lang))
+    """The catalogue page: search box, filters, one page of datasets (webmap.catalogue)."""
+    return catalogue.html_list(_lang())
 
 
 def _form_state(values) -> dict:
@@ -652,6 +636,7 @@ def new_post():
         state["filename"] = filename
         checked = _check(data, filename, pasted, request.form)
         if request.form.get("action") == "publish":
+            moderation.check_publish_allowed(len(data))
             published = _publish(checked, data, filename, request.form)
             if state["draft"]:
                 _store().discard_draft(state["draft"])
@@ -672,6 +657,11 @@ def new_post():
             )
     except TooLarge as err:
         return _render_new(lang, state, 413, error=message_in(err, lang))
+    except (TooManyPublishes, StoreFull) as err:
+        status = 429 if isinstance(err, TooManyPublishes) else 507
+        body, _ = _render_new(lang, state, status, error=message_in(err, lang))
+        retry = {"Retry-After": str(err.retry_after)} if status == 429 else {}
+        return body, status, retry
     except BadParameter as err:
         context = {"error": message_in(err, lang)}
         if checked is not None:  # a check that passed, a publish that did not

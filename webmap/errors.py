@@ -103,6 +103,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(DatasetGone)
     def _gone(err: DatasetGone):
         response, status = error_response(410, str(err), "dataset", None)
+        body = response.get_json(silent=True) if not isinstance(response, str) else None
+        if isinstance(body, dict):  # the operator's reason, and the message in Chinese
+            body.update(reason=err.reason, error_zh=err.zh)
+            response.set_data(app.json.dumps(body))
         return response, status
 
     @app.errorhandler(Unauthorized)

@@ -22,7 +22,7 @@ from geo.formats import ogc_collections as ogc
 from geo.formats.csvsafe import to_csv_bytes
 from geo.i18n import DEFAULT_LANG, check_lang
 from geo.sources import point_tables as pt
-from geo.store import VersionRecord, store_for
+from geo.store import VersionRecord, catalogue, store_for
 
 from . import maps, views
 from .caching import send_cached
@@ -213,48 +213,79 @@ def embed():
     )
 
 
-def ogc_collections() -> list[ogc.Collection]:
-    """One OGC API Features collection per live point dataset (its latest version),
-    ``points-<id>``: the points in WGS 84. Registered with
+POINTS_PREFIX = "points-"
+
+
+def _points_collection(database_url: str, entry) -> ogc.Collection:
+    """A point table's collection from its catalogue entry (stored fields: the count of
+    points and the datum; the points themselves are read only by ``load``)."""
+    record, summary = entry.record, entry.summary
+    number = record.latest_version
+
+    def load(dataset_id=record.id, number=number):
+        frame = pt.points_frame(database_url, dataset_id, number)
+        frame.insert(0, "id", frame["row"].astype(int))
+        return frame
+
+    href = url_for("datasets.version_page", dataset_id=record.id, version=number, _external=True)
+    return ogc.Collection(
+        id=f"{POINTS_PREFIX}{record.id}",
+        title=record.title("en"),
+        description=f"Published point table {record.id}, version {number}: "
+        f"{summary.get('point_count', 0)} points, WGS 84 (converted from "
+        f"{summary.get('datum', '')}).",
+        load=load,
+        id_column="id",
+        keywords=("dataset", "points"),
+        attribution=summary.get("source", ""),
+        links=(
+            {
+                "href": href,
+                "rel": "describedby",
+                "type": "text/html",
+                "title": f"dataset {record.id}, version {number}",
+            },
+        ),
+        version=f"{record.id}:{number}",
+    )
+
+
+def ogc_collections_page(offset: int, limit: int) -> tuple[list[ogc.Collection], int]:
+    """One page of the point tables' collections (``points-<id>``, newest first) and how
+    many there are: one catalogue query. Registered with
     :func:`geo.formats.ogc_collections.register_collections`."""
     if not has_request_context():
-        return []
+        return [], 0
     database_url = _database_url()
-    store = store_for(database_url)
-    found = []
-    for record in store.datasets():
-        version = store.version(record.id, record.latest_version)
-        if not pt.is_points(version):
-            continue
+    page = catalogue.search(
+        store_for(database_url),
+        catalogue.CatalogueQuery(kind="points", limit=limit, offset=offset),
+    )
+    return [_points_collection(database_url, e) for e in page.entries], page.total
 
-        def load(dataset_id=record.id, number=version.version):
-            frame = pt.points_frame(database_url, dataset_id, number)
-            frame.insert(0, "id", frame["row"].astype(int))
-            return frame
 
-        href = url_for(
-            "datasets.version_page", dataset_id=record.id, version=version.version, _external=True
-        )
-        found.append(
-            ogc.Collection(
-                id=f"points-{record.id}",
-                title=record.title("en"),
-                description=f"Published point table {record.id}, version {version.version}: "
-                f"{len(version.table.get('points', []))} points, WGS 84 (converted from "
-                f"{version.metadata['points']['datum']}).",
-                load=load,
-                id_column="id",
-                keywords=("dataset", "points"),
-                attribution=version.metadata.get("source", ""),
-                links=(
-                    {
-                        "href": href,
-                        "rel": "describedby",
-                        "type": "text/html",
-                        "title": f"dataset {record.id}, version {version.version}",
-                    },
-                ),
-                version=f"{record.id}:{version.version}",
-            )
-        )
-    return found
+def ogc_collections() -> list[ogc.Collection]:
+    """Every live point table's collection (its latest version): the points in WGS 84."""
+    found: list[ogc.Collection] = []
+    while True:
+        page, total = ogc_collections_page(len(found), 200)
+        found.extend(page)
+        if not page or len(found) >= total:
+            return found
+
+
+def ogc_collection(collection_id: str) -> ogc.Collection | None:
+    """``points-<id>`` alone (None for another id; 404 for an id that is not a point table,
+    410 for a deleted or hidden one)."""
+    if not has_request_context() or not collection_id.startswith(POINTS_PREFIX):
+        return None
+    from geo.errors import UnknownItem
+
+    dataset_id = collection_id[len(POINTS_PREFIX) :]
+    try:
+        entry = catalogue.entry(store_for(_database_url()), dataset_id)
+    except UnknownItem:
+        return None
+    if entry.kind != "points":
+        raise UnknownItem("collection", collection_id, ["points-<id> of a point table"])
+    return _points_collection(_database_url(), entry)

@@ -33,6 +33,7 @@ from geo.formats.ogc_collections import (  # noqa: F401  (the model, re-exported
     builtin_collections,
     bundled_collections,
     collections,
+    collections_page,
     dataset_collection,
     dataset_collections,
     described_extent,
@@ -60,7 +61,7 @@ PATH_PARAMETERS = {
     "landing": ("f", "lang"),
     "conformance": ("f", "lang"),
     "api": ("f", "lang"),
-    "collections": ("f", "lang"),
+    "collections": ("f", "lang", "limit", "offset"),
     "collection": ("f", "lang"),
     "item": ("f", "lang", "crs"),
 }
@@ -449,12 +450,58 @@ def collection_entry(
     return entry
 
 
-def collections_document(base: str, fmt: str = "json", lang: str = "en") -> dict:
+#: Collections per page of /collections (``limit``): the bundled ones and the newest
+#: published datasets fit on the first page; ``next`` links page through the rest.
+COLLECTIONS_LIMIT = 100
+COLLECTIONS_MAX_LIMIT = 1000
+
+
+def parse_collections_window(args: Mapping[str, str]) -> tuple[int, int]:
+    """(limit, offset) of ``/collections``: a 400 naming the parameter otherwise."""
+    window = []
+    for name, default, low, high in (
+        ("limit", COLLECTIONS_LIMIT, 1, COLLECTIONS_MAX_LIMIT),
+        ("offset", 0, 0, 10**8),
+    ):
+        raw = args.get(name)
+        if raw in (None, ""):
+            window.append(default)
+            continue
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not low <= int(raw) <= high:
+            raise BadParameter(name, raw, f"a whole number from {low} to {high}")
+        window.append(int(raw))
+    return window[0], window[1]
+
+
+def collections_document(
+    base: str,
+    fmt: str = "json",
+    lang: str = "en",
+    limit: int = COLLECTIONS_LIMIT,
+    offset: int = 0,
+) -> dict:
+    """One page of the collections (built-in first, then published datasets, newest first)
+    with ``next``/``prev`` links and ``numberMatched``/``numberReturned``."""
+    found, total = collections_page(offset, limit)
+    window = {"limit": str(limit)} if limit != COLLECTIONS_LIMIT else {}
+    links = _self_and_alternate(base, "/collections", fmt, JSON, window | _offset(offset))
+    media = JSON if fmt == "json" else HTML
+    pages = [("next", offset + limit, offset + limit < total), ("prev", offset - limit, offset > 0)]
+    for rel, start, present in pages:
+        if present:
+            href = _href(base, "/collections", {**window, **_offset(max(0, start)), "f": fmt})
+            links.append({"href": href, "rel": rel, "type": media, "title": f"{rel} page"})
     return {
-        "links": _self_and_alternate(base, "/collections", fmt, JSON),
-        "collections": [collection_entry(c, base, fmt, lang) for c in collections()],
+        "links": links,
+        "collections": [collection_entry(c, base, fmt, lang) for c in found],
+        "numberMatched": total,
+        "numberReturned": len(found),
         "crs": list(crs_ref.SUPPORTED),
     }
+
+
+def _offset(offset: int) -> dict[str, str]:
+    return {"offset": str(offset)} if offset else {}
 
 
 def _feature(

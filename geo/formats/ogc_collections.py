@@ -73,10 +73,13 @@ class Collection:
 @dataclass(frozen=True)
 class Provider:
     """A source of collections: ``listing()`` gives them all; ``lookup(id)`` (optional)
-    gives one (or None when the id is not this provider's) without listing the rest."""
+    gives one (or None when the id is not this provider's) without listing the rest;
+    ``page(offset, limit)`` (optional) gives one page and the provider's total, so a page of
+    ``/collections`` costs one page, not the whole listing."""
 
     listing: Callable[[], Iterable[Collection]]
     lookup: Callable[[str], Collection | None] | None = None
+    page: Callable[[int, int], tuple[list[Collection], int]] | None = None
 
 
 _providers: dict[str, Provider] = {}
@@ -86,13 +89,14 @@ def register_collections(
     name: str,
     provider: Callable[[], Iterable[Collection]],
     lookup: Callable[[str], Collection | None] | None = None,
+    page: Callable[[int, int], tuple[list[Collection], int]] | None = None,
 ) -> None:
     """Add a source of collections (called on every listing, so it may change over time).
 
     Published datasets register here; their collections appear after the built-in ones.
     Registering the same ``name`` again replaces the provider.
     """
-    _providers[name] = Provider(provider, lookup)
+    _providers[name] = Provider(provider, lookup, page)
 
 
 def unregister_collections(name: str) -> None:
@@ -255,28 +259,37 @@ def bundled_collections() -> list[Collection]:
 DATASET_PREFIX = "dataset-"
 
 
+def _describedby(dataset_id: str, number: int, version_url) -> tuple[dict, ...]:
+    if version_url is None:
+        return ()
+    return (
+        {
+            "href": version_url(dataset_id, number),
+            "rel": "describedby",
+            "type": HTML,
+            "title": f"dataset {dataset_id}, version {number}",
+        },
+    )
+
+
 def dataset_collection(
     database_url: str, dataset_id: str, version_url: Callable[[str, int], str] | None = None
 ) -> Collection | None:
     """The collection of one live published dataset (its latest version), or None for a
     links table. Raises ``UnknownItem`` (no such dataset) or ``DatasetGone`` (deleted)."""
-    from geo.store import store_for
+    from geo.store import catalogue, store_for
 
-    store = store_for(database_url)
-    record = store.dataset(dataset_id)
-    collection = _dataset_collection(database_url, dataset_id, record.latest_version)
+    entry = catalogue.entry(store_for(database_url), dataset_id)
+    return _with_link(_dataset_collection(database_url, entry), version_url)
+
+
+def _with_link(collection: Collection | None, version_url) -> Collection | None:
     if collection is None or version_url is None:
         return collection
-    href = version_url(dataset_id, record.latest_version)
-    link = {
-        "href": href,
-        "rel": "describedby",
-        "type": HTML,
-        "title": f"dataset {dataset_id}, version {record.latest_version}",
-    }
     from dataclasses import replace
 
-    return replace(collection, links=(link,))
+    dataset_id = collection.id[len(DATASET_PREFIX) :]
+    return replace(collection, links=_describedby(dataset_id, int(collection.version), version_url))
 
 
 _dataset_cache: OrderedDict[tuple[str, str, int], Collection | None] = OrderedDict()
@@ -286,55 +299,62 @@ DATASET_CACHE_SIZE = 4096
 build_count = {"n": 0}
 
 
-def _dataset_collection(database_url: str, dataset_id: str, number: int) -> Collection | None:
-    """Built once per (dataset, version): a publish builds only its own entry."""
+def _dataset_collection(database_url: str, entry) -> Collection | None:
+    """Built once per (dataset, version) from the catalogue's stored fields (title, level,
+    value columns, description, source, licence): the table itself is read only when the
+    features are (``load``)."""
+    record, summary = entry.record, entry.summary
+    dataset_id, number = record.id, record.latest_version
     key = (database_url, dataset_id, number)
     with _dataset_lock:
         if key in _dataset_cache:
             _dataset_cache.move_to_end(key)
             return _dataset_cache[key]
-    from geo.sources.datasets import DatasetColumn
-    from geo.sources.indicators import regions_with_sources
-    from geo.store import store_for
+    from geo.sources.datasets import RESERVED
 
-    store = store_for(database_url)
-    record = store.dataset(dataset_id)
-    version = store.version(dataset_id, number)
-    meta = version.metadata
     build_count["n"] += 1
-    if meta.get("kind") == "links":
+    if entry.kind == "links":
         built = None  # a links table (from, to, weight) is not features by unit
     else:
-        sources = [DatasetColumn(version, c, pinned=False) for c in version.values]
+        level = entry.level
+        columns = list(summary.get("columns", []))
 
-        def load(level=version.level, sources=sources) -> gpd.GeoDataFrame:
-            return regions_with_sources(level, sources, each_year=True)
+        def load(dataset_id=dataset_id, number=number) -> gpd.GeoDataFrame:
+            from geo.sources.datasets import DatasetColumn
+            from geo.sources.indicators import regions_with_sources
+            from geo.store import store_for
 
-        values = ", ".join(version.values)
-        note = meta.get("description", "")
+            version = store_for(database_url).version(dataset_id, number)
+            sources = [DatasetColumn(version, c, pinned=False) for c in version.values]
+            return regions_with_sources(version.level, sources, each_year=True)
+
+        values = ", ".join(columns)
+        note = summary.get("description", "")
+        created = summary.get("version_created_at", record.updated_at)
+        ids = [f"{c}_value" if c in RESERVED else c for c in columns]
         built = Collection(
             id=f"{DATASET_PREFIX}{dataset_id}",
             title=record.title("en"),
             title_zh=record.title("zh"),
             description=(
-                f"Published dataset {dataset_id}, version {version.version} "
-                f"({version.created_at}): {version.level}-level units with {values}. {note}"
+                f"Published dataset {dataset_id}, version {number} "
+                f"({created}): {level}-level units with {values}. {note}"
             ).strip(),
             description_zh=(
-                f"已发布数据集 {dataset_id}，第 {version.version} 版（{version.created_at}）："
-                f"{_LEVEL_ZH.get(version.level, version.level)}单元，含 {values}。{note}"
+                f"已发布数据集 {dataset_id}，第 {number} 版（{created}）："
+                f"{_LEVEL_ZH.get(level, level)}单元，含 {values}。{note}"
             ).strip(),
             load=load,
             id_column="adcode",
-            keywords=("dataset", version.level),
+            keywords=("dataset", level),
             attribution=" ".join(
-                part for part in (meta.get("source", ""), meta.get("licence", "")) if part
+                part for part in (summary.get("source", ""), summary.get("licence", "")) if part
             ),
-            version=str(version.version),
-            level=version.level,
+            version=str(number),
+            level=level,
             properties=(
-                *_level_columns(version.level),
-                *(name for s in sources for name in (s.id, f"{s.id}_source")),
+                *_level_columns(level),
+                *(name for i in ids for name in (i, f"{i}_source")),
             ),
         )
     with _dataset_lock:
@@ -344,6 +364,32 @@ def _dataset_collection(database_url: str, dataset_id: str, number: int) -> Coll
     return built
 
 
+#: Catalogue kinds that are features by unit (a points table: its counts per unit).
+DATASET_KINDS = ("values", "points")
+
+
+def dataset_collections_page(
+    database_url: str,
+    offset: int,
+    limit: int,
+    version_url: Callable[[str, int], str] | None = None,
+) -> tuple[list[Collection], int]:
+    """One page of the published datasets' collections (most recently updated first) and
+    how many there are: one indexed catalogue query, no table read."""
+    from geo.store import catalogue, store_for
+
+    page = catalogue.search(
+        store_for(database_url),
+        catalogue.CatalogueQuery(kinds=DATASET_KINDS, limit=limit, offset=offset),
+    )
+    found = []
+    for entry in page.entries:
+        collection = _with_link(_dataset_collection(database_url, entry), version_url)
+        if collection is not None:
+            found.append(collection)
+    return found, page.total
+
+
 def dataset_collections(
     database_url: str, version_url: Callable[[str, int], str] | None = None
 ) -> list[Collection]:
@@ -351,28 +397,15 @@ def dataset_collections(
 
     Features: the units of the dataset's level with each value column (``<column>`` and
     ``<column>_source``). ``version_url(dataset_id, version)`` gives the versioned page
-    linked from the collection (rel ``describedby``). Each entry is built once per
-    dataset version (nothing is loaded): the cost of a listing is one row per dataset.
+    linked from the collection (rel ``describedby``). Built from the catalogue's stored
+    fields (nothing is loaded); lists page with :func:`dataset_collections_page`.
     """
-    from dataclasses import replace
-
-    from geo.store import store_for
-
-    found = []
-    for record in store_for(database_url).datasets():
-        collection = _dataset_collection(database_url, record.id, record.latest_version)
-        if collection is None:
-            continue
-        if version_url is not None:
-            link = {
-                "href": version_url(record.id, record.latest_version),
-                "rel": "describedby",
-                "type": HTML,
-                "title": f"dataset {record.id}, version {record.latest_version}",
-            }
-            collection = replace(collection, links=(link,))
-        found.append(collection)
-    return found
+    found: list[Collection] = []
+    while True:
+        page, total = dataset_collections_page(database_url, len(found), 200, version_url)
+        found.extend(page)
+        if not page or len(found) >= total:
+            return found
 
 
 # ------------------------------------------------------------------------- the registry
@@ -384,6 +417,34 @@ def collections() -> list[Collection]:
     for name in sorted(_providers):
         found.extend(_providers[name].listing())
     return found
+
+
+def collections_page(offset: int, limit: int) -> tuple[list[Collection], int]:
+    """``limit`` collections from ``offset`` of :func:`collections` (built-in ones first),
+    and how many there are in all; providers with a ``page`` are asked for one page only."""
+    found: list[Collection] = []
+    total = 0
+    bundled = bundled_collections()
+    sources: list[Callable[[int, int], tuple[list[Collection], int]]] = [
+        lambda o, n: _sliced(bundled, o, n)
+    ]
+    for name in sorted(_providers):
+        provider = _providers[name]
+        if provider.page is not None:
+            sources.append(provider.page)
+        else:
+            sources.append(lambda o, n, p=provider: _sliced(list(p.listing()), o, n))
+    for source in sources:
+        wanted = max(0, limit - len(found))
+        start = max(0, offset - total)
+        items, count = source(start, wanted)
+        found.extend(items[:wanted])
+        total += count
+    return found, total
+
+
+def _sliced(items: list[Collection], offset: int, limit: int) -> tuple[list[Collection], int]:
+    return items[offset : offset + limit], len(items)
 
 
 def collection_ids() -> list[str]:

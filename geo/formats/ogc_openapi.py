@@ -204,7 +204,21 @@ def openapi_document(base: str) -> dict:
             "Feature collections",
             "getCollections",
             "Capabilities",
-            common,
+            [
+                *common,
+                _parameter(
+                    "limit",
+                    "query",
+                    {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+                    "collections per page (built-in ones first; the 'next' link pages on)",
+                ),
+                _parameter(
+                    "offset",
+                    "query",
+                    {"type": "integer", "minimum": 0, "maximum": 100000000, "default": 0},
+                    "collections to skip",
+                ),
+            ],
             {"description": "collections", "content": json_or_html},
         ),
     }

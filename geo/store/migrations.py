@@ -44,9 +44,33 @@ def _series(conn: Connection) -> None:
     _add_column(conn, "atlas_dataset_versions", "series_json", "TEXT")
 
 
+def _catalogue(conn: Connection) -> None:
+    from geo.store import audit, catalogue
+
+    for column, sql_type in (
+        ("kind", "VARCHAR(16)"),
+        ("level", "VARCHAR(16)"),
+        ("licence", "TEXT"),
+        ("sort_title_en", "TEXT"),
+        ("sort_title_zh", "TEXT"),
+        ("search_text", "TEXT"),
+        ("summary_json", "TEXT"),
+        ("stored_bytes", "BIGINT"),
+        ("hidden_at", "VARCHAR(32)"),
+        ("removed_reason", "TEXT"),
+    ):
+        _add_column(conn, "atlas_datasets", column, sql_type)
+    schema.audit.create(conn, checkfirst=True)
+    schema.settings.create(conn, checkfirst=True)
+    audit.create_key(conn)
+    catalogue.create_indexes(conn)
+    catalogue.backfill(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "datasets, immutable dataset versions, drafts", _initial),
     Migration(2, "dataset versions: values by year (series_json)", _series),
+    Migration(3, "catalogue columns and indexes, search, moderation, audit trail", _catalogue),
 )
 
 

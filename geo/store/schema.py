@@ -7,6 +7,7 @@ bytes as ``LargeBinary`` (BLOB / BYTEA). What goes in comes out byte-identical o
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ForeignKey,
     Integer,
@@ -42,6 +43,19 @@ datasets = Table(
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Column("deleted_at", String(32), nullable=True),
+    # Migration 3 (the catalogue, geo.store.catalogue): what the lists show, filter, sort and
+    # search on, copied from the latest version at each write so no list reads a version.
+    Column("kind", String(16), nullable=True),
+    Column("level", String(16), nullable=True),
+    Column("licence", Text, nullable=True),
+    Column("sort_title_en", Text, nullable=True),
+    Column("sort_title_zh", Text, nullable=True),
+    Column("search_text", Text, nullable=True),
+    Column("summary_json", Text, nullable=True),
+    Column("stored_bytes", BigInteger, nullable=True),
+    # Moderation (geo.store.moderation): hidden by the operator, and why (hidden or deleted).
+    Column("hidden_at", String(32), nullable=True),
+    Column("removed_reason", Text, nullable=True),
 )
 
 #: One immutable row per published version: the upload as received and what was parsed
@@ -81,4 +95,26 @@ drafts = Table(
     Column("created_at", String(32), nullable=False),
     Column("filename", Text, nullable=False),
     Column("data", LargeBinary, nullable=False),
+)
+
+#: Every change to the store (migration 3): publish, version, metadata edit, token change,
+#: delete, hide. The client's address only as a keyed hash (see :mod:`geo.store.audit`).
+audit = Table(
+    "atlas_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("dataset_id", String(32), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("client_sha256", String(64), nullable=False),
+    Column("version", Integer, nullable=True),
+    Column("detail", Text, nullable=True),
+)
+
+#: Per-database settings made once (migration 3), e.g. the audit hash key.
+settings = Table(
+    "atlas_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from geo.errors import DatasetGone, Forbidden, UnknownItem
-from geo.store import schema
+from geo.store import audit, catalogue, schema
 from geo.store.migrations import migrate
 
 #: Drafts (checked, unpublished uploads) older than this are removed.
@@ -95,6 +95,9 @@ class DatasetRecord:
     created_at: str
     updated_at: str
     deleted_at: str | None
+    #: Set when the operator hid it (its URLs answer 410 with the reason until unhidden).
+    hidden_at: str | None = None
+    removed_reason: str | None = None
 
     def title(self, lang: str = "en") -> str:
         first, second = (
@@ -228,6 +231,8 @@ class Store:
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             deleted_at=row["deleted_at"],
+            hidden_at=row.get("hidden_at"),
+            removed_reason=row.get("removed_reason"),
         )
 
     def dataset(self, dataset_id: str, allow_deleted: bool = False) -> DatasetRecord:
@@ -237,12 +242,15 @@ class Store:
         """
         with self._read() as conn:
             record = self._record(self._dataset_row(conn, dataset_id))
-        if record.deleted_at and not allow_deleted:
-            raise DatasetGone(record.id, record.title("en"), record.deleted_at)
+        if (record.deleted_at or record.hidden_at) and not allow_deleted:
+            raise _gone(record)
         return record
 
     #: The per-request lookup (primary key: one index probe, one row).
-    STATE_SQL = "SELECT latest_version, deleted_at FROM atlas_datasets WHERE id = "
+    # A hidden dataset is gone too (its cached pages must not be served).
+    STATE_SQL = (
+        "SELECT latest_version, COALESCE(deleted_at, hidden_at) FROM atlas_datasets WHERE id = "
+    )
     STATE_STATEMENT = b"atlas_dataset_state"
 
     def state(self, dataset_id: str) -> tuple[int, str | None] | None:
@@ -406,7 +414,7 @@ class Store:
         with self._read() as conn:
             rows = conn.execute(
                 select(schema.datasets)
-                .where(d.deleted_at.is_(None))
+                .where(d.deleted_at.is_(None), d.hidden_at.is_(None))
                 .order_by(d.updated_at.desc(), d.id)
             ).mappings()
             return [self._record(row) for row in rows]
@@ -438,6 +446,8 @@ class Store:
         for _attempt in range(5):
             dataset_id = new_dataset_id()
             when = now()
+            first = self._version_values(dataset_id, 1, new, when)
+            entry = catalogue.columns_for(new, when)
             try:
                 with self._write() as conn:
                     conn.execute(
@@ -450,13 +460,13 @@ class Store:
                             created_at=when,
                             updated_at=when,
                             deleted_at=None,
+                            stored_bytes=catalogue.version_bytes(first),
+                            **entry,
                         )
                     )
-                    conn.execute(
-                        insert(schema.dataset_versions).values(
-                            self._version_values(dataset_id, 1, new, when)
-                        )
-                    )
+                    conn.execute(insert(schema.dataset_versions).values(first))
+                    catalogue.sync_search(conn, dataset_id, entry["search_text"])
+                    audit.record(conn, dataset_id, "publish", 1, when=when)
             except IntegrityError:  # an id collision (40 random bits): draw another
                 continue
             return Published(self.dataset(dataset_id), self.version(dataset_id, 1), token)
@@ -471,9 +481,8 @@ class Store:
 
     @staticmethod
     def _verify(row, token: str) -> None:
-        if row["deleted_at"]:
-            title = row["title_en"] or row["title_zh"]
-            raise DatasetGone(row["id"], title, row["deleted_at"])
+        if row["deleted_at"] or row["hidden_at"]:
+            raise _gone(Store._record(row))
         if not hmac.compare_digest(token_digest(token), row["token_sha256"]):
             raise Forbidden("the edit token does not belong to this dataset")
 
@@ -484,6 +493,8 @@ class Store:
             self._verify(row, token)
             number = row["latest_version"] + 1
             when = now()
+            values = self._version_values(dataset_id, number, new, when)
+            entry = catalogue.columns_for(new, when)
             conn.execute(
                 update(schema.datasets)
                 .where(schema.datasets.c.id == dataset_id)
@@ -492,12 +503,20 @@ class Store:
                     title_zh=new.title_zh,
                     title_en=new.title_en,
                     updated_at=when,
+                    stored_bytes=(row["stored_bytes"] or 0) + catalogue.version_bytes(values),
+                    **entry,
                 )
             )
-            conn.execute(
-                insert(schema.dataset_versions).values(
-                    self._version_values(dataset_id, number, new, when)
-                )
+            v = schema.dataset_versions.c
+            previous_file = conn.scalar(
+                select(v.original_sha256).where(v.dataset_id == dataset_id, v.version == number - 1)
+            )
+            conn.execute(insert(schema.dataset_versions).values(values))
+            catalogue.sync_search(conn, dataset_id, entry["search_text"])
+            # The same file again is a metadata edit (the manage page's "save" re-sends it).
+            same_file = previous_file == values["original_sha256"]
+            audit.record(
+                conn, dataset_id, "metadata" if same_file else "version", number, when=when
             )
         return Published(self.dataset(dataset_id), self.version(dataset_id, number))
 
@@ -512,6 +531,7 @@ class Store:
                 .where(schema.datasets.c.id == dataset_id)
                 .values(token_sha256=token_digest(new_token))
             )
+            audit.record(conn, dataset_id, "token", row["latest_version"])
         return new_token
 
     def delete(self, dataset_id: str, token: str) -> DatasetRecord:
@@ -528,12 +548,18 @@ class Store:
             conn.execute(
                 update(schema.datasets)
                 .where(schema.datasets.c.id == dataset_id)
-                .values(deleted_at=when, updated_at=when)
+                .values(deleted_at=when, updated_at=when, stored_bytes=0)
             )
+            catalogue.sync_search(conn, dataset_id, None)
+            audit.record(conn, dataset_id, "delete", row["latest_version"], when=when)
+        self.forget(dataset_id)
+        return self.dataset(dataset_id, allow_deleted=True)
+
+    def forget(self, dataset_id: str) -> None:
+        """Drop a dataset's versions from this process's cache (after a delete)."""
         with self._lock:
             for key in [k for k in self._versions if k[0] == dataset_id]:
                 del self._versions[key]
-        return self.dataset(dataset_id, allow_deleted=True)
 
     # --- drafts --------------------------------------------------------------------------
 
@@ -578,6 +604,16 @@ _stores_lock = threading.Lock()
 #: Version numbers are 32-bit integers in the schema (PostgreSQL ``integer``); a larger
 #: number names no version, and must not reach the database (an overflow error there).
 MAX_VERSION = 2**31 - 1
+
+
+def _gone(record: DatasetRecord) -> DatasetGone:
+    return DatasetGone(
+        record.id,
+        record.title("en"),
+        record.deleted_at or record.hidden_at or "",
+        reason=record.removed_reason or "",
+        hidden=bool(record.hidden_at and not record.deleted_at),
+    )
 
 
 def _check_version(dataset_id: str, number: int, latest: int) -> None:

@@ -36,6 +36,15 @@ def dataset_collections() -> list[ogc.Collection]:
     return ogc.dataset_collections(current_app.config["DATABASE_URL"], _version_url)
 
 
+def dataset_collections_page(offset: int, limit: int) -> tuple[list[ogc.Collection], int]:
+    """One page of the published datasets' collections and their number."""
+    if not has_request_context():
+        return [], 0
+    return ogc_collections.dataset_collections_page(
+        current_app.config["DATABASE_URL"], offset, limit, _version_url
+    )
+
+
 def dataset_collection(collection_id: str) -> ogc.Collection | None:
     """One published dataset's collection (``dataset-<id>``) without listing the others;
     a deleted dataset raises ``DatasetGone`` (410)."""
@@ -58,10 +67,10 @@ def datasets_state() -> str:
     latest versions (a publish, replace or delete changes every OGC key); elsewhere ``""``."""
     if not has_request_context() or not request.path.startswith("/ogc"):
         return ""
-    from geo.store import store_for
+    from geo.store import catalogue, store_for
 
-    records = store_for(current_app.config["DATABASE_URL"]).datasets()
-    return ",".join(f"{r.id}:{r.latest_version}" for r in sorted(records, key=lambda r: r.id))
+    # One aggregate over an index (count, newest change), not a listing (issue 29).
+    return catalogue.state(store_for(current_app.config["DATABASE_URL"]))
 
 
 def response_format() -> str:
@@ -166,10 +175,11 @@ def api():
 def collections():
     fmt = _checked("collections")
     lang = response_lang()
+    limit, offset = ogc.parse_collections_window(request.args)
     return _serve(
         fmt,
         ogc.JSON,
-        lambda: ogc.collections_document(base_url(), fmt, lang),
+        lambda: ogc.collections_document(base_url(), fmt, lang, limit, offset),
         "ogc/collections.html",
         revalidate=True,
     )
