@@ -1,7 +1,8 @@
 """The import graph of the project's own packages (``geo`` and ``webmap``), read from the source.
 
 Every ``import`` and ``from … import`` counts, at module level or inside a function: a
-deferred import is still a dependency a reader has to hold in their head. Run it as
+deferred import is still a dependency a reader has to hold in their head. Imports under
+``if TYPE_CHECKING:`` (annotations only; they never run) do not. Run it as
 
     python scripts/import_graph.py            # cycles and layer violations; exit 1 if any
     python scripts/import_graph.py --edges    # every edge, "importer -> imported"
@@ -84,6 +85,26 @@ def _owner(name: str, modules: dict[str, Path]) -> str | None:
     return None
 
 
+def _runtime_nodes(tree: ast.AST):
+    """Every node except those under ``if TYPE_CHECKING:`` (imports for annotations only,
+    which never run: naming a type is not depending on its module)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                stack.extend(child.orelse)
+                continue
+            stack.append(child)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
 def edges(modules: dict[str, Path] | None = None) -> dict[str, set[str]]:
     """importer → the project modules it imports (anywhere in its body)."""
     modules = modules or project_modules()
@@ -91,7 +112,7 @@ def edges(modules: dict[str, Path] | None = None) -> dict[str, set[str]]:
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         is_package = path.name == "__init__.py"
-        for node in ast.walk(tree):
+        for node in _runtime_nodes(tree):
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]

@@ -18,6 +18,7 @@ from geo.sources import datasets as ds
 from geo.store import catalogue, store_for
 
 from . import views
+from .dataset_urls import dataset_links as _links
 
 PARAMETERS = ("q", "level", "kind", "licence", "sort", "limit", "offset", "lang")
 
@@ -58,8 +59,6 @@ def _page_url(endpoint: str, page: catalogue.Page, offset: int | None, **extra) 
 
 
 def entry_dict(entry: catalogue.Entry) -> dict:
-    from .datasets import _links
-
     record, summary = entry.record, entry.summary
     found = {
         "id": record.id,

@@ -24,9 +24,10 @@ from sqlalchemy import Connection, and_, func, literal_column, select, text
 
 from geo.errors import BadParameter
 from geo.store import schema
+from geo.store.records import DatasetRecord, NewVersion
 
 if TYPE_CHECKING:
-    from geo.store.store import DatasetRecord, NewVersion, Store
+    from geo.store.store import Store  # the store calls in here; only its type is named
 
 #: SQLite only: the FTS5 trigram index of ``search_text`` (rowid-less; ``dataset_id`` kept).
 FTS_TABLE = "atlas_catalogue_fts"
@@ -379,8 +380,6 @@ def search(store: Store, query: CatalogueQuery) -> Page:
 
 
 def _entry(row) -> Entry:
-    from geo.store.store import DatasetRecord
-
     return Entry(
         DatasetRecord(
             id=row["id"],

@@ -21,7 +21,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,6 +39,9 @@ from sqlalchemy.exc import IntegrityError
 from geo.errors import DatasetGone, Forbidden, UnknownItem
 from geo.store import audit, catalogue, schema
 from geo.store.migrations import migrate
+from geo.store.records import DatasetRecord, NewVersion, Published, VersionRecord
+
+__all__ = ["DatasetRecord", "NewVersion", "Published", "Store", "VersionRecord", "store_for"]
 
 #: Drafts (checked, unpublished uploads) older than this are removed.
 DRAFT_TTL = timedelta(days=1)
@@ -65,75 +67,6 @@ def new_dataset_id() -> str:
     """Eight characters of ``[a-z2-7]`` (40 random bits): short, permanent, unguessable enough
     that ids do not reveal how many datasets exist."""
     return base64.b32encode(secrets.token_bytes(5)).decode("ascii").lower()
-
-
-@dataclass(frozen=True)
-class NewVersion:
-    """What a publish or replace writes: the upload and what was parsed from it."""
-
-    title_zh: str
-    title_en: str
-    level: str
-    key_column: str
-    filename: str
-    file_format: str
-    original: bytes
-    metadata: dict
-    table: dict
-    values: dict
-    report: dict
-    #: {column: {year: {adcode: value}}} for a table with years (else empty).
-    series: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DatasetRecord:
-    id: str
-    title_zh: str
-    title_en: str
-    latest_version: int
-    created_at: str
-    updated_at: str
-    deleted_at: str | None
-    #: Set when the operator hid it (its URLs answer 410 with the reason until unhidden).
-    hidden_at: str | None = None
-    removed_reason: str | None = None
-
-    def title(self, lang: str = "en") -> str:
-        first, second = (
-            (self.title_zh, self.title_en)
-            if lang == "zh"
-            else (
-                self.title_en,
-                self.title_zh,
-            )
-        )
-        return first or second
-
-
-@dataclass(frozen=True)
-class VersionRecord:
-    dataset_id: str
-    version: int
-    created_at: str
-    level: str
-    key_column: str
-    filename: str
-    file_format: str
-    original_sha256: str
-    original_size: int
-    metadata: dict = field(hash=False)
-    table: dict = field(hash=False)
-    values: dict = field(hash=False)
-    report: dict = field(hash=False)
-    series: dict = field(hash=False, default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Published:
-    dataset: DatasetRecord
-    version: VersionRecord
-    edit_token: str | None = None
 
 
 def normalise_url(url: str) -> str:
