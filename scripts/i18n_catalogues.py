@@ -192,7 +192,8 @@ def used_keys(
             if path.suffix not in (".py", ".html") or "locale" in path.parts:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                where = f"{path.relative_to(ROOT)}:{number}"
+                shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                where = f"{shown}:{number}"
                 found = [("", m) for m in KEY_USE.findall(line)]
                 for pattern, prefix in PREFIXED_USE.items():
                     found += [(prefix, m) for m in pattern.findall(line)]
@@ -204,8 +205,13 @@ def used_keys(
     return used, prefixes
 
 
-def check(locale_dir: Path = LOCALE_DIR, code: bool = True) -> tuple[list[str], list[str]]:
-    """(errors, notes): errors make ``check`` fail; notes list keys no code reads literally."""
+def check(
+    locale_dir: Path = LOCALE_DIR, code_dirs: Iterable[Path] | None = None
+) -> tuple[list[str], list[str]]:
+    """(errors, notes): errors make ``check`` fail; notes list keys no code reads literally.
+
+    ``code_dirs``: where to look for keys the code uses (default ``geo/`` and ``webmap/``).
+    """
     errors: list[str] = []
     notes: list[str] = []
     entries = load(locale_dir)
@@ -223,18 +229,17 @@ def check(locale_dir: Path = LOCALE_DIR, code: bool = True) -> tuple[list[str], 
     template = [m.id for m in read_catalog(pot, None) if m.id] if pot.exists() else []
     if template != sorted(entries):
         errors.append(f"{pot}: out of date with the .po files (run update)")
-    if code:
-        used, prefixes = used_keys()
-        for key, where in sorted(used.items()):
-            if key not in entries:
-                errors.append(f"{key}: used at {where} but in no catalogue")
-        for prefix, where in sorted(prefixes.items()):
-            if not any(key.startswith(prefix) for key in entries):
-                errors.append(f"{prefix}*: keys built at {where} but none in the catalogue")
-        dynamic = (*DYNAMIC_PREFIXES, *prefixes)
-        for key in entries:
-            if key not in used and not key.startswith(dynamic):
-                notes.append(key)
+    used, prefixes = used_keys(code_dirs) if code_dirs is not None else used_keys()
+    for key, where in sorted(used.items()):
+        if key not in entries:
+            errors.append(f"{key}: used at {where} but in no catalogue")
+    for prefix, where in sorted(prefixes.items()):
+        if not any(key.startswith(prefix) for key in entries):
+            errors.append(f"{prefix}*: keys built at {where} but none in the catalogue")
+    dynamic = (*DYNAMIC_PREFIXES, *prefixes)
+    for key in entries:
+        if key not in used and not key.startswith(dynamic):
+            notes.append(key)
     return errors, notes
 
 
