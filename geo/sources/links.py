@@ -26,6 +26,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from geo.i18n import TEXT
 from geo.levels import LEVELS, XIONGAN
 from geo.measure import area_centroids
 from geo.paths import DATA_DIR, FACILITIES_DIR
@@ -41,12 +42,6 @@ KINDS: tuple[str, ...] = (
     "paired-assistance",
     "joint-park",
 )
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "hospital-partnership": {"en": "Hospital partnership", "zh": "医院合作共建"},
-    "medical-alliance": {"en": "Medical alliance", "zh": "医联体/专科联盟"},
-    "paired-assistance": {"en": "Paired assistance", "zh": "结对帮扶"},
-    "joint-park": {"en": "Jointly built park", "zh": "共建园区"},
-}
 KIND_COLORS: dict[str, str] = {
     "hospital-partnership": "#d7301f",
     "medical-alliance": "#7a0177",
@@ -55,8 +50,11 @@ KIND_COLORS: dict[str, str] = {
 }
 #: The kind of every link of an uploaded links table (a planner's own flows).
 UPLOADED_KIND = "flow"
-KIND_LABELS[UPLOADED_KIND] = {"en": "Flow (uploaded table)", "zh": "流向（上传的表）"}
 KIND_COLORS[UPLOADED_KIND] = "#cc4c02"
+#: Each kind's label in both languages: the ``link_kind_<kind>`` messages (geo/locale).
+KIND_LABELS: dict[str, dict[str, str]] = {
+    kind: TEXT[f"link_kind_{kind}"] for kind in (*KINDS, UPLOADED_KIND)
+}
 #: Kinds counted as medical support (the ``*_medical_links`` indicators).
 MEDICAL_KINDS: tuple[str, ...] = ("hospital-partnership", "medical-alliance")
 
