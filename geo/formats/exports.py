@@ -73,8 +73,14 @@ def regions_export(
     name: str | None = None,
     metadata: dict | None = None,
     view: str | None = None,
+    include_overlays: bool = True,
 ) -> bytes:
     """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes.
+
+    Every row says whether it is an ``overlay``: a unit laid over the level's regular units
+    (Xiong'an New Area at prefecture level, whose three counties Baoding still counts), so
+    summing every row counts those residents twice. ``include_overlays=False`` leaves
+    overlays out, so the rows add up to the region.
 
     ``indicator_ids``: bundled indicator ids (or aliases), or
     :class:`~geo.sources.indicator_sources.IndicatorSource` objects (a published dataset's
@@ -99,6 +105,7 @@ def regions_export(
         raise BadParameter("format", fmt, FORMATS)
     if view is not None and (fmt != "topojson" or view not in TOPOJSON_VIEWS):
         raise BadParameter("view", view, TOPOJSON_VIEWS, reason="TopoJSON downloads only")
+    frame = mark_overlays(frame, include_overlays)
     if fmt == "csv":
         return to_csv_bytes(frame.drop(columns=frame.geometry.name))
     metadata = {
@@ -115,6 +122,18 @@ def regions_export(
     if fmt == "topojson":
         return _topojson(frame, metadata)
     return geojson.frame_to_geojson_text(frame, metadata=metadata).encode()
+
+
+def mark_overlays(frame, include: bool = True):
+    """``frame`` with an ``overlay`` column after ``special`` (True for a unit laid over the
+    regular units: Xiong'an at prefecture level), without those rows unless ``include``."""
+    frame = frame.copy()
+    overlay = frame["special"].astype(bool)
+    if "overlay" not in frame.columns:
+        frame.insert(list(frame.columns).index("special") + 1, "overlay", overlay)
+    if not include:
+        frame = frame[~overlay]
+    return frame
 
 
 def _map_columns(frame, ids: Sequence[str]):
