@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         embed,
         errors,
         export,
+        language,
         links,
         map_scripts,
         minify,
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.jinja_env.filters["page_ids"] = map_scripts.page_ids
     errors.register(app)
     security.register(app)
+    language.register(app)  # a page URL without lang= follows Accept-Language (302 to zh)
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
     cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *
     app.after_request(caching.compress_response)

@@ -34,6 +34,8 @@ from werkzeug.http import parse_accept_header
 
 from geo.version import data_version
 
+from . import language
+
 DEFAULT_BUDGET_MB = 128
 #: Where :class:`FastPath` leaves the data version it computed for a request.
 VERSION_ENVIRON = "jjj_atlas.data_version"
@@ -457,6 +459,9 @@ class FastPath:
             if path.startswith("/ogc")
             else ""
         )
+        if language.is_negotiated_path(path, environ.get("QUERY_STRING", "")):
+            # a page without lang= follows Accept-Language (webmap.language): key by it
+            accept = language.negotiated(environ.get("HTTP_ACCEPT_LANGUAGE"))
         host = environ.get("HTTP_HOST", "")
         scheme = environ.get("wsgi.url_scheme", "http")
         return (version, path, query, host, scheme, gzip_ok, accept)
