@@ -38,7 +38,19 @@ TEXT: dict[str, dict[str, str]] = {
     "zones": {"en": "Zones and corridors", "zh": "示范区与发展轴"},
     "members": {"en": "Members", "zh": "成员单位"},
     "band": {"en": "Band", "zh": "缓冲带"},
-    "facilities_in_band": {"en": "Facilities within the band", "zh": "缓冲带内设施"},
+    "facilities_in_band": {
+        "en": "Facilities in the band or in member units",
+        "zh": "缓冲带或成员单位内设施",
+    },
+    "indicator": {"en": "Indicator", "zh": "指标"},
+    "members_without_data": {
+        "en": "No member has a value for",
+        "zh": "各成员单位均无数据的指标",
+    },
+    "in_member_outside_band": {
+        "en": "in a member unit, outside the band",
+        "zh": "位于成员单位内，缓冲带外",
+    },
     "distance_km": {"en": "Distance to line (km)", "zh": "距走廊线（千米）"},
     "unlocated": {
         "en": "facilities in the data have no sourced coordinates and are not drawn",

@@ -246,6 +246,8 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
         "tier",
         "county_adcode",
         "distance_km",
+        "in_band",
+        "in_member",
         "source",
         "source_zh",
         "year",
@@ -258,7 +260,8 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
     ):
         features.append((geom, {"role": "facility", **record}))
     approximate = analysis.approximate
-    approx_columns = [c for c in columns if c not in ("distance_km", "datum_check")]
+    measured = ("distance_km", "datum_check", "in_band", "in_member")
+    approx_columns = [c for c in columns if c not in measured]
     for record, geom in zip(
         approximate[approx_columns].to_dict("records"), approximate.geometry.values
     ):

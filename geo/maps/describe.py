@@ -170,11 +170,12 @@ def corridor_summary(spec: CorridorSpec) -> str:
     if lang == "zh":
         return (
             f"{zone.name_zh}走廊地图：成员单位{'、'.join(names)}；"
-            f"走廊线两侧{analysis.band_km:g}千米缓冲带内有{count}个设施。"
+            f"走廊线两侧{analysis.band_km:g}千米缓冲带内或成员单位内有{count}个设施。"
         )
     return (
         f"Corridor map of {zone.name_en}: members {', '.join(names)}; "
-        f"{count} facilities within {analysis.band_km:g} km of the corridor line."
+        f"{count} facilities within {analysis.band_km:g} km of the corridor line "
+        "or inside its members."
     )
 
 

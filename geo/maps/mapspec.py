@@ -450,6 +450,12 @@ class CorridorSpec(_MapQuery):
             for record in self.analysis.members.to_dict("records")
         ]
 
+    def member_table(self):
+        """Indicators as rows, members as columns (:mod:`geo.maps.member_table`)."""
+        from geo.maps.member_table import member_table
+
+        return member_table(self)
+
     def member_names(self) -> list[str]:
         """The zone's member units by name, in the page's language."""
         return [_unit_name(adcode, self.lang) for adcode, _ in self.zone.members]
@@ -506,6 +512,7 @@ class CorridorSpec(_MapQuery):
                     "national-base",
                     "三级甲等",
                     "members",
+                    "in_member_outside_band",
                 )
             },
         }

@@ -588,7 +588,8 @@
           lines.push("<strong class=\"jjj-approximate\">" + escapeHtml(o.labels.approximate) +
             "</strong>");
         } else {
-          lines.push(escapeHtml(o.labels.distance_km) + ": " + escapeHtml(p.distance_km));
+          lines.push(escapeHtml(o.labels.distance_km) + ": " + escapeHtml(p.distance_km) +
+            (p.in_band === false ? " <em>(" + escapeHtml(o.labels.in_member_outside_band) + ")</em>" : ""));
           if (p.datum_check) {
             lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
           }
