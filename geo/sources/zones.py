@@ -315,8 +315,10 @@ def _compute_zone_distances(zone_id: str) -> _ZoneDistances:
     located = facilities()
     points = site_points(located)
     distances_m = points.to_crs(local).distance(line_local.iloc[0])
-    in_member = points["county_adcode"].astype(str).map(
-        lambda county: any(in_unit(county, adcode, level) for adcode, level in zone.members)
+    in_member = (
+        points["county_adcode"]
+        .astype(str)
+        .map(lambda county: any(in_unit(county, adcode, level) for adcode, level in zone.members))
     )
     approximate = located[located["location_precision"] == "district"].sort_values("id")
     return _ZoneDistances(
