@@ -425,6 +425,22 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "i16_km": {"en": "km", "zh": "千米"},
     "i16_m": {"en": "m", "zh": "米"},
+    # --- finding a place (static/place_search.js) ---
+    "place_search_label": {"en": "Find a place", "zh": "查找地名"},
+    "place_search_placeholder": {
+        "en": "Find a place: Chinese, pinyin or English",
+        "zh": "查找地名：中文、拼音或英文",
+    },
+    "place_search_no_match": {
+        "en": "No unit on this map has that name",
+        "zh": "此地图上没有这个地名",
+    },
+    "place_search_unavailable": {
+        "en": "The place names could not be loaded",
+        "zh": "地名索引无法加载",
+    },
+    "place_search_former_name": {"en": "former name", "zh": "旧称"},
+    "place_search_shown": {"en": "Showing {name}", "zh": "已定位：{name}"},
     # --- prints a report can carry (geo.render, embeds) ---
     "print_classes_note": {
         "en": "Only {n} units have data, so the map has {drawn} classes",

@@ -8,6 +8,7 @@ from geo.analysis.joins import join_table
 from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.levels import LEVELS, check_level
+from geo.maps.places import place_index
 from geo.sources.catalog import aliases, check_year, indicators, resolve_indicator
 from geo.sources.indicators import coverage, indicator_values
 from geo.sources.uploads import read_upload
@@ -67,6 +68,14 @@ def indicator(indicator_id: str):
         for level in ind.levels
     }
     return entry
+
+
+@bp.get("/places")
+@cached_view("api")
+def places():
+    """Every unit by its names (zh, en/pinyin, short forms, former names, parent), for the
+    maps' place search (geo.maps.places)."""
+    return {"places": list(place_index())}
 
 
 @bp.get("/zones")
