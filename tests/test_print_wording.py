@@ -35,6 +35,17 @@ def test_fewer_classes_are_explained_without_the_technical_note(client):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_embed_legend_explains_few_classes_in_words_the_page_keeps_the_count(client, lang):
+    query = "indicator=health_technicians&level=prefecture&k=7&lang=" + lang
+    embed = client.get("/embed/choropleth?" + query).get_data(as_text=True)
+    page = client.get("/maps/choropleth?" + query).get_data(as_text=True)
+    words = text("print_classes_note", lang).format(n=2, drawn=2)
+    assert f'<p class="classes-note" id="classes-note">{words}</p>' in embed
+    assert words not in page
+    assert text("i16_classes_note", lang).format(k=7, drawn=2, n=2) in page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_ties_are_explained_in_words(client, lang):
     texts = _texts(client, CHANGE + f"&lang={lang}&k=5")
     note = text("print_classes_note_ties", lang).split("{")[0]

@@ -159,6 +159,17 @@ class ChoroplethSpec(_MapQuery):
         key = "i16_classes_note" if self.units_with_value < self.k else "i16_classes_note_ties"
         return text(key, self.lang).format(k=self.k, drawn=drawn, n=self.units_with_value)
 
+    @property
+    def classes_reason(self) -> str | None:
+        """Why there are fewer classes than asked, in a planner's words, for prints and
+        embeds ("Only 2 units have data, so the map has 2 classes"); None when all are
+        drawn. The map page's :attr:`classes_note` also says how many were asked."""
+        drawn = self.classes_drawn
+        if drawn >= self.k:
+            return None
+        key = "print_classes_note" if self.units_with_value < self.k else "print_classes_note_ties"
+        return text(key, self.lang).format(drawn=drawn, n=self.units_with_value)
+
     def _time_params(self) -> dict[str, str]:
         if len(self.indicator.all_years) < 2 or self.year is None:
             return {}

@@ -47,19 +47,8 @@ def legend_title(spec: ChoroplethSpec) -> str:
     else:
         year = spec_year(spec)
         title = f"{spec.unit}" + (f" · {year}" if year else "")
-    note = print_classes_note(spec)
+    note = getattr(spec, "classes_reason", None)  # a planner's words, not "5 asked"
     return f"{title}\n{note}" if note else title
-
-
-def print_classes_note(spec: ChoroplethSpec) -> str | None:
-    """Why the legend has fewer classes than asked, in a planner's words ("Only 2 units
-    have data, so the map has 2 classes"); None when it has all of them. The web page's
-    note says how many were asked; a report only needs to know why there are few."""
-    drawn = getattr(spec, "classes_drawn", None)
-    if drawn is None or drawn >= spec.k:
-        return None
-    key = "print_classes_note" if spec.units_with_value < spec.k else "print_classes_note_ties"
-    return text(key, spec.lang).format(drawn=drawn, n=spec.units_with_value)
 
 
 def label_values(spec: ChoroplethSpec) -> dict[str, str]:
