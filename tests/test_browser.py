@@ -77,7 +77,8 @@ def test_corridor_page_draws_line_band_and_facilities(page, live_server, artifac
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5_000)
     assert "km" in popup.inner_text()
-    assert page.locator("#members tbody tr").count() == 3
+    # members as columns, indicators as rows (tests/test_corridor_members.py)
+    assert page.locator("#members thead th.member").count() == 3
     page.screenshot(path=artifacts / "corridor_jing_bao_shi.png")
     assert page.js_errors == []
 

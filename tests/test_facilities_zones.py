@@ -106,7 +106,10 @@ def test_corridor_lines_run_through_members_in_order():
 def test_corridor_band_and_facilities():
     analysis = corridor_analysis("jing-bao-shi", 30)
     assert analysis.band.contains(analysis.line)
-    assert (analysis.facilities["distance_km"] <= 30).all()
+    # in the band, or in a member unit whatever the band (listed and drawn all the same)
+    facilities = analysis.facilities
+    assert (facilities["in_band"] == (facilities["distance_km"] <= 30)).all()
+    assert (facilities["in_band"] | facilities["in_member"]).all()
     wider = corridor_analysis("jing-bao-shi", 120)
     assert len(wider.facilities) >= len(analysis.facilities)
     assert wider.band.area > analysis.band.area

@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         embed,
         errors,
         export,
+        language,
         links,
         map_scripts,
         minify,
@@ -100,6 +101,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     errors.register(app)
     moderation.register(app)  # publishing limits, store quota, operator routes, audit client
     security.register(app)
+    language.register(app)  # a page URL without lang= follows Accept-Language (302 to zh)
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
     cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *
     app.after_request(caching.compress_response)

@@ -322,6 +322,7 @@ def _render_clusters(embed: bool) -> str:
             "islandLabel": text("cluster_island", lang),
             "specialLabel": text("special_area", lang),
             "shiftToGcj02": basemap.datum == "GCJ02",
+            **maps.with_outlines({}, data.level),
         },
     )
     key = "name_zh" if lang == "zh" else "name_en"

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.levels import LEVELS, check_level
+from geo.maps.places import place_index
 from geo.sources.catalog import (
     aliases,
     check_compare,
@@ -99,6 +100,14 @@ def _values_with_flags(indicator_id: str, level: str, year) -> list[dict]:
         {"adcode": adcode, "year": year, **row, **flags.get(adcode, empty)}
         for adcode, row in indicator_values(indicator_id, level, year).to_dict("index").items()
     ]
+
+
+@bp.get("/places")
+@cached_view("api")
+def places():
+    """Every unit by its names (zh, en/pinyin, short forms, former names, parent), for the
+    maps' place search (geo.maps.places)."""
+    return {"places": list(place_index())}
 
 
 @bp.get("/zones")

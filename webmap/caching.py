@@ -34,6 +34,8 @@ from werkzeug.http import parse_accept_header
 
 from geo.version import data_version
 
+from . import language
+
 DEFAULT_BUDGET_MB = 128
 #: Where :class:`FastPath` leaves the data version it computed for a request.
 VERSION_ENVIRON = "jjj_atlas.data_version"
@@ -245,9 +247,14 @@ def send_cached(
     tags: Iterable[str] = ("data",),
 ) -> Response:
     """Respond with a cached download: ETag/304, gzip when accepted, attachment if named."""
+    from .csv_bom import is_csv, producing_with_bom, wants_bom
+
     headers = {}
     if download_name:
         headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
+    if is_csv(mimetype):  # UTF-8 with a BOM unless bom=0 (webmap.csv_bom)
+        bom = wants_bom(request.args)
+        key, produce = (key, ("bom", bom)), producing_with_bom(produce, bom)
     entry, hit = lookup(key, lambda: Rendered(produce(), mimetype, headers), tags)
     return respond(entry, hit, max_age, ranges=True)
 
@@ -275,16 +282,24 @@ def cached_view(kind: str, tags: Iterable[str] = ("data",)):
     :class:`Rendered`; errors it raises are not cached. HTML pages get a hash-based CSP.
     """
     from . import security
+    from .csv_bom import is_csv, wants_bom, with_bom
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             # (``g.render_uncached``: webmap.map_scripts renders a page for its map script.)
+            def made() -> Rendered:
+                result = _rendered(view(*args, **kwargs))
+                if is_csv(result.mimetype):  # the query (so bom=) is in the key
+                    body = with_bom(result.body, wants_bom(request.args))
+                    result = Rendered(body, result.mimetype, result.headers)
+                return result
+
             if current_app.config.get("RESPONSE_CACHE") is False or g.get("render_uncached"):
-                return _as_response(view(*args, **kwargs))
+                return _as_response(made())
 
             def produce() -> Rendered:
-                result = _rendered(view(*args, **kwargs))
+                result = made()
                 if result.mimetype == "text/html":
                     html = result.body.decode("utf-8")
                     result.headers.setdefault(
@@ -444,6 +459,9 @@ class FastPath:
             if path.startswith("/ogc")
             else ""
         )
+        if language.is_negotiated_path(path, environ.get("QUERY_STRING", "")):
+            # a page without lang= follows Accept-Language (webmap.language): key by it
+            accept = language.negotiated(environ.get("HTTP_ACCEPT_LANGUAGE"))
         host = environ.get("HTTP_HOST", "")
         scheme = environ.get("wsgi.url_scheme", "http")
         return (version, path, query, host, scheme, gzip_ok, accept)

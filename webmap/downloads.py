@@ -46,8 +46,10 @@ def _regions(fmt: str, mimetype: str, view: str | None = None):
     cache key holds the dataset version resolved for this request, never "latest"."""
     req = regions_request(request.args, current_app.config)
     latest = "dataset" in request.args and not request.args.get("v")
+    overlays = _include_overlays()
     return send_cached(
-        ("regions", fmt if view is None else f"{fmt}-{view}", *req.cache_key),
+        ("regions", fmt if view is None else f"{fmt}-{view}", *req.cache_key)
+        + (() if overlays else ("without-overlays",)),
         lambda: exports.regions_export(
             req.level,
             req.sources,
@@ -57,11 +59,28 @@ def _regions(fmt: str, mimetype: str, view: str | None = None):
             req.export_name(),
             req.metadata,
             view=view,
+            include_overlays=overlays,
         ),
         mimetype,
         req.download_name(fmt),
         **({"max_age": 0} if latest else {}),  # "latest" must be asked again each time
     )
+
+
+def _include_overlays() -> bool:
+    """``include_overlays=1`` (default) keeps units laid over the level (Xiong'an at
+    prefecture level, marked ``overlay: true``); ``0`` leaves them out, so rows add up."""
+    value = request.args.get("include_overlays", "1")
+    if value not in ("0", "1"):
+        raise BadParameter(
+            "include_overlays",
+            value,
+            ("0", "1"),
+            reason="0 leaves out units laid over others (Xiong'an), so rows add up",
+            zh=f"参数「include_overlays」的值「{value}」无效。可用值：1（保留叠加单位，如雄安新区）、"
+            "0（去掉叠加单位，各行相加即为全区）。",
+        )
+    return value == "1"
 
 
 @bp.get("/regions.geojson")

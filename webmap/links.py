@@ -54,7 +54,7 @@ def render_links(spec: linkmap.LinksSpec, embed: bool, dataset_page: dict | None
     )
     # Place names of the shaded units (geo.maps.labels), placed without overlaps.
     options["labelPoints"] = web_label_options(spec.level, spec.lang)
-    maps.add_layer(fmap, "links", options)
+    maps.add_layer(fmap, "links", maps.with_outlines(options, spec.level))
     unit_rows = links_unit_rows(spec)
     source = spec.source
     return render_template(

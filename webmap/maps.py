@@ -90,6 +90,7 @@ def folium_map(basemap: Basemap) -> folium.Map:
         ("leaflet", url_for("static", filename="vendor/leaflet/leaflet.js")),
         ("topojson", url_for("static", filename="vendor/topojson-client/topojson-client.min.js")),
         ("atlas", url_for("static", filename="atlas.js")),
+        ("place_search", url_for("static", filename="place_search.js")),
     ]
     fmap.default_css = [
         ("leaflet_css", url_for("static", filename="vendor/leaflet/leaflet.css")),
@@ -114,7 +115,37 @@ def page_options(lang: str) -> dict:
         "basemapNote": text("i16_basemap_unavailable", lang),
         "loadError": text("i16_load_error", lang),
         "scaleWords": {"km": text("i16_km", lang), "m": text("i16_m", lang)},
+        "placeSearch": place_search_options(lang),
     }
+
+
+def place_search_options(lang: str) -> dict:
+    """What every map's place search box (static/place_search.js) needs: the index URL and
+    its words in the page's language."""
+
+    def word(key: str) -> str:
+        return text(f"place_search_{key}", lang)
+
+    words = {
+        "label": word("label"),
+        "placeholder": word("placeholder"),
+        "noMatch": word("no_match"),
+        "unavailable": word("unavailable"),
+        "formerName": word("former_name"),
+        "shown": word("shown"),
+        **{level: text(level, lang) for level in ("province", "prefecture", "county")},
+    }
+    return {"url": url_for("api.places"), "lang": lang, "words": words}
+
+
+def with_outlines(options: dict, level: str) -> dict:
+    """County maps draw the prefecture outlines above the county borders (the lighter map
+    TopoJSON the choropleth pages already fetch, so the browser usually has it cached)."""
+    if level == "county":
+        options["outlineUrl"] = url_for(
+            "downloads.regions_topojson", level="prefecture", view="map"
+        )
+    return options
 
 
 def add_layer(fmap: folium.Map, function: str, options: dict) -> None:
@@ -151,6 +182,7 @@ def _rendered_base(basemap: Basemap) -> tuple[RenderedMap, str]:
         basemap.id,
         basemap.tiles_url(current_app.config),
         url_for("static", filename="atlas.js"),
+        url_for("static", filename="place_search.js"),
         url_for("static", filename="vendor/leaflet/leaflet.js"),
     )
     found = _bases.get(key)

@@ -1,8 +1,9 @@
 """Our own JS/CSS served minified (issue 18: page weight), the files in the repo unchanged.
 
-``static/atlas.js``, ``static/embed.js`` and ``static/atlas.css`` are sent through rjsmin /
-rcssmin (comment and whitespace removal only: names and statements stay as written, so a
-stack trace still reads), once per file version, then gzipped like any text response.
+``static/atlas.js``, ``static/embed.js``, ``static/place_search.js`` and ``static/atlas.css``
+are sent through rjsmin / rcssmin (comment and whitespace removal only: names and
+statements stay as written, so a stack trace still reads), once per file version, then
+gzipped like any text response.
 Debugging: ``flask --debug`` or ``MINIFY_STATIC=False`` in the app config serves the files
 as they are. A ``Range`` request for a minified file gets the whole minified body (200),
 never a slice of the unminified file under the same validator.
@@ -16,7 +17,7 @@ from functools import lru_cache
 from flask import Flask, Response, request
 
 #: Static files served minified, with their minifier's name.
-MINIFIED = {"atlas.js": "js", "embed.js": "js", "atlas.css": "css"}
+MINIFIED = {"atlas.js": "js", "embed.js": "js", "place_search.js": "js", "atlas.css": "css"}
 
 
 @lru_cache(maxsize=16)

@@ -85,7 +85,10 @@ def render_choropleth(spec: ChoroplethSpec, embed: bool) -> str:
     maps.add_layer(
         fmap,
         "regions",
-        spec.layer_options(url_for("downloads.regions_topojson", **data, view="map")),
+        maps.with_outlines(
+            spec.layer_options(url_for("downloads.regions_topojson", **data, view="map")),
+            spec.level,
+        ),
     )
     rows = choropleth_rows(spec)
     return render_template(

@@ -39,8 +39,14 @@ def regions_export(
     name: str | None = None,
     metadata: dict | None = None,
     view: str | None = None,
+    include_overlays: bool = True,
 ) -> bytes:
     """The units of ``level`` with the given indicators, as GeoJSON, CSV or TopoJSON bytes.
+
+    Every row says whether it is an ``overlay``: a unit laid over the level's regular units
+    (Xiong'an New Area at prefecture level, whose three counties Baoding still counts), so
+    summing every row counts those residents twice. ``include_overlays=False`` leaves
+    overlays out, so the rows add up to the region.
 
     ``indicator_ids``: bundled indicator ids (or aliases), or
     :class:`~geo.sources.indicator_sources.IndicatorSource` objects (a published dataset's
@@ -65,6 +71,7 @@ def regions_export(
         raise BadParameter("format", fmt, FORMATS)
     if view is not None and (fmt != "topojson" or view not in TOPOJSON_VIEWS):
         raise BadParameter("view", view, TOPOJSON_VIEWS, reason="TopoJSON downloads only")
+    frame = mark_overlays(frame, include_overlays)
     if fmt == "csv":
         return to_csv_bytes(frame.drop(columns=frame.geometry.name))
     metadata = {
@@ -81,6 +88,18 @@ def regions_export(
     if fmt == "topojson":
         return _topojson(frame, metadata)
     return geojson.frame_to_geojson_text(frame, metadata=metadata).encode()
+
+
+def mark_overlays(frame, include: bool = True):
+    """``frame`` with an ``overlay`` column after ``special`` (True for a unit laid over the
+    regular units: Xiong'an at prefecture level), without those rows unless ``include``."""
+    frame = frame.copy()
+    overlay = frame["special"].astype(bool)
+    if "overlay" not in frame.columns:
+        frame.insert(list(frame.columns).index("special") + 1, "overlay", overlay)
+    if not include:
+        frame = frame[~overlay]
+    return frame
 
 
 def _map_columns(frame, ids: Sequence[str]):
@@ -193,6 +212,8 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
         "tier",
         "county_adcode",
         "distance_km",
+        "in_band",
+        "in_member",
         "source",
         "source_zh",
         "year",
@@ -205,7 +226,8 @@ def corridor_export(zone_id: str, band_km: float) -> bytes:
     ):
         features.append((geom, {"role": "facility", **record}))
     approximate = analysis.approximate
-    approx_columns = [c for c in columns if c not in ("distance_km", "datum_check")]
+    measured = ("distance_km", "datum_check", "in_band", "in_member")
+    approx_columns = [c for c in columns if c not in measured]
     for record, geom in zip(
         approximate[approx_columns].to_dict("records"), approximate.geometry.values
     ):

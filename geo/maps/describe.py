@@ -181,11 +181,12 @@ def corridor_summary(spec: CorridorSpec) -> str:
     if lang == "zh":
         return (
             f"{zone.name_zh}走廊地图：成员单位{'、'.join(names)}；"
-            f"走廊线两侧{analysis.band_km:g}千米缓冲带内有{count}个设施。"
+            f"走廊线两侧{analysis.band_km:g}千米缓冲带内或成员单位内有{count}个设施。"
         )
     return (
         f"Corridor map of {zone.name_en}: members {', '.join(names)}; "
-        f"{count} facilities within {analysis.band_km:g} km of the corridor line."
+        f"{count} facilities within {analysis.band_km:g} km of the corridor line "
+        "or inside its members."
     )
 
 
@@ -198,7 +199,11 @@ def choropleth_subtitle(spec: ChoroplethSpec) -> str:
         parts.append(change_label(spec.year, spec.compare, lang))
     elif year:
         parts.append(f"{text('year', lang)}: {year}")
-    parts.append(f"{spec.units_with_value}/{spec.units_total}")
+    parts.append(
+        text("print_coverage", lang).format(
+            with_value=spec.units_with_value, units=spec.units_total
+        )
+    )
     return " · ".join(parts)
 
 
@@ -207,7 +212,7 @@ def corridor_subtitle(spec: CorridorSpec) -> str:
     lang = spec.lang
     analysis = spec.analysis
     return (
-        f"{text('band', lang)}: {analysis.band_km:g} km · "
+        f"{text('band', lang)}: {analysis.band_km:g} {text('i16_km', lang)} · "
         f"{text('facilities_in_band', lang)}: {len(analysis.facilities)}"
     )
 

@@ -159,6 +159,17 @@ class ChoroplethSpec(_MapQuery):
         key = "i16_classes_note" if self.units_with_value < self.k else "i16_classes_note_ties"
         return text(key, self.lang).format(k=self.k, drawn=drawn, n=self.units_with_value)
 
+    @property
+    def classes_reason(self) -> str | None:
+        """Why there are fewer classes than asked, in a planner's words, for prints and
+        embeds ("Only 2 units have data, so the map has 2 classes"); None when all are
+        drawn. The map page's :attr:`classes_note` also says how many were asked."""
+        drawn = self.classes_drawn
+        if drawn >= self.k:
+            return None
+        key = "print_classes_note" if self.units_with_value < self.k else "print_classes_note_ties"
+        return text(key, self.lang).format(drawn=drawn, n=self.units_with_value)
+
     def _time_params(self) -> dict[str, str]:
         if len(self.indicator.all_years) < 2 or self.year is None:
             return {}
@@ -170,6 +181,16 @@ class ChoroplethSpec(_MapQuery):
     @property
     def title(self) -> str:
         return self.indicator.title(self.lang)
+
+    @property
+    def heading(self) -> str:
+        """The title a print or embed carries: a change map says it is one
+        ("常住人口变化 2010→2020", "Change in Resident population, 2010→2020")."""
+        if self.compare is None:
+            return self.title
+        return text("change_title", self.lang).format(
+            title=self.title, start=self.compare, end=self.year
+        )
 
     @property
     def unit(self) -> str:
@@ -446,6 +467,12 @@ class CorridorSpec(_MapQuery):
             for record in self.analysis.members.to_dict("records")
         ]
 
+    def member_table(self):
+        """Indicators as rows, members as columns (:mod:`geo.maps.member_table`)."""
+        from geo.maps.member_table import member_table
+
+        return member_table(self)
+
     def member_names(self) -> list[str]:
         """The zone's member units by name, in the page's language."""
         return [_unit_name(adcode, self.lang) for adcode, _ in self.zone.members]
@@ -502,6 +529,7 @@ class CorridorSpec(_MapQuery):
                     "national-base",
                     "三级甲等",
                     "members",
+                    "in_member_outside_band",
                 )
             },
         }

@@ -47,7 +47,7 @@ def legend_title(spec: ChoroplethSpec) -> str:
     else:
         year = spec_year(spec)
         title = f"{spec.unit}" + (f" · {year}" if year else "")
-    note = getattr(spec, "classes_note", None)
+    note = getattr(spec, "classes_reason", None)  # a planner's words, not "5 asked"
     return f"{title}\n{note}" if note else title
 
 
@@ -81,7 +81,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
         sheet = Sheet(
             options,
             region_extent(),
-            spec.title,
+            spec.heading,
             choropleth_subtitle(spec),
             spec.indicator.source_text(spec.lang),
             spec.lang,

@@ -31,8 +31,9 @@ MUTED = "#5f6368"
 #: Unit outlines: white between saturated fills, a mid grey where the fill is too pale for
 #: white to show (CIELAB L* above PALE_L), so borders stay visible on the palest class.
 EDGE_ON_DARK, EDGE_ON_PALE, PALE_L = "#ffffff", "#8c8c8c", 80.0
-#: Boundary data credit, shown on every export (see data/boundaries/SOURCES.md).
-BOUNDARY_SOURCE = TEXT["boundary_source"]
+#: Boundary data credit and what the map may not be used for, on every export (these
+#: maps carry no 审图号, so they say they are schematic; see data/boundaries/SOURCES.md).
+BOUNDARY_SOURCE = {lang: text("boundary_note", lang) for lang in ("en", "zh")}
 #: Deterministic files for the same request (ETags stay stable across workers).
 RC = {
     "svg.fonttype": "none",  # text as <text> with the font named: editable in Inkscape/Illustrator
@@ -279,6 +280,11 @@ class Sheet:
         legend.set_gid("legend")
         legend.get_title().set_multialignment("center")  # a title with a note line
 
+    def scale_words(self, value: float, unit: str) -> str:
+        """The scale bar's length in the sheet's language: "100 千米" on zh prints."""
+        words = {"km": text("i16_km", self.lang), "m": text("i16_m", self.lang)}
+        return f"{value:g} {words.get(unit, unit)}"
+
     def decorate(self, scalebar_loc: str = "lower left", arrow_xy=(0.95, 0.96)) -> None:
         """Scale bar (km, true at the standard parallels) and north arrow."""
         self.ax.set_xlabel("")  # geopandas labels projected axes ("Easting [metre]")
@@ -300,6 +306,7 @@ class Sheet:
                 },
                 color=INK,
                 scale_loc="top",
+                scale_formatter=self.scale_words,
             )
         )
         x, y = arrow_xy

@@ -118,7 +118,10 @@ class CorridorAnalysis:
     band: object  # shapely Polygon, EPSG:4326
     members: pd.DataFrame  # members × indicators, NaN where missing
     member_indicators: list[str]
-    facilities: gpd.GeoDataFrame  # site-precision points inside the band, with distance_km
+    #: Site-precision points inside the band or inside a member unit, with ``distance_km``
+    #: to the line, ``in_band`` and ``in_member`` (a member's facility is listed whatever
+    #: the band: 北京胸科医院 in member 通州区 stays on a 10 km map).
+    facilities: gpd.GeoDataFrame
     unlocated_facilities: int
     #: Every district-precision point (approximate: the district's representative point),
     #: drawn hollow and listed apart; never measured, never tested against the band.
@@ -167,8 +170,12 @@ def corridor_analysis(zone_id: str, band_km: float = DEFAULT_BAND_KM) -> Corrido
     band = band_local.to_crs(4326).iloc[0]
 
     distances_m = fixed.distances_m
-    inside = fixed.points[distances_m.to_numpy() <= band_km * 1000.0].copy()
+    in_band = distances_m.to_numpy() <= band_km * 1000.0
+    in_member = fixed.in_member.to_numpy()
+    inside = fixed.points[in_band | in_member].copy()
     inside["distance_km"] = (distances_m[inside.index] / 1000.0).round(1)
+    inside["in_band"] = in_band[in_band | in_member]
+    inside["in_member"] = in_member[in_band | in_member]
     inside = inside.sort_values(["distance_km", "id"])
     members, ids = member_indicator_table(zone)
     return CorridorAnalysis(
@@ -192,6 +199,7 @@ class _ZoneDistances:
     line_local: gpd.GeoSeries
     points: gpd.GeoDataFrame  # site-precision facilities (EPSG:4326)
     distances_m: pd.Series  # their distance to the line, in metres
+    in_member: pd.Series  # whether each lies in one of the zone's member units
     approximate: gpd.GeoDataFrame
     unlocated: int
 
@@ -212,6 +220,16 @@ def _zone_distances(zone_id: str) -> _ZoneDistances:
     return result
 
 
+def in_unit(county_adcode: str, adcode: str, level: str) -> bool:
+    """Whether the county ``county_adcode`` lies in the unit ``adcode`` of ``level``
+    (adcodes nest: 110112 is in prefecture 110100 and province 110000)."""
+    if level == "county":
+        return county_adcode == adcode
+    if level == "prefecture":
+        return county_adcode[:4] == adcode[:4]
+    return county_adcode[:2] == adcode[:2]
+
+
 def _compute_zone_distances(zone_id: str) -> _ZoneDistances:
     zone = get_zone(zone_id)
     line = corridor_line(zone)
@@ -220,12 +238,18 @@ def _compute_zone_distances(zone_id: str) -> _ZoneDistances:
     located = facilities()
     points = site_points(located)
     distances_m = points.to_crs(local).distance(line_local.iloc[0])
+    in_member = (
+        points["county_adcode"]
+        .astype(str)
+        .map(lambda county: any(in_unit(county, adcode, level) for adcode, level in zone.members))
+    )
     approximate = located[located["location_precision"] == "district"].sort_values("id")
     return _ZoneDistances(
         line=line,
         line_local=line_local,
         points=points,
         distances_m=distances_m,
+        in_member=in_member.astype(bool),
         approximate=approximate,
         unlocated=int(facilities(located_only=False).geometry.isna().sum()),
     )

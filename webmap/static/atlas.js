@@ -11,6 +11,7 @@
       .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
   JJJAtlas.escapeHtml = escapeHtml;
+  JJJAtlas.fetchGeoJSON = function (url, options) { return fetchGeoJSON(url, options); };
 
   /* WGS 84 -> GCJ-02, the published closed form (same as geo/crs.py), for AMap tiles. */
   var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
@@ -420,6 +421,8 @@
     if (global.matchMedia && global.matchMedia("(hover: none)").matches) {
       map.getContainer().classList.add("jjj-touch");
     }
+    /* Place search, prefecture outlines, popups beside their unit (static/place_search.js). */
+    if (JJJAtlas.wayfinding) { JJJAtlas.wayfinding(map, o); }
   }
   JJJAtlas.setup = setup;
   var touchOnly = !!(global.matchMedia && global.matchMedia("(hover: none)").matches);
@@ -592,7 +595,8 @@
           lines.push("<strong class=\"jjj-approximate\">" + escapeHtml(o.labels.approximate) +
             "</strong>");
         } else {
-          lines.push(escapeHtml(o.labels.distance_km) + ": " + escapeHtml(p.distance_km));
+          lines.push(escapeHtml(o.labels.distance_km) + ": " + escapeHtml(p.distance_km) +
+            (p.in_band === false ? " <em>(" + escapeHtml(o.labels.in_member_outside_band) + ")</em>" : ""));
           if (p.datum_check) {
             lines.push(escapeHtml(o.labels.datum_check) + ": " + escapeHtml(p.datum_check));
           }
@@ -945,6 +949,7 @@
     return coords.map(shift);
   }
   JJJAtlas.clusters = function (map, o) {
+    JJJAtlas.setup(map, o);
     function fmt(v) {
       if (v === null || v === undefined) { return null; }
       var d = (o.decimals === null || o.decimals === undefined) ? (Number.isInteger(v) ? 0 : 1) : o.decimals;
