@@ -39,38 +39,15 @@ from geo.levels import check_level
 from geo.maps.basemaps import DEFAULT_BASEMAP, Basemap, check_basemap
 from geo.maps.labels import DEFAULT_LABEL_MODE, check_label_mode, web_label_options
 from geo.maps.points import PointLayer, parse_points, points_options, points_param
+
+# format_value and friends are read from here by many modules (geo.maps.value_format)
+from geo.maps.value_format import CHANGE_MODES, format_change, format_value  # noqa: F401
 from geo.sources.catalog import Indicator, check_indicator_level
 from geo.sources.indicator_sources import IndicatorSource, default_level, source_from_params
 from geo.sources.indicators import bundled_indicator as get_indicator
 from geo.sources.indicators import resolve_bundled as resolve_indicator
 from geo.sources.regions import regular_adcodes
 from geo.sources.zones import CorridorAnalysis, corridor_analysis, parse_band_km
-
-
-def format_value(value: float | None, indicator: IndicatorSource, lang: str = "en") -> str:
-    """A value as shown to people: grouped digits, the catalog's decimals, or 'no data'."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return text("no_data", lang)
-    decimals = indicator.decimals
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else 1
-    return f"{value:,.{decimals}f}"
-
-
-#: How a change view measures change: percent of the earlier value, or the difference.
-CHANGE_MODES = ("percent", "absolute")
-
-
-def format_change(
-    value: float | None, mode: str, indicator: IndicatorSource, lang: str = "en"
-) -> str:
-    """A signed change: ``+11.6%`` or ``+2,280,727``; 'no data' when missing."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return text("no_data", lang)
-    if mode == "percent":
-        return f"{value:+,.1f}%"
-    decimals = indicator.decimals if indicator.decimals is not None else 1
-    return f"{value:+,.{decimals}f}"
 
 
 def change_label(year: int, compare: int, lang: str) -> str:

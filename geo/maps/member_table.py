@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from geo.i18n import text
+from geo.maps.value_format import format_value
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,6 @@ def _missing(value) -> bool:
 def member_table(spec) -> MemberTable:
     """The members of ``spec`` (a :class:`geo.maps.mapspec.CorridorSpec`) as columns and
     their indicators as rows, values formatted as the map pages format them."""
-    from geo.maps.mapspec import format_value
-
     lang = spec.lang
     records = spec.analysis.members.to_dict("records")
     members = tuple(

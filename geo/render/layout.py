@@ -22,7 +22,7 @@ from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
 
 from geo.analysis.colour import lightness  # noqa: E402
-from geo.i18n import TEXT, text  # noqa: E402
+from geo.i18n import text  # noqa: E402
 from geo.render.fonts import cjk_font  # noqa: E402
 from geo.render.options import ExportOptions  # noqa: E402
 
