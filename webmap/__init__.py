@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         ogc,
         pages,
         point_datasets,
+        query_params,
         security,
         url_limit,
     )
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.jinja_env.globals["map_script_url"] = map_scripts.script_url
     app.jinja_env.filters["page_ids"] = map_scripts.page_ids
     errors.register(app)
+    query_params.register(app)  # unknown or repeated query parameters: 400 before any view
     security.register(app)
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
     cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *

@@ -10,7 +10,7 @@ from geo.sources.limits import check_no_nul
 
 
 def _wants_json() -> bool:
-    if request.path == "/ogc" or request.path.startswith("/ogc/"):
+    if _is_ogc():
         # OGC API: JSON unless HTML was asked for (f=html, or a browser's Accept).
         if request.args.get("f") == "html":
             return False
@@ -19,9 +19,28 @@ def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/download/", "/oembed"))
 
 
+#: OGC API exception codes (the ``code`` of an OGC error document) by HTTP status.
+OGC_CODES = {
+    400: "InvalidParameterValue",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    410: "Gone",
+    413: "PayloadTooLarge",
+    414: "URITooLong",
+}
+
+
+def _is_ogc() -> bool:
+    return request.path == "/ogc" or request.path.startswith("/ogc/")
+
+
 def error_response(status: int, message: str, parameter: str | None = None, valid=None):
     if _wants_json():
-        body = {"error": message, "status": status}
+        if _is_ogc():  # OGC API – Features: the exception schema {"code", "description"}
+            body = {"code": OGC_CODES.get(status, "ServerError"), "description": message}
+        else:
+            body = {"error": message, "status": status}
         if parameter:
             body["parameter"] = parameter
         if valid is not None:

@@ -63,7 +63,11 @@ PATH_PARAMETERS = {
     "collections": ("f", "lang"),
     "collection": ("f", "lang"),
     "item": ("f", "lang", "crs"),
+    "queryables": ("f", "lang"),
 }
+#: OGC API – Features Part 3 (filtering) and the Part 1 extensions of /items that
+#: shape the answer: see :mod:`geo.formats.ogc_filter`.
+PART3_PARAMETERS: tuple[str, ...] = ()
 FORMATS = ("json", "html")
 LANGS = ("en", "zh")
 
@@ -98,6 +102,16 @@ class ItemsQuery:
     crs: crs_ref.RefCRS = crs_ref.RefCRS(CRS84, None)
     bbox_given: tuple[float, ...] | None = None
     bbox_crs: crs_ref.RefCRS | None = None
+    #: The query pairs exactly as sent (order and spelling kept): what links repeat.
+    sent: tuple[tuple[str, str], ...] = ()
+
+    def link_params(self, offset: int, fmt: str) -> list[tuple[str, str]]:
+        """The query of a link to the page at ``offset``: every parameter as it was sent
+        (``bbox`` digits, CRS URIs, filters — nothing re-rendered), then ``limit``,
+        ``offset`` and ``f``. Re-rendering a bbox to 6 significant digits moved its edge
+        (116.40961 → 116.41) and lost features between pages."""
+        pairs = [(k, v) for k, v in self.sent if k not in ("limit", "offset", "f")]
+        return [*pairs, ("limit", str(self.limit)), ("offset", str(offset)), ("f", fmt)]
 
     def params(self) -> dict[str, str]:
         """The normalised query string (what links and cache keys use)."""
@@ -296,7 +310,9 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
                 reason=f"not a query parameter or queryable property of {collection.id}",
             )
         filters.append((name, args[name]))
+    sent = tuple(args.items(multi=True)) if hasattr(args, "getlist") else tuple(args.items())
     return ItemsQuery(
+        sent=sent,
         limit=limit,
         offset=offset,
         bbox=bbox,
@@ -347,8 +363,9 @@ def select(collection: Collection, query: ItemsQuery) -> tuple[gpd.GeoDataFrame,
 # ---------------------------------------------------------------------------- documents
 
 
-def _href(base: str, path: str, params: Mapping[str, str] | None = None) -> str:
-    query = urlencode(params) if params else ""
+def _href(base: str, path: str, params=None) -> str:
+    """``base + path`` with ``params`` (a mapping or a list of pairs) as its query."""
+    query = urlencode(params, safe=",") if params else ""
     return f"{base}{path}" + (f"?{query}" if query else "")
 
 
@@ -476,20 +493,25 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
     """A page of features as a GeoJSON FeatureCollection with paging links."""
     page, matched = select(collection, query)
     path = f"/collections/{collection.id}/items"
-    params = query.params()
     columns = [c for c in page.columns if c != page.geometry.name]
     records = page[columns].to_dict("records")
-    links = _self_and_alternate(base, path, fmt, GEOJSON, params)
+    links = []
+    for this in FORMATS:
+        links.append(
+            {
+                "href": _href(base, path, query.link_params(query.offset, this)),
+                "rel": "self" if this == fmt else "alternate",
+                "type": GEOJSON if this == "json" else HTML,
+                "title": f"this document as {'JSON' if this == 'json' else 'HTML'}",
+            }
+        )
+    page_type = MEDIA[fmt] if fmt == "html" else GEOJSON
     if query.offset + query.limit < matched:
         links.append(
             {
-                "href": _href(
-                    base,
-                    path,
-                    {**params, "offset": str(query.offset + query.limit), "f": fmt},
-                ),
+                "href": _href(base, path, query.link_params(query.offset + query.limit, fmt)),
                 "rel": "next",
-                "type": MEDIA[fmt] if fmt == "html" else GEOJSON,
+                "type": page_type,
                 "title": "next page",
             }
         )
@@ -497,12 +519,10 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
         links.append(
             {
                 "href": _href(
-                    base,
-                    path,
-                    {**params, "offset": str(max(0, query.offset - query.limit)), "f": fmt},
+                    base, path, query.link_params(max(0, query.offset - query.limit), fmt)
                 ),
                 "rel": "prev",
-                "type": MEDIA[fmt] if fmt == "html" else GEOJSON,
+                "type": page_type,
                 "title": "previous page",
             }
         )

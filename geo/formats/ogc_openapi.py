@@ -260,10 +260,10 @@ def openapi_document(base: str) -> dict:
                 **_schemas(),
                 "error": {
                     "type": "object",
-                    "required": ["error", "status"],
+                    "required": ["code", "description"],
                     "properties": {
-                        "error": {"type": "string"},
-                        "status": {"type": "integer"},
+                        "code": {"type": "string"},
+                        "description": {"type": "string"},
                         "parameter": {"type": "string"},
                         "valid": {},
                     },
