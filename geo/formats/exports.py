@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.formats.csvsafe import to_csv_bytes
+from geo.formats.field_types import integer_columns
 from geo.levels import check_level
 from geo.sources.catalog import check_indicator_level, check_year, get_indicator, resolve_indicator
 from geo.sources.indicators import check_compare, regions_with_indicators, regions_with_sources
@@ -99,8 +100,9 @@ def regions_export(
         raise BadParameter("format", fmt, FORMATS)
     if view is not None and (fmt != "topojson" or view not in TOPOJSON_VIEWS):
         raise BadParameter("view", view, TOPOJSON_VIEWS, reason="TopoJSON downloads only")
-    if fmt == "csv":
-        return to_csv_bytes(frame.drop(columns=frame.geometry.name))
+    if fmt == "csv":  # counts print as integers (708829, not 708829.0)
+        table = integer_columns(frame.drop(columns=frame.geometry.name), ids)
+        return to_csv_bytes(table)
     metadata = {
         "name": name or download_name("regions", level, ids, fmt, year, compare).rsplit(".", 1)[0],
         "indicators": [s.as_dict() for s in sources],

@@ -29,7 +29,8 @@ import pandas as pd
 import pyogrio
 
 from geo.formats.csvsafe import safe_text
-from geo.formats.exports import check_regions_request, download_name
+from geo.formats.exports import check_regions_request
+from geo.formats.field_types import integer_columns
 from geo.sources.catalog import get_indicator
 from geo.sources.facilities import facilities
 from geo.sources.indicators import regions_with_indicators
@@ -117,7 +118,8 @@ def _write_gpkg(
     description = "; ".join(
         f"{key}: {value}" for key, value in rows if key not in ("title", "generated")
     )
-    stamp = f"{data_date().isoformat()}T00:00:00Z"
+    # GeoPackage Requirement 15: last_change with fractional seconds (validate_gpkg.py).
+    stamp = f"{data_date().isoformat()}T00:00:00.000Z"
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
         pyogrio.write_dataframe(
@@ -253,10 +255,17 @@ def _shapefile_zip(
     return _zip(members, date)
 
 
+def regions_layer_name(level: str) -> str:
+    """The layer (and Shapefile member) name of a level's download: ``jjj_<level>``."""
+    return f"jjj_{level}"
+
+
 def _regions_layer(level: str, indicator_ids: Sequence[str], year=None, compare=None):
     ids = check_regions_request(level, indicator_ids, year, compare)
-    frame = regions_with_indicators(level, ids, year=year, compare=compare)
-    name = download_name("regions", level, ids, "x", year, compare).rsplit(".", 1)[0]
+    frame = integer_columns(regions_with_indicators(level, ids, year=year, compare=compare), ids)
+    # One layer name per level whatever the indicators (the file name says which they are),
+    # so a QGIS project or a script that opened one download opens the next.
+    name = regions_layer_name(level)
     sources = [
         (
             "boundaries",
