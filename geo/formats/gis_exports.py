@@ -144,22 +144,37 @@ def _write_gpkg(
     return path
 
 
-def shorten_field_names(
-    frame: gpd.GeoDataFrame, limit: int
-) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
-    """``frame`` with every field name over ``limit`` characters shortened uniquely (a
-    published dataset's column names may be long), and the map full → short of the
-    shortened ones, for the download's metadata (as ``fields.csv`` maps the DBF names).
+#: Names a GeoPackage layer's own columns take (GDAL: ``FID``, ``GEOMETRY_NAME``): a field
+#: named so — in any case — would collide with them and fail the write.
+GPKG_RESERVED = ("fid", "geom")
 
-    A shortened name keeps its first characters and ends in ``~<n>``, unique among all
-    the frame's names (case-insensitively, as GIS software compares field names).
+
+def shorten_field_names(
+    frame: gpd.GeoDataFrame, limit: int, reserved: Sequence[str] = GPKG_RESERVED
+) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """``frame`` with every field name a GIS file cannot hold renamed uniquely, and the map
+    full → new name of the renamed ones, for the download's metadata (as ``fields.csv``
+    maps the DBF names).
+
+    Renamed: a name over ``limit`` characters (a published dataset's long column names), a
+    ``reserved`` name in any case (``fid``, ``FID``, ``geom``), and the second of two names
+    that differ only in case (``Value``, ``value``: GIS software compares field names
+    case-insensitively). A new name keeps the first characters and ends in ``~<n>``,
+    unique among all the frame's names.
     """
     names = [c for c in frame.columns if c != frame.geometry.name]
-    used = {c.lower() for c in frame.columns if len(c) <= limit}
-    shortened: dict[str, str] = {}
+    blocked = {r.lower() for r in reserved} | {str(frame.geometry.name).lower()}
+    kept: set[str] = set()
+    to_rename = []
     for column in names:
-        if len(column) <= limit:
-            continue
+        folded = column.lower()
+        if len(column) <= limit and folded not in blocked and folded not in kept:
+            kept.add(folded)
+        else:
+            to_rename.append(column)
+    used = kept | blocked
+    shortened: dict[str, str] = {}
+    for column in to_rename:
         n = 1
         while True:
             suffix = f"~{n}"
@@ -169,19 +184,36 @@ def shorten_field_names(
             n += 1
         used.add(short.lower())
         shortened[column] = short
-    return (frame.rename(columns=shortened) if shortened else frame), shortened
+    if not shortened:
+        return frame, shortened
+    # rename by position: two columns may share a name only by case, never exactly
+    renamed = frame.copy()
+    renamed.columns = [shortened.get(c, c) if c != frame.geometry.name else c for c in frame.columns]
+    return renamed.set_geometry(frame.geometry.name), shortened
+
+
+def _cut_utf8(text: str, limit: int) -> str:
+    """The longest start of ``text`` whose UTF-8 takes at most ``limit`` bytes: cut between
+    characters, never inside one (规划项目数 → 规划项, 9 bytes, not 10 bytes of broken UTF-8)."""
+    size = 0
+    for index, char in enumerate(text):
+        size += len(char.encode("utf-8"))
+        if size > limit:
+            return text[:index]
+    return text
 
 
 def _dbf_names(columns: Sequence[str]) -> dict[str, str]:
-    """Unique ≤ 10-character DBF names for ``columns`` (full → short), in order."""
+    """Unique DBF names of at most 10 *bytes* of UTF-8 for ``columns`` (full → short), in
+    order; unique case-insensitively, as GDAL and QGIS compare them."""
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for column in columns:
-        short = column[:DBF_MAX_FIELD]
+        short = _cut_utf8(column, DBF_MAX_FIELD)
         n = 1
-        while short.lower() in used:
+        while not short or short.lower() in used:
             suffix = f"_{n}"
-            short = column[: DBF_MAX_FIELD - len(suffix)] + suffix
+            short = _cut_utf8(column, DBF_MAX_FIELD - len(suffix)) + suffix
             n += 1
         used.add(short.lower())
         mapping[column] = short
@@ -230,6 +262,9 @@ def _shapefile_zip(
             promote_to_multi=_geometry_type(frame).startswith("Multi"),
             encoding="UTF-8",
         )
+    written = list(pyogrio.read_info(path, encoding="UTF-8")["fields"])
+    if written != [names[c] for c in columns]:  # fields.csv must name what the .dbf holds
+        raise ValueError(f"DBF field names {written} differ from the planned {names}")
     date = data_date()
     _pin_dbf_date(path.with_suffix(".dbf"), date)
     fields = io.StringIO()
