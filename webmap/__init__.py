@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         cors,
         dataset_cache,
         datasets,
+        download_paths,
         downloads,
         embed,
         errors,
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(download_paths.bp)
     app.register_blueprint(datasets.bp)
     app.register_blueprint(datasets.api_bp)
     app.register_blueprint(point_datasets.bp)

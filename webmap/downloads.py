@@ -160,15 +160,35 @@ def _regions_gis(kind: str, mimetype: str):
     level = request.args.get("level", "prefecture")
     year = request.args.get("year") or None
     compare = request.args.get("compare") or None
-    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
+    return regions_gis_file(kind, mimetype, level, _indicator_ids(), year, compare, epsg)
+
+
+def regions_gis_file(
+    kind: str,
+    mimetype: str,
+    level: str,
+    indicator_ids: tuple[str, ...],
+    year: str | None,
+    compare: str | None,
+    epsg: int,
+    choropleth=None,
+):
+    """The GeoPackage or zipped Shapefile of a level with bundled indicators (the query
+    form above and the path form of :mod:`webmap.download_paths` share it); ``choropleth``
+    (a :class:`geo.formats.gpkg_styles.LayerStyle`) adds the map's style to a GeoPackage."""
+    ids = exports.check_regions_request(level, indicator_ids, year, compare)
     name = _with_suffix(
         exports.download_name("regions", level, ids, kind, year, compare), kind, epsg
     )
+    style_key = (choropleth.key,) if choropleth is not None else ()
     return send_cached(
         ("regions", kind, level, ids)
         + ((year, compare) if (year or compare) else ())
-        + ((epsg,) if epsg != 4326 else ()),
-        lambda: gis_exports.regions_file(level, ids, kind, year, compare, epsg)[1],
+        + ((epsg,) if epsg != 4326 else ())
+        + style_key,
+        lambda: gis_exports.regions_file(
+            level, ids, kind, year, compare, epsg, choropleth=choropleth
+        )[1],
         mimetype,
         name,
     )
@@ -195,8 +215,12 @@ def regions_shapefile():
 
 def _facilities_gis(kind: str, mimetype: str):
     category = request.args.get("category") or None
+    return facilities_gis_file(kind, mimetype, category, _epsg())
+
+
+def facilities_gis_file(kind: str, mimetype: str, category: str | None, epsg: int):
+    """The facilities (one category or all) as a GeoPackage or zipped Shapefile."""
     facilities.facilities(category)  # 400 on a bad category before caching anything
-    epsg = _epsg()
     name = f"jjj_facilities_{category or 'all'}{_crs_suffix(epsg)}.{kind}"
     return send_cached(
         ("facilities", kind, category) + ((epsg,) if epsg != 4326 else ()),

@@ -247,12 +247,15 @@ def _register_declarations() -> None:
     declare("downloads.regions_topojson", REGIONS, GIS, ("view",))
     declare("downloads.regions_gpkg", REGIONS, GIS, ("scheme", "k", "palette"))
     declare("downloads.regions_shapefile", REGIONS, GIS)
-    declare("downloads.regions_gis_path", ("year", "compare", "v"))
     declare("downloads.facilities_geojson", GIS, ("category",))
     declare("downloads.facilities_csv", GIS, ("category",))
     declare("downloads.facilities_gpkg", ("category",), GIS)
     declare("downloads.facilities_shapefile", ("category",), GIS)
-    declare("downloads.facilities_gis_path")
+    # the path forms for GDAL and QGIS (webmap.download_paths) take no query at all
+    for name in ("regions_gpkg", "regions_shapefile", "regions_gpkg_year"):
+        declare(f"download_paths.{name}")
+    for name in ("regions_shapefile_year", "facilities_gpkg", "facilities_shapefile"):
+        declare(f"download_paths.{name}")
     declare("downloads.zones_geojson", GIS)
     declare("downloads.corridors_geojson", GIS)
     declare("downloads.corridor_geojson", ("zone", "band_km"), GIS)

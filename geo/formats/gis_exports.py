@@ -325,11 +325,16 @@ def _facilities_layer(category: str | None):
     return name, frame, metadata_rows(title, sources)
 
 
-def _write(kind: str, name: str, frame, rows, epsg: int = 4326) -> bytes:
+def _write(kind: str, name: str, frame, rows, epsg: int = 4326, choropleth=None) -> bytes:
     frame = _reprojected(_prepared(frame), epsg)
     with tempfile.TemporaryDirectory(prefix="jjj-export-") as tmp:
         if kind == "gpkg":
-            return _write_gpkg(name, frame, rows, Path(tmp)).read_bytes()
+            path = _write_gpkg(name, frame, rows, Path(tmp))
+            if choropleth is not None:
+                from geo.formats.gpkg_styles import add_layer_styles
+
+                add_layer_styles(path, name, choropleth)
+            return path.read_bytes()
         return _shapefile_zip(name, frame, rows, Path(tmp))
 
 
@@ -346,12 +351,20 @@ def layer_file(
 
 
 def regions_file(
-    level: str, indicator_ids: Sequence[str], kind: str, year=None, compare=None, epsg: int = 4326
+    level: str,
+    indicator_ids: Sequence[str],
+    kind: str,
+    year=None,
+    compare=None,
+    epsg: int = 4326,
+    choropleth=None,
 ) -> tuple[str, bytes]:
     """(file name, bytes) of a level with indicators as ``gpkg`` or ``shp.zip``
-    (``year``/``compare`` as for the GeoJSON download; ``epsg`` from DOWNLOAD_EPSG)."""
+    (``year``/``compare`` as for the GeoJSON download; ``epsg`` from DOWNLOAD_EPSG).
+    ``choropleth``: a :class:`geo.formats.gpkg_styles.LayerStyle` the GeoPackage carries
+    in its ``layer_styles`` table (QGIS opens the layer drawn as the map page draws it)."""
     name, frame, rows = _regions_layer(level, indicator_ids, year, compare)
-    return f"{name}.{kind}", _write(kind, name, frame, _with_crs(rows, epsg), epsg)
+    return f"{name}.{kind}", _write(kind, name, frame, _with_crs(rows, epsg), epsg, choropleth)
 
 
 def facilities_file(category: str | None, kind: str, epsg: int = 4326) -> tuple[str, bytes]:
