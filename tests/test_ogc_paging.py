@@ -43,7 +43,9 @@ def _gk_bbox(epsg: int, lon0, lat0, lon1, lat1) -> str:
     to = Transformer.from_crs("OGC:CRS84", f"EPSG:{epsg}")  # authority axis order
     a = to.transform(lon0, lat0)
     b = to.transform(lon1, lat1)
-    return ",".join(repr(v) for v in (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
+    return ",".join(
+        repr(v) for v in (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+    )
 
 
 CASES = [

@@ -57,7 +57,9 @@ def test_every_get_route_refuses_an_unknown_parameter(app, client):
 def test_every_get_route_refuses_a_repeated_single_value(app, client):
     checked = 0
     with app.app_context():
-        declarations = {r.endpoint: query_params.declaration_for(r.endpoint) for r in _get_rules(app)}
+        declarations = {
+            r.endpoint: query_params.declaration_for(r.endpoint) for r in _get_rules(app)
+        }
     for rule in _get_rules(app):
         declared = declarations[rule.endpoint]
         single = sorted(declared.names - declared.repeatable)
@@ -122,7 +124,10 @@ def test_junk_parameters_do_not_touch_the_response_cache(client):
     assert warm.status_code == 200
     before = caching.stats()
     for n in range(200):
-        assert client.get(f"/maps/choropleth?indicator=gdp&level=prefecture&junk={n}").status_code == 400
+        assert (
+            client.get(f"/maps/choropleth?indicator=gdp&level=prefecture&junk={n}").status_code
+            == 400
+        )
         assert client.get(f"/download/regions.geojson?level=county&junk={n}").status_code == 400
     after = caching.stats()
     assert after["entries"] == before["entries"]

@@ -52,7 +52,9 @@ def integer_columns(frame: pd.DataFrame, indicator_ids: Sequence) -> pd.DataFram
         if not integer_indicator(indicator_id):
             continue
         for column in frame.columns:
-            suffix = column[len(indicator_id) + 1 :] if column.startswith(f"{indicator_id}_") else ""
+            suffix = (
+                column[len(indicator_id) + 1 :] if column.startswith(f"{indicator_id}_") else ""
+            )
             is_value = column == indicator_id or suffix == "change" or suffix.isdigit()
             if is_value and _whole(frame[column]):
                 frame[column] = as_integer(frame[column])

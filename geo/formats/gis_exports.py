@@ -188,7 +188,9 @@ def shorten_field_names(
         return frame, shortened
     # rename by position: two columns may share a name only by case, never exactly
     renamed = frame.copy()
-    renamed.columns = [shortened.get(c, c) if c != frame.geometry.name else c for c in frame.columns]
+    renamed.columns = [
+        shortened.get(c, c) if c != frame.geometry.name else c for c in frame.columns
+    ]
     return renamed.set_geometry(frame.geometry.name), shortened
 
 
