@@ -26,7 +26,7 @@ import shapely
 
 from geo import crs_ref
 from geo.errors import BadParameter, UnknownItem
-from geo.formats import geojson
+from geo.formats import geojson, ogc_filter
 from geo.formats.ogc_collections import (  # noqa: F401  (the model, re-exported)
     CRS84,
     Collection,
@@ -50,6 +50,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    *ogc_filter.CONFORMANCE,
 )
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -67,7 +68,7 @@ PATH_PARAMETERS = {
 }
 #: OGC API – Features Part 3 (filtering) and the Part 1 extensions of /items that
 #: shape the answer: see :mod:`geo.formats.ogc_filter`.
-PART3_PARAMETERS: tuple[str, ...] = ()
+PART3_PARAMETERS: tuple[str, ...] = ogc_filter.PARAMETERS
 FORMATS = ("json", "html")
 LANGS = ("en", "zh")
 
@@ -104,6 +105,8 @@ class ItemsQuery:
     bbox_crs: crs_ref.RefCRS | None = None
     #: The query pairs exactly as sent (order and spelling kept): what links repeat.
     sent: tuple[tuple[str, str], ...] = ()
+    #: Part 3 ``filter`` and ``properties``/``sortby``/``skipGeometry``.
+    part3: ogc_filter.Part3Query = ogc_filter.Part3Query()
 
     def link_params(self, offset: int, fmt: str) -> list[tuple[str, str]]:
         """The query of a link to the page at ``offset``: every parameter as it was sent
@@ -298,20 +301,24 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
             )
         period = _period(raw_datetime)
     allowed = queryables(collection)
+    part3 = ogc_filter.Part3Query()
+    if any(args.get(name) is not None for name in PART3_PARAMETERS):
+        part3 = ogc_filter.parse_part3(features(collection), args)
     filters = []
     for name in args:
-        if name in RESERVED or name == "lang":
+        if name in RESERVED or name == "lang" or name in PART3_PARAMETERS:
             continue
         if name not in allowed:
             raise BadParameter(
                 name,
                 args[name],
-                [*RESERVED, "lang", *allowed],
+                [*RESERVED, "lang", *PART3_PARAMETERS, *allowed],
                 reason=f"not a query parameter or queryable property of {collection.id}",
             )
         filters.append((name, args[name]))
     sent = tuple(args.items(multi=True)) if hasattr(args, "getlist") else tuple(args.items())
     return ItemsQuery(
+        part3=part3,
         sent=sent,
         limit=limit,
         offset=offset,
@@ -356,7 +363,9 @@ def select(collection: Collection, query: ItemsQuery) -> tuple[gpd.GeoDataFrame,
         if start is not None and end is not None and start > end:
             ok &= False
         keep &= ok.to_numpy()
-    matched = frame[keep]
+    if query.part3.filter is not None:
+        keep &= ogc_filter.filter_mask(frame, query.part3.filter)
+    matched = ogc_filter.sort_frame(frame[keep], query.part3.sortby)
     return matched.iloc[query.offset : query.offset + query.limit], len(matched)
 
 
@@ -458,6 +467,12 @@ def collection_entry(
                 "type": HTML,
                 "title": f"{title} (HTML)",
             },
+            {
+                "href": _href(base, f"{path}/queryables", {"f": "json"}),
+                "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "type": "application/schema+json",
+                "title": "the properties a filter may name (JSON Schema)",
+            },
             *collection.links,
         ],
     }
@@ -495,6 +510,7 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
     path = f"/collections/{collection.id}/items"
     columns = [c for c in page.columns if c != page.geometry.name]
     records = page[columns].to_dict("records")
+    shown = query.part3.properties
     links = []
     for this in FORMATS:
         links.append(
@@ -534,16 +550,27 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
             "title": collection.title,
         }
     )
+    features_out = [
+        _feature(collection, record, geometry, query.crs)
+        for record, geometry in zip(records, page.geometry.values)
+    ]
+    for feature in features_out:
+        if shown is not None:
+            feature["properties"] = ogc_filter.only_properties(feature["properties"], shown)
+        if query.part3.skip_geometry:
+            feature["geometry"] = None
     return {
         "type": "FeatureCollection",
-        "features": [
-            _feature(collection, record, geometry, query.crs)
-            for record, geometry in zip(records, page.geometry.values)
-        ],
+        "features": features_out,
         "numberMatched": matched,
         "numberReturned": len(records),
         "links": links,
     }
+
+
+def queryables_document(collection: Collection, base: str, lang: str = "en") -> dict:
+    """Part 3 ``/collections/{id}/queryables`` (a JSON Schema)."""
+    return ogc_filter.queryables_document(collection.id, features(collection), base, lang)
 
 
 def item_document(

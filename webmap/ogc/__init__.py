@@ -238,3 +238,17 @@ def item(collection_id: str, feature_id: str):
         headers=headers,
         revalidate=_is_dataset(collection_id),
     )
+
+
+@bp.get("/collections/<collection_id>/queryables")
+def queryables(collection_id: str):
+    """Part 3: the JSON Schema of the properties ``filter=`` may name."""
+    fmt = _checked("queryables")
+    lang = response_lang()
+    return _serve(
+        fmt,
+        "application/schema+json",
+        lambda: ogc.queryables_document(ogc.get_collection(collection_id), base_url(), lang),
+        "ogc/queryables.html",
+        revalidate=_is_dataset(collection_id),
+    )
