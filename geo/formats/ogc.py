@@ -473,6 +473,12 @@ def collection_entry(
                 "type": "application/schema+json",
                 "title": "the properties a filter may name (JSON Schema)",
             },
+            {  # the draft's relation, which GDAL's OAPIF driver follows
+                "href": _href(base, f"{path}/queryables", {"f": "json"}),
+                "rel": "queryables",
+                "type": JSON,
+                "title": "the properties a filter may name",
+            },
             *collection.links,
         ],
     }

@@ -35,12 +35,13 @@ from geo.errors import BadParameter
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 #: The query parameters this module reads on ``/items``.
 PARAMETERS = ("filter", "filter-lang", "filter-crs", "properties", "sortby", "skipGeometry")
-FILTER_LANGS = ("cql2-text", "cql2-json")
+#: ``cql-text`` is the draft name of cql2-text that GDAL's OAPIF driver sends (it looks for
+#: it in the API definition's ``filter-lang`` enum before turning ``-where`` into a filter).
+FILTER_LANGS = ("cql2-text", "cql2-json", "cql-text")
 #: The name filters use for a feature's geometry (what ``queryables`` declares).
 GEOMETRY = "geometry"
 CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
     "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
@@ -155,6 +156,12 @@ def queryables_document(
         "title": collection_id,
         "properties": properties,
         "additionalProperties": False,
+        # The draft's list form, which GDAL's OAPIF driver reads to know what it may filter
+        # on the server (JSON Schema ignores the unknown keyword).
+        "queryables": [
+            {"id": name, "title": schema["title"], "type": schema.get("type", "geometry")}
+            for name, schema in properties.items()
+        ],
     }
 
 
@@ -185,6 +192,8 @@ def _json_boxes(node):
 def parse_filter(raw: str, lang: str | None):
     """A pygeofilter AST from ``filter`` in ``filter-lang`` (default cql2-text)."""
     lang = lang or "cql2-text"
+    if lang == "cql-text":
+        lang = "cql2-text"
     if lang not in FILTER_LANGS:
         raise BadParameter("filter-lang", lang, FILTER_LANGS)
     try:
@@ -336,9 +345,12 @@ def filter_mask(frame: gpd.GeoDataFrame, tree) -> np.ndarray:
     """Which rows of ``frame`` (CRS84) the parsed filter keeps."""
     try:
         result = _Evaluator(frame).evaluate(tree)
-    except (TypeError, ValueError) as err:  # e.g. a text compared with a number
+    except Exception as err:  # e.g. a text compared with a number, an unknown function
         raise BadParameter(
-            "filter", "", "comparisons between values of the same type", reason=str(err)
+            "filter",
+            type(err).__name__,
+            "comparisons between a property and values of its type; functions: BBOX",
+            reason=str(err)[:300],
         ) from None
     if isinstance(result, (bool, np.bool_)):
         return np.full(len(frame), bool(result))

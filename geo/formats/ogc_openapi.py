@@ -27,6 +27,7 @@ from geo.formats.ogc import (
     bundled_collections,
     queryables,
 )
+from geo.formats.ogc_filter import FILTER_LANGS
 from geo.version import bundled_version
 
 
@@ -69,6 +70,10 @@ def _schemas() -> dict:
 #: A free-text parameter: any text but NUL, which every path refuses with a 400 naming the
 #: parameter (webmap.errors.refuse_nul), so the document says so.
 TEXT_PARAMETER = {"type": "string", "pattern": "^[^\\u0000]*$"}
+
+
+#: The Part 3 and answer-shaping parameters of /items (geo.formats.ogc_filter).
+PART3 = ("filter", "filter-lang", "filter-crs", "properties", "sortby", "skipGeometry")
 
 
 def _parameter(name: str, where: str, schema: dict, description: str, **extra) -> dict:
@@ -135,6 +140,7 @@ def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: lis
                 {"$ref": "#/components/parameters/bbox"},
                 {"$ref": "#/components/parameters/bbox-crs"},
                 {"$ref": "#/components/parameters/crs"},
+                *({"$ref": f"#/components/parameters/{name}"} for name in PART3),
                 *extra,
                 *common,
             ],
@@ -142,6 +148,21 @@ def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: lis
                 "description": "a page of features",
                 "content": {
                     GEOJSON: {"schema": collection_ref},
+                    HTML: {"schema": {"type": "string"}},
+                },
+            },
+            "404",
+            "410",
+        ),
+        f"{prefix}/queryables": _operation(
+            f"{title}: queryables",
+            f"getQueryables{suffix}",
+            tag,
+            [*ids, *common],
+            {
+                "description": "the properties filter= may name (JSON Schema, Part 3)",
+                "content": {
+                    "application/schema+json": {"schema": {"type": "object"}},
                     HTML: {"schema": {"type": "string"}},
                 },
             },
@@ -341,6 +362,48 @@ def openapi_document(base: str) -> dict:
                     "features whose year overlaps it; a start after the end matches nothing",
                     style="form",
                     explode=False,
+                ),
+                "filter": _parameter(
+                    "filter",
+                    "query",
+                    TEXT_PARAMETER,
+                    "OGC API Features Part 3: a CQL2 expression over the collection's "
+                    "queryables (comparisons, AND/OR/NOT, BETWEEN, IN, IS NULL, LIKE, "
+                    "S_INTERSECTS with BBOX, POINT or POLYGON)",
+                ),
+                "filter-lang": _parameter(
+                    "filter-lang",
+                    "query",
+                    {"type": "string", "enum": list(FILTER_LANGS), "default": FILTER_LANGS[0]},
+                    "the language of filter",
+                ),
+                "filter-crs": _parameter(
+                    "filter-crs",
+                    "query",
+                    {"type": "string", "format": "uri", "enum": offered},
+                    "CRS of the geometries in filter (default CRS84)",
+                ),
+                "properties": _parameter(
+                    "properties",
+                    "query",
+                    {"type": "array", "items": TEXT_PARAMETER},
+                    "only these properties in each feature (comma-separated queryables)",
+                    style="form",
+                    explode=False,
+                ),
+                "sortby": _parameter(
+                    "sortby",
+                    "query",
+                    {"type": "array", "items": TEXT_PARAMETER},
+                    "sort by these properties: +name ascending (default), -name descending",
+                    style="form",
+                    explode=False,
+                ),
+                "skipGeometry": _parameter(
+                    "skipGeometry",
+                    "query",
+                    {"type": "boolean", "default": False},
+                    "true: features without geometry",
                 ),
                 "collectionId": _parameter(
                     "collectionId",
