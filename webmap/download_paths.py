@@ -25,7 +25,7 @@ from flask import Blueprint
 from geo.errors import BadParameter
 from geo.formats.gis_exports import DOWNLOAD_EPSG
 
-from .downloads import GPKG, ZIP, facilities_gis_file, regions_gis_file
+from .downloads import GPKG, ZIP, facilities_gis_file, map_style, regions_gis_file
 
 bp = Blueprint("download_paths", __name__, url_prefix="/download")
 
@@ -73,9 +73,10 @@ def regions_path(
 
 def _regions(kind: str, mimetype: str, level: str, crs: str, indicators: str, years=None):
     year, compare = _years(years)
-    return regions_gis_file(
-        kind, mimetype, level, _indicators(indicators), year, compare, _epsg(crs)
-    )
+    ids = _indicators(indicators)
+    epsg = _epsg(crs)
+    style = map_style(level, ids, year, compare) if kind == "gpkg" else None
+    return regions_gis_file(kind, mimetype, level, ids, year, compare, epsg, style)
 
 
 @bp.get("/regions/<level>/<crs>/<indicators>.gpkg")

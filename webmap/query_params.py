@@ -245,7 +245,7 @@ def _register_declarations() -> None:
     declare("downloads.regions_geojson", GIS, REGIONS)
     declare("downloads.regions_csv", GIS, REGIONS)
     declare("downloads.regions_topojson", REGIONS, GIS, ("view",))
-    declare("downloads.regions_gpkg", REGIONS, GIS, ("scheme", "k", "palette"))
+    declare("downloads.regions_gpkg", REGIONS, GIS, ("scheme", "k", "palette", "change", "lang"))
     declare("downloads.regions_shapefile", REGIONS, GIS)
     declare("downloads.facilities_geojson", GIS, ("category",))
     declare("downloads.facilities_csv", GIS, ("category",))

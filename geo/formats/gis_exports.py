@@ -108,7 +108,11 @@ def metadata_rows(
 
 
 def _write_gpkg(
-    layer: str, frame: gpd.GeoDataFrame, rows: list[tuple[str, str]], directory: Path
+    layer: str,
+    frame: gpd.GeoDataFrame,
+    rows: list[tuple[str, str]],
+    directory: Path,
+    choropleth=None,
 ) -> Path:
     path = directory / f"{layer}.gpkg"
     frame, shortened = shorten_field_names(frame, GPKG_MAX_FIELD)
@@ -139,6 +143,13 @@ def _write_gpkg(
         )
         metadata = pd.DataFrame(rows, columns=["key", "value"])
         pyogrio.write_dataframe(metadata, path, layer="metadata", driver="GPKG", append=False)
+        if choropleth is not None:  # the map's style, QGIS's default for the layer
+            from geo.formats.gpkg_styles import layer_styles_frame
+
+            styles = layer_styles_frame(choropleth, layer, "geom", stamp)
+            pyogrio.write_dataframe(
+                styles, path, layer="layer_styles", driver="GPKG", layer_options={"FID": "id"}
+            )
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return path
@@ -331,12 +342,7 @@ def _write(kind: str, name: str, frame, rows, epsg: int = 4326, choropleth=None)
     frame = _reprojected(_prepared(frame), epsg)
     with tempfile.TemporaryDirectory(prefix="jjj-export-") as tmp:
         if kind == "gpkg":
-            path = _write_gpkg(name, frame, rows, Path(tmp))
-            if choropleth is not None:
-                from geo.formats.gpkg_styles import add_layer_styles
-
-                add_layer_styles(path, name, choropleth)
-            return path.read_bytes()
+            return _write_gpkg(name, frame, rows, Path(tmp), choropleth).read_bytes()
         return _shapefile_zip(name, frame, rows, Path(tmp))
 
 
@@ -364,7 +370,8 @@ def regions_file(
     """(file name, bytes) of a level with indicators as ``gpkg`` or ``shp.zip``
     (``year``/``compare`` as for the GeoJSON download; ``epsg`` from DOWNLOAD_EPSG).
     ``choropleth``: a :class:`geo.formats.gpkg_styles.LayerStyle` the GeoPackage carries
-    in its ``layer_styles`` table (QGIS opens the layer drawn as the map page draws it)."""
+    in its ``layer_styles`` table (QGIS opens the layer drawn as the map page draws it;
+    a Shapefile has no such table and ignores it)."""
     name, frame, rows = _regions_layer(level, indicator_ids, year, compare)
     return f"{name}.{kind}", _write(kind, name, frame, _with_crs(rows, epsg), epsg, choropleth)
 
