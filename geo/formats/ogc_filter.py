@@ -251,9 +251,11 @@ def parse_part3(frame: gpd.GeoDataFrame, args: Mapping[str, str]) -> Part3Query:
             source = crs_ref.parse(crs, "filter-crs", allow_short=False)
             if not source.is_crs84:
                 tree = _to_crs84(tree, source)
-    elif args.get("filter-lang") is not None or args.get("filter-crs") is not None:
-        name = "filter-lang" if args.get("filter-lang") is not None else "filter-crs"
-        raise BadParameter(name, args[name], "only together with filter=")
+    else:  # without a filter they change nothing, but a bad value is still a 400
+        if args.get("filter-lang") is not None and args["filter-lang"] not in FILTER_LANGS:
+            raise BadParameter("filter-lang", args["filter-lang"], FILTER_LANGS)
+        if args.get("filter-crs") is not None:
+            crs_ref.parse(args["filter-crs"], "filter-crs", allow_short=False)
     properties = None
     if args.get("properties") is not None:
         properties = _names(args["properties"], "properties", valid)

@@ -25,9 +25,10 @@ from geo.formats.ogc import (
     OPENAPI,
     TITLE,
     bundled_collections,
+    features,
     queryables,
 )
-from geo.formats.ogc_filter import FILTER_LANGS
+from geo.formats.ogc_filter import queryable_names
 from geo.version import bundled_version
 
 
@@ -72,8 +73,11 @@ def _schemas() -> dict:
 TEXT_PARAMETER = {"type": "string", "pattern": "^[^\\u0000]*$"}
 
 
-#: The Part 3 and answer-shaping parameters of /items (geo.formats.ogc_filter).
-PART3 = ("filter", "filter-lang", "filter-crs", "properties", "sortby", "skipGeometry")
+#: The Part 3 and answer-shaping parameters of /items (geo.formats.ogc_filter) shared by
+#: every collection (``properties`` and ``sortby`` name each collection's own properties).
+PART3 = ("filter", "filter-lang", "filter-crs", "skipGeometry")
+#: What every published dataset's features have (its value columns come on top).
+DATASET_PROPERTIES = ["adcode", "name_zh", "name_en", "level", "parent_adcode", "special"]
 
 
 def _parameter(name: str, where: str, schema: dict, description: str, **extra) -> dict:
@@ -113,8 +117,37 @@ def _operation(summary: str, operation_id: str, tag: str, parameters: list, ok: 
     }
 
 
-def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: list, ids) -> dict:
-    """The three paths of one collection (``prefix`` is its path, ``suffix`` op-id part)."""
+def _shaping(names: list[str], more: str = "") -> list[dict]:
+    """``properties`` and ``sortby`` of one collection, naming its properties."""
+    return [
+        _parameter(
+            "properties",
+            "query",
+            {"type": "array", "items": {"type": "string", "enum": names}},
+            "only these properties in each feature (comma-separated)" + more,
+            style="form",
+            explode=False,
+        ),
+        _parameter(
+            "sortby",
+            "query",
+            {
+                "type": "array",
+                "items": {"type": "string", "enum": [f"{s}{n}" for n in names for s in "+-"]},
+            },
+            "sort by these properties: +name ascending, -name descending" + more,
+            style="form",
+            explode=False,
+        ),
+    ]
+
+
+def _collection_paths(
+    prefix: str, suffix: str, tag: str, title: str, extra: list, ids, names: list[str]
+) -> dict:
+    """The four paths of one collection (``prefix`` is its path, ``suffix`` op-id part,
+    ``names`` the properties ``properties=``/``sortby=`` may name)."""
+    more = "" if ids == [] else "; a dataset's own columns too (see its queryables)"
     common = [{"$ref": "#/components/parameters/f"}, {"$ref": "#/components/parameters/lang"}]
     json_or_html = {JSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}}
     collection_ref = {"$ref": "#/components/schemas/featureCollectionGeoJSON"}
@@ -141,6 +174,7 @@ def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: lis
                 {"$ref": "#/components/parameters/bbox-crs"},
                 {"$ref": "#/components/parameters/crs"},
                 *({"$ref": f"#/components/parameters/{name}"} for name in PART3),
+                *_shaping(names, more),
                 *extra,
                 *common,
             ],
@@ -163,6 +197,7 @@ def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: lis
                 "description": "the properties filter= may name (JSON Schema, Part 3)",
                 "content": {
                     "application/schema+json": {"schema": {"type": "object"}},
+                    JSON: {"schema": {"type": "object"}},
                     HTML: {"schema": {"type": "string"}},
                 },
             },
@@ -247,7 +282,13 @@ def openapi_document(base: str) -> dict:
         temporal = [{"$ref": "#/components/parameters/datetime"}] if collection.year_column else []
         paths.update(
             _collection_paths(
-                f"/collections/{cid}", f"_{cid}", cid, collection.title, [*temporal, *filters], []
+                f"/collections/{cid}",
+                f"_{cid}",
+                cid,
+                collection.title,
+                [*temporal, *filters],
+                [],
+                queryable_names(features(collection)),
             )
         )
     paths.update(
@@ -258,6 +299,7 @@ def openapi_document(base: str) -> dict:
             "A published dataset (dataset-<id>)",
             [],
             [{"$ref": "#/components/parameters/collectionId"}],
+            DATASET_PROPERTIES,
         )
     )
     offered = list(crs_ref.SUPPORTED)
@@ -366,7 +408,7 @@ def openapi_document(base: str) -> dict:
                 "filter": _parameter(
                     "filter",
                     "query",
-                    TEXT_PARAMETER,
+                    {"type": "string", "format": "cql2-text", "minLength": 1},
                     "OGC API Features Part 3: a CQL2 expression over the collection's "
                     "queryables (comparisons, AND/OR/NOT, BETWEEN, IN, IS NULL, LIKE, "
                     "S_INTERSECTS with BBOX, POINT or POLYGON)",
@@ -374,30 +416,17 @@ def openapi_document(base: str) -> dict:
                 "filter-lang": _parameter(
                     "filter-lang",
                     "query",
-                    {"type": "string", "enum": list(FILTER_LANGS), "default": FILTER_LANGS[0]},
-                    "the language of filter",
+                    {"type": "string", "enum": ["cql2-text", "cql-text"], "default": "cql2-text"},
+                    "the language of filter: cql2-text (cql-text is its draft name, which "
+                    "GDAL sends); cql2-json is accepted too (filter-lang=cql2-json with a JSON "
+                    "filter), left out of this enum because a document cannot tie it to "
+                    "filter's form",
                 ),
                 "filter-crs": _parameter(
                     "filter-crs",
                     "query",
                     {"type": "string", "format": "uri", "enum": offered},
                     "CRS of the geometries in filter (default CRS84)",
-                ),
-                "properties": _parameter(
-                    "properties",
-                    "query",
-                    {"type": "array", "items": TEXT_PARAMETER},
-                    "only these properties in each feature (comma-separated queryables)",
-                    style="form",
-                    explode=False,
-                ),
-                "sortby": _parameter(
-                    "sortby",
-                    "query",
-                    {"type": "array", "items": TEXT_PARAMETER},
-                    "sort by these properties: +name ascending (default), -name descending",
-                    style="form",
-                    explode=False,
                 ),
                 "skipGeometry": _parameter(
                     "skipGeometry",
