@@ -100,8 +100,10 @@ def regions_export(
         raise BadParameter("format", fmt, FORMATS)
     if view is not None and (fmt != "topojson" or view not in TOPOJSON_VIEWS):
         raise BadParameter("view", view, TOPOJSON_VIEWS, reason="TopoJSON downloads only")
-    if fmt == "csv":  # counts print as integers (708829, not 708829.0)
-        table = integer_columns(frame.drop(columns=frame.geometry.name), ids)
+    if fmt == "csv":  # bundled counts print as integers (708829, not 708829.0)
+        table = frame.drop(columns=frame.geometry.name)
+        if all(isinstance(i, str) for i in indicator_ids):
+            table = integer_columns(table, ids)
         return to_csv_bytes(table)
     metadata = {
         "name": name or download_name("regions", level, ids, fmt, year, compare).rsplit(".", 1)[0],

@@ -22,9 +22,13 @@ def integer_indicator(indicator_id) -> bool:
     """Whether a bundled indicator (id or alias) holds counts (whole numbers)."""
     if not isinstance(indicator_id, str):
         return False  # a published dataset's column: its values decide (see below)
+    from geo.errors import UnknownItem
     from geo.sources.catalog import resolve_indicator
 
-    indicator, _ = resolve_indicator(indicator_id)
+    try:
+        indicator, _ = resolve_indicator(indicator_id)
+    except UnknownItem:  # a published dataset's column id: not a bundled count
+        return False
     return indicator.measure == "count" and indicator.decimals == 0
 
 
