@@ -108,9 +108,7 @@ def test_download_takes_year_and_compare(client):
     assert csv_2010.status_code == 200
     assert "2010" in csv_2010.headers["Content-Disposition"]
     rows = {r["adcode"]: r for r in csv.DictReader(io.StringIO(csv_2010.get_data(as_text=True)))}
-    assert (
-        rows["110100"]["population"] == "19612368" and rows["130500"]["population"] == "7104103"
-    )
+    assert rows["110100"]["population"] == "19612368" and rows["130500"]["population"] == "7104103"
     change = client.get(
         "/download/regions.geojson?level=prefecture&indicators=population&year=2020&compare=2010"
     )
