@@ -33,7 +33,8 @@ def test_regions_geopackage(client, tmp_path):
     assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     layers = {row[0]: row[1] for row in pyogrio.list_layers(path)}
     layer = "jjj_county"  # the layer is named by level whatever the indicators
-    assert layers == {layer: "MultiPolygon", "metadata": None}
+    # with indicators, the map's style too (tests/test_gpkg_styles.py)
+    assert layers == {layer: "MultiPolygon", "metadata": None, "layer_styles": None}
     info = pyogrio.read_info(path, layer=layer)
     assert info["crs"] == "EPSG:4326" and info["features"] == 199
     assert all(len(field) <= 63 for field in info["fields"])
