@@ -116,23 +116,6 @@ class ItemsQuery:
         pairs = [(k, v) for k, v in self.sent if k not in ("limit", "offset", "f")]
         return [*pairs, ("limit", str(self.limit)), ("offset", str(offset)), ("f", fmt)]
 
-    def params(self) -> dict[str, str]:
-        """The normalised query string (what links and cache keys use)."""
-        params: dict[str, str] = {}
-        for name, value in self.filters:
-            params[name] = value
-        if self.bbox_given is not None:
-            params["bbox"] = ",".join(f"{v:g}" for v in self.bbox_given)
-            if self.bbox_crs is not None and not self.bbox_crs.is_crs84:
-                params["bbox-crs"] = self.bbox_crs.uri
-        if self.datetime is not None:
-            params["datetime"] = self.datetime
-        if not self.crs.is_crs84:
-            params["crs"] = self.crs.uri
-        params["limit"] = str(self.limit)
-        params["offset"] = str(self.offset)
-        return params
-
 
 def check_parameters(args: Mapping[str, str], allowed) -> None:
     """A 400 naming the first query parameter not in ``allowed`` (and the valid ones)."""
