@@ -31,7 +31,7 @@ def test_unknown_parameter_is_400_naming_it_on_every_ogc_path(client, path):
     assert response.status_code == 400, path
     body = response.get_json()
     assert body["parameter"] == "colour"
-    assert "colour" in body["error"] and "f" in body["valid"]
+    assert "colour" in body["description"] and "f" in body["valid"]
 
 
 @pytest.mark.parametrize("path", OGC_PATHS)

@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         cors,
         dataset_cache,
         datasets,
+        download_paths,
         downloads,
         embed,
         errors,
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         ogc,
         pages,
         point_datasets,
+        query_params,
         security,
         trend,
         url_limit,
@@ -85,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(download_paths.bp)
     app.register_blueprint(datasets.bp)
     app.register_blueprint(datasets.api_bp)
     app.register_blueprint(point_datasets.bp)
@@ -100,6 +103,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     app.jinja_env.filters["page_ids"] = map_scripts.page_ids
     errors.register(app)
     moderation.register(app)  # publishing limits, store quota, operator routes, audit client
+    query_params.register(app)  # unknown or repeated query parameters: 400 before any view
     security.register(app)
     language.register(app)  # a page URL without lang= follows Accept-Language (302 to zh)
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's

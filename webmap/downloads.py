@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, current_app, request
 
 from geo import crs_ref
@@ -179,15 +181,35 @@ def _regions_gis(kind: str, mimetype: str):
     level = request.args.get("level", "prefecture")
     year = request.args.get("year") or None
     compare = request.args.get("compare") or None
-    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
+    return regions_gis_file(kind, mimetype, level, _indicator_ids(), year, compare, epsg)
+
+
+def regions_gis_file(
+    kind: str,
+    mimetype: str,
+    level: str,
+    indicator_ids: tuple[str, ...],
+    year: str | None,
+    compare: str | None,
+    epsg: int,
+    choropleth=None,
+):
+    """The GeoPackage or zipped Shapefile of a level with bundled indicators (the query
+    form above and the path form of :mod:`webmap.download_paths` share it); ``choropleth``
+    (a :class:`geo.formats.gpkg_styles.LayerStyle`) adds the map's style to a GeoPackage."""
+    ids = exports.check_regions_request(level, indicator_ids, year, compare)
     name = _with_suffix(
         exports.download_name("regions", level, ids, kind, year, compare), kind, epsg
     )
+    style_key = (choropleth.key,) if choropleth is not None else ()
     return send_cached(
         ("regions", kind, level, ids)
         + ((year, compare) if (year or compare) else ())
-        + ((epsg,) if epsg != 4326 else ()),
-        lambda: gis_exports.regions_file(level, ids, kind, year, compare, epsg)[1],
+        + ((epsg,) if epsg != 4326 else ())
+        + style_key,
+        lambda: gis_exports.regions_file(
+            level, ids, kind, year, compare, epsg, choropleth=choropleth
+        )[1],
         mimetype,
         name,
     )
@@ -200,10 +222,43 @@ def _with_suffix(name: str, kind: str, epsg: int) -> str:
     return f"{name[: -len(kind) - 1]}{_crs_suffix(epsg)}.{kind}"
 
 
+def map_style(level: str, indicator_ids, year, compare):
+    """The style of the map page of the first indicator at ``level`` (``scheme``, ``k``,
+    ``palette``, ``change`` and ``lang`` as the page takes them), or None without
+    indicators: :func:`geo.maps.mapspec.choropleth_spec` classes it as the page does."""
+    ids = [i for i in indicator_ids if i]
+    if not ids:
+        return None
+    from geo.formats.gpkg_styles import choropleth_style
+    from geo.maps.mapspec import choropleth_spec
+
+    params = {"indicator": ids[0], "level": level}
+    params.update({k: v for k, v in (("year", year), ("compare", compare)) if v})
+    for name in ("scheme", "k", "palette", "change", "lang"):
+        if request.args.get(name):
+            params[name] = request.args[name]
+    spec = choropleth_spec(params, current_app.config)
+    style = choropleth_style(spec)
+    if style is None or ids[0] == spec.indicator.id:
+        return style
+    # an alias (population_2010) names the file's column: colour that column
+    renamed = ids[0] + style.property[len(spec.indicator.id) :]
+    return dataclasses.replace(style, property=renamed)
+
+
 @bp.get("/regions.gpkg")
 def regions_gpkg():
-    """A level with indicators as a GeoPackage (one MultiPolygon layer + metadata table)."""
-    return _regions_gis("gpkg", GPKG)
+    """A level with indicators as a GeoPackage (one MultiPolygon layer + metadata table;
+    with indicators, the first one's map style in ``layer_styles``)."""
+    if request.args.get("dataset"):
+        return _regions_gis("gpkg", GPKG)
+    level = request.args.get("level", "prefecture")
+    year = request.args.get("year") or None
+    compare = request.args.get("compare") or None
+    ids = exports.check_regions_request(level, _indicator_ids(), year, compare)
+    return regions_gis_file(
+        "gpkg", GPKG, level, ids, year, compare, _epsg(), map_style(level, ids, year, compare)
+    )
 
 
 @bp.get("/regions.shp.zip")
@@ -214,8 +269,12 @@ def regions_shapefile():
 
 def _facilities_gis(kind: str, mimetype: str):
     category = request.args.get("category") or None
+    return facilities_gis_file(kind, mimetype, category, _epsg())
+
+
+def facilities_gis_file(kind: str, mimetype: str, category: str | None, epsg: int):
+    """The facilities (one category or all) as a GeoPackage or zipped Shapefile."""
     facilities.facilities(category)  # 400 on a bad category before caching anything
-    epsg = _epsg()
     name = f"jjj_facilities_{category or 'all'}{_crs_suffix(epsg)}.{kind}"
     return send_cached(
         ("facilities", kind, category) + ((epsg,) if epsg != 4326 else ()),

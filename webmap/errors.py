@@ -18,13 +18,29 @@ from geo.sources.limits import check_no_nul
 
 
 def _wants_json() -> bool:
-    if request.path == "/ogc" or request.path.startswith("/ogc/"):
+    if _is_ogc():
         # OGC API: JSON unless HTML was asked for (f=html, or a browser's Accept).
         if request.args.get("f") == "html":
             return False
         offered = ("application/json", "text/html")
         return request.accept_mimetypes.best_match(offered, "application/json") != "text/html"
     return request.path.startswith(("/api/", "/download/", "/oembed"))
+
+
+#: OGC API exception codes (the ``code`` of an OGC error document) by HTTP status.
+OGC_CODES = {
+    400: "InvalidParameterValue",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    410: "Gone",
+    413: "PayloadTooLarge",
+    414: "URITooLong",
+}
+
+
+def _is_ogc() -> bool:
+    return request.path == "/ogc" or request.path.startswith("/ogc/")
 
 
 def error_response(
@@ -40,7 +56,10 @@ def error_response(
     on English pages too (a definition break)."""
     zh = zh or message_zh
     if _wants_json():
-        body = {"error": message, "status": status}
+        if _is_ogc():  # OGC API – Features: the exception schema {"code", "description"}
+            body = {"code": OGC_CODES.get(status, "ServerError"), "description": message}
+        else:
+            body = {"error": message, "status": status}
         if zh:
             body["error_zh"] = zh
         if parameter:

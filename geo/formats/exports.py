@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from geo.errors import BadParameter
 from geo.formats import geojson
 from geo.formats.csvsafe import to_csv_bytes
+from geo.formats.field_types import integer_columns
 from geo.levels import check_level
 from geo.sources.catalog import get_indicator
 from geo.sources.indicators import regions_with_indicators, regions_with_sources
@@ -72,8 +73,11 @@ def regions_export(
     if view is not None and (fmt != "topojson" or view not in TOPOJSON_VIEWS):
         raise BadParameter("view", view, TOPOJSON_VIEWS, reason="TopoJSON downloads only")
     frame = mark_overlays(frame, include_overlays)
-    if fmt == "csv":
-        return to_csv_bytes(frame.drop(columns=frame.geometry.name))
+    if fmt == "csv":  # bundled counts print as integers (708829, not 708829.0)
+        table = frame.drop(columns=frame.geometry.name)
+        if all(isinstance(i, str) for i in indicator_ids):
+            table = integer_columns(table, ids)
+        return to_csv_bytes(table)
     metadata = {
         "name": name or download_name("regions", level, ids, fmt, year, compare).rsplit(".", 1)[0],
         "indicators": [s.as_dict() for s in sources],

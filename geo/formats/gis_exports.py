@@ -29,7 +29,8 @@ import pandas as pd
 import pyogrio
 
 from geo.formats.csvsafe import safe_text
-from geo.formats.exports import check_regions_request, download_name
+from geo.formats.exports import check_regions_request
+from geo.formats.field_types import integer_columns
 from geo.sources.catalog import get_indicator
 from geo.sources.facilities import facilities
 from geo.sources.indicators import regions_with_indicators
@@ -107,7 +108,11 @@ def metadata_rows(
 
 
 def _write_gpkg(
-    layer: str, frame: gpd.GeoDataFrame, rows: list[tuple[str, str]], directory: Path
+    layer: str,
+    frame: gpd.GeoDataFrame,
+    rows: list[tuple[str, str]],
+    directory: Path,
+    choropleth=None,
 ) -> Path:
     path = directory / f"{layer}.gpkg"
     frame, shortened = shorten_field_names(frame, GPKG_MAX_FIELD)
@@ -117,7 +122,8 @@ def _write_gpkg(
     description = "; ".join(
         f"{key}: {value}" for key, value in rows if key not in ("title", "generated")
     )
-    stamp = f"{data_date().isoformat()}T00:00:00Z"
+    # GeoPackage Requirement 15: last_change with fractional seconds (validate_gpkg.py).
+    stamp = f"{data_date().isoformat()}T00:00:00.000Z"
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
     try:
         pyogrio.write_dataframe(
@@ -137,27 +143,49 @@ def _write_gpkg(
         )
         metadata = pd.DataFrame(rows, columns=["key", "value"])
         pyogrio.write_dataframe(metadata, path, layer="metadata", driver="GPKG", append=False)
+        if choropleth is not None:  # the map's style, QGIS's default for the layer
+            from geo.formats.gpkg_styles import layer_styles_frame
+
+            styles = layer_styles_frame(choropleth, layer, "geom", stamp)
+            pyogrio.write_dataframe(
+                styles, path, layer="layer_styles", driver="GPKG", layer_options={"FID": "id"}
+            )
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return path
 
 
-def shorten_field_names(
-    frame: gpd.GeoDataFrame, limit: int
-) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
-    """``frame`` with every field name over ``limit`` characters shortened uniquely (a
-    published dataset's column names may be long), and the map full → short of the
-    shortened ones, for the download's metadata (as ``fields.csv`` maps the DBF names).
+#: Names a GeoPackage layer's own columns take (GDAL: ``FID``, ``GEOMETRY_NAME``): a field
+#: named so — in any case — would collide with them and fail the write.
+GPKG_RESERVED = ("fid", "geom")
 
-    A shortened name keeps its first characters and ends in ``~<n>``, unique among all
-    the frame's names (case-insensitively, as GIS software compares field names).
+
+def shorten_field_names(
+    frame: gpd.GeoDataFrame, limit: int, reserved: Sequence[str] = GPKG_RESERVED
+) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """``frame`` with every field name a GIS file cannot hold renamed uniquely, and the map
+    full → new name of the renamed ones, for the download's metadata (as ``fields.csv``
+    maps the DBF names).
+
+    Renamed: a name over ``limit`` characters (a published dataset's long column names), a
+    ``reserved`` name in any case (``fid``, ``FID``, ``geom``), and the second of two names
+    that differ only in case (``Value``, ``value``: GIS software compares field names
+    case-insensitively). A new name keeps the first characters and ends in ``~<n>``,
+    unique among all the frame's names.
     """
     names = [c for c in frame.columns if c != frame.geometry.name]
-    used = {c.lower() for c in frame.columns if len(c) <= limit}
-    shortened: dict[str, str] = {}
+    blocked = {r.lower() for r in reserved} | {str(frame.geometry.name).lower()}
+    kept: set[str] = set()
+    to_rename = []
     for column in names:
-        if len(column) <= limit:
-            continue
+        folded = column.lower()
+        if len(column) <= limit and folded not in blocked and folded not in kept:
+            kept.add(folded)
+        else:
+            to_rename.append(column)
+    used = kept | blocked
+    shortened: dict[str, str] = {}
+    for column in to_rename:
         n = 1
         while True:
             suffix = f"~{n}"
@@ -167,19 +195,38 @@ def shorten_field_names(
             n += 1
         used.add(short.lower())
         shortened[column] = short
-    return (frame.rename(columns=shortened) if shortened else frame), shortened
+    if not shortened:
+        return frame, shortened
+    # rename by position: two columns may share a name only by case, never exactly
+    renamed = frame.copy()
+    renamed.columns = [
+        shortened.get(c, c) if c != frame.geometry.name else c for c in frame.columns
+    ]
+    return renamed.set_geometry(frame.geometry.name), shortened
+
+
+def _cut_utf8(text: str, limit: int) -> str:
+    """The longest start of ``text`` whose UTF-8 takes at most ``limit`` bytes: cut between
+    characters, never inside one (规划项目数 → 规划项, 9 bytes, not 10 bytes of broken UTF-8)."""
+    size = 0
+    for index, char in enumerate(text):
+        size += len(char.encode("utf-8"))
+        if size > limit:
+            return text[:index]
+    return text
 
 
 def _dbf_names(columns: Sequence[str]) -> dict[str, str]:
-    """Unique ≤ 10-character DBF names for ``columns`` (full → short), in order."""
+    """Unique DBF names of at most 10 *bytes* of UTF-8 for ``columns`` (full → short), in
+    order; unique case-insensitively, as GDAL and QGIS compare them."""
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for column in columns:
-        short = column[:DBF_MAX_FIELD]
+        short = _cut_utf8(column, DBF_MAX_FIELD)
         n = 1
-        while short.lower() in used:
+        while not short or short.lower() in used:
             suffix = f"_{n}"
-            short = column[: DBF_MAX_FIELD - len(suffix)] + suffix
+            short = _cut_utf8(column, DBF_MAX_FIELD - len(suffix)) + suffix
             n += 1
         used.add(short.lower())
         mapping[column] = short
@@ -228,6 +275,9 @@ def _shapefile_zip(
             promote_to_multi=_geometry_type(frame).startswith("Multi"),
             encoding="UTF-8",
         )
+    written = list(pyogrio.read_info(path, encoding="UTF-8")["fields"])
+    if written != [names[c] for c in columns]:  # fields.csv must name what the .dbf holds
+        raise ValueError(f"DBF field names {written} differ from the planned {names}")
     date = data_date()
     _pin_dbf_date(path.with_suffix(".dbf"), date)
     fields = io.StringIO()
@@ -253,10 +303,17 @@ def _shapefile_zip(
     return _zip(members, date)
 
 
+def regions_layer_name(level: str) -> str:
+    """The layer (and Shapefile member) name of a level's download: ``jjj_<level>``."""
+    return f"jjj_{level}"
+
+
 def _regions_layer(level: str, indicator_ids: Sequence[str], year=None, compare=None):
     ids = check_regions_request(level, indicator_ids, year, compare)
-    frame = regions_with_indicators(level, ids, year=year, compare=compare)
-    name = download_name("regions", level, ids, "x", year, compare).rsplit(".", 1)[0]
+    frame = integer_columns(regions_with_indicators(level, ids, year=year, compare=compare), ids)
+    # One layer name per level whatever the indicators (the file name says which they are),
+    # so a QGIS project or a script that opened one download opens the next.
+    name = regions_layer_name(level)
     sources = [
         (
             "boundaries",
@@ -281,11 +338,11 @@ def _facilities_layer(category: str | None):
     return name, frame, metadata_rows(title, sources)
 
 
-def _write(kind: str, name: str, frame, rows, epsg: int = 4326) -> bytes:
+def _write(kind: str, name: str, frame, rows, epsg: int = 4326, choropleth=None) -> bytes:
     frame = _reprojected(_prepared(frame), epsg)
     with tempfile.TemporaryDirectory(prefix="jjj-export-") as tmp:
         if kind == "gpkg":
-            return _write_gpkg(name, frame, rows, Path(tmp)).read_bytes()
+            return _write_gpkg(name, frame, rows, Path(tmp), choropleth).read_bytes()
         return _shapefile_zip(name, frame, rows, Path(tmp))
 
 
@@ -302,12 +359,21 @@ def layer_file(
 
 
 def regions_file(
-    level: str, indicator_ids: Sequence[str], kind: str, year=None, compare=None, epsg: int = 4326
+    level: str,
+    indicator_ids: Sequence[str],
+    kind: str,
+    year=None,
+    compare=None,
+    epsg: int = 4326,
+    choropleth=None,
 ) -> tuple[str, bytes]:
     """(file name, bytes) of a level with indicators as ``gpkg`` or ``shp.zip``
-    (``year``/``compare`` as for the GeoJSON download; ``epsg`` from DOWNLOAD_EPSG)."""
+    (``year``/``compare`` as for the GeoJSON download; ``epsg`` from DOWNLOAD_EPSG).
+    ``choropleth``: a :class:`geo.formats.gpkg_styles.LayerStyle` the GeoPackage carries
+    in its ``layer_styles`` table (QGIS opens the layer drawn as the map page draws it;
+    a Shapefile has no such table and ignores it)."""
     name, frame, rows = _regions_layer(level, indicator_ids, year, compare)
-    return f"{name}.{kind}", _write(kind, name, frame, _with_crs(rows, epsg), epsg)
+    return f"{name}.{kind}", _write(kind, name, frame, _with_crs(rows, epsg), epsg, choropleth)
 
 
 def facilities_file(category: str | None, kind: str, epsg: int = 4326) -> tuple[str, bytes]:

@@ -26,7 +26,7 @@ import shapely
 
 from geo import crs_ref
 from geo.errors import BadParameter, UnknownItem
-from geo.formats import geojson
+from geo.formats import geojson, ogc_filter
 from geo.formats.ogc_collections import (  # noqa: F401  (the model, re-exported)
     CRS84,
     Collection,
@@ -51,6 +51,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    *ogc_filter.CONFORMANCE,
 )
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -64,7 +65,11 @@ PATH_PARAMETERS = {
     "collections": ("f", "lang", "limit", "offset"),
     "collection": ("f", "lang"),
     "item": ("f", "lang", "crs"),
+    "queryables": ("f", "lang"),
 }
+#: OGC API – Features Part 3 (filtering) and the Part 1 extensions of /items that
+#: shape the answer: see :mod:`geo.formats.ogc_filter`.
+PART3_PARAMETERS: tuple[str, ...] = ogc_filter.PARAMETERS
 FORMATS = ("json", "html")
 LANGS = ("en", "zh")
 
@@ -99,23 +104,18 @@ class ItemsQuery:
     crs: crs_ref.RefCRS = crs_ref.RefCRS(CRS84, None)
     bbox_given: tuple[float, ...] | None = None
     bbox_crs: crs_ref.RefCRS | None = None
+    #: The query pairs exactly as sent (order and spelling kept): what links repeat.
+    sent: tuple[tuple[str, str], ...] = ()
+    #: Part 3 ``filter`` and ``properties``/``sortby``/``skipGeometry``.
+    part3: ogc_filter.Part3Query = ogc_filter.Part3Query()
 
-    def params(self) -> dict[str, str]:
-        """The normalised query string (what links and cache keys use)."""
-        params: dict[str, str] = {}
-        for name, value in self.filters:
-            params[name] = value
-        if self.bbox_given is not None:
-            params["bbox"] = ",".join(f"{v:g}" for v in self.bbox_given)
-            if self.bbox_crs is not None and not self.bbox_crs.is_crs84:
-                params["bbox-crs"] = self.bbox_crs.uri
-        if self.datetime is not None:
-            params["datetime"] = self.datetime
-        if not self.crs.is_crs84:
-            params["crs"] = self.crs.uri
-        params["limit"] = str(self.limit)
-        params["offset"] = str(self.offset)
-        return params
+    def link_params(self, offset: int, fmt: str) -> list[tuple[str, str]]:
+        """The query of a link to the page at ``offset``: every parameter as it was sent
+        (``bbox`` digits, CRS URIs, filters — nothing re-rendered), then ``limit``,
+        ``offset`` and ``f``. Re-rendering a bbox to 6 significant digits moved its edge
+        (116.40961 → 116.41) and lost features between pages."""
+        pairs = [(k, v) for k, v in self.sent if k not in ("limit", "offset", "f")]
+        return [*pairs, ("limit", str(self.limit)), ("offset", str(offset)), ("f", fmt)]
 
 
 def check_parameters(args: Mapping[str, str], allowed) -> None:
@@ -285,19 +285,25 @@ def parse_items_query(collection: Collection, args: Mapping[str, str]) -> ItemsQ
             )
         period = _period(raw_datetime)
     allowed = queryables(collection)
+    part3 = ogc_filter.Part3Query()
+    if any(args.get(name) is not None for name in PART3_PARAMETERS):
+        part3 = ogc_filter.parse_part3(features(collection), args)
     filters = []
     for name in args:
-        if name in RESERVED or name == "lang":
+        if name in RESERVED or name == "lang" or name in PART3_PARAMETERS:
             continue
         if name not in allowed:
             raise BadParameter(
                 name,
                 args[name],
-                [*RESERVED, "lang", *allowed],
+                [*RESERVED, "lang", *PART3_PARAMETERS, *allowed],
                 reason=f"not a query parameter or queryable property of {collection.id}",
             )
         filters.append((name, args[name]))
+    sent = tuple(args.items(multi=True)) if hasattr(args, "getlist") else tuple(args.items())
     return ItemsQuery(
+        part3=part3,
+        sent=sent,
         limit=limit,
         offset=offset,
         bbox=bbox,
@@ -341,15 +347,18 @@ def select(collection: Collection, query: ItemsQuery) -> tuple[gpd.GeoDataFrame,
         if start is not None and end is not None and start > end:
             ok &= False
         keep &= ok.to_numpy()
-    matched = frame[keep]
+    if query.part3.filter is not None:
+        keep &= ogc_filter.filter_mask(frame, query.part3.filter)
+    matched = ogc_filter.sort_frame(frame[keep], query.part3.sortby)
     return matched.iloc[query.offset : query.offset + query.limit], len(matched)
 
 
 # ---------------------------------------------------------------------------- documents
 
 
-def _href(base: str, path: str, params: Mapping[str, str] | None = None) -> str:
-    query = urlencode(params) if params else ""
+def _href(base: str, path: str, params=None) -> str:
+    """``base + path`` with ``params`` (a mapping or a list of pairs) as its query."""
+    query = urlencode(params, safe=",") if params else ""
     return f"{base}{path}" + (f"?{query}" if query else "")
 
 
@@ -442,6 +451,18 @@ def collection_entry(
                 "type": HTML,
                 "title": f"{title} (HTML)",
             },
+            {
+                "href": _href(base, f"{path}/queryables", {"f": "json"}),
+                "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "type": "application/schema+json",
+                "title": "the properties a filter may name (JSON Schema)",
+            },
+            {  # the draft's relation, which GDAL's OAPIF driver follows
+                "href": _href(base, f"{path}/queryables", {"f": "json"}),
+                "rel": "queryables",
+                "type": JSON,
+                "title": "the properties a filter may name",
+            },
             *collection.links,
         ],
     }
@@ -523,20 +544,26 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
     """A page of features as a GeoJSON FeatureCollection with paging links."""
     page, matched = select(collection, query)
     path = f"/collections/{collection.id}/items"
-    params = query.params()
     columns = [c for c in page.columns if c != page.geometry.name]
     records = page[columns].to_dict("records")
-    links = _self_and_alternate(base, path, fmt, GEOJSON, params)
+    shown = query.part3.properties
+    links = []
+    for this in FORMATS:
+        links.append(
+            {
+                "href": _href(base, path, query.link_params(query.offset, this)),
+                "rel": "self" if this == fmt else "alternate",
+                "type": GEOJSON if this == "json" else HTML,
+                "title": f"this document as {'JSON' if this == 'json' else 'HTML'}",
+            }
+        )
+    page_type = MEDIA[fmt] if fmt == "html" else GEOJSON
     if query.offset + query.limit < matched:
         links.append(
             {
-                "href": _href(
-                    base,
-                    path,
-                    {**params, "offset": str(query.offset + query.limit), "f": fmt},
-                ),
+                "href": _href(base, path, query.link_params(query.offset + query.limit, fmt)),
                 "rel": "next",
-                "type": MEDIA[fmt] if fmt == "html" else GEOJSON,
+                "type": page_type,
                 "title": "next page",
             }
         )
@@ -544,12 +571,10 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
         links.append(
             {
                 "href": _href(
-                    base,
-                    path,
-                    {**params, "offset": str(max(0, query.offset - query.limit)), "f": fmt},
+                    base, path, query.link_params(max(0, query.offset - query.limit), fmt)
                 ),
                 "rel": "prev",
-                "type": MEDIA[fmt] if fmt == "html" else GEOJSON,
+                "type": page_type,
                 "title": "previous page",
             }
         )
@@ -561,16 +586,27 @@ def items_document(collection: Collection, query: ItemsQuery, base: str, fmt: st
             "title": collection.title,
         }
     )
+    features_out = [
+        _feature(collection, record, geometry, query.crs)
+        for record, geometry in zip(records, page.geometry.values)
+    ]
+    for feature in features_out:
+        if shown is not None:
+            feature["properties"] = ogc_filter.only_properties(feature["properties"], shown)
+        if query.part3.skip_geometry:
+            feature["geometry"] = None
     return {
         "type": "FeatureCollection",
-        "features": [
-            _feature(collection, record, geometry, query.crs)
-            for record, geometry in zip(records, page.geometry.values)
-        ],
+        "features": features_out,
         "numberMatched": matched,
         "numberReturned": len(records),
         "links": links,
     }
+
+
+def queryables_document(collection: Collection, base: str, lang: str = "en") -> dict:
+    """Part 3 ``/collections/{id}/queryables`` (a JSON Schema)."""
+    return ogc_filter.queryables_document(collection.id, features(collection), base, lang)
 
 
 def item_document(

@@ -25,8 +25,10 @@ from geo.formats.ogc import (
     OPENAPI,
     TITLE,
     bundled_collections,
+    features,
     queryables,
 )
+from geo.formats.ogc_filter import queryable_names
 from geo.version import bundled_version
 
 
@@ -71,6 +73,13 @@ def _schemas() -> dict:
 TEXT_PARAMETER = {"type": "string", "pattern": "^[^\\u0000]*$"}
 
 
+#: The Part 3 and answer-shaping parameters of /items (geo.formats.ogc_filter) shared by
+#: every collection (``properties`` and ``sortby`` name each collection's own properties).
+PART3 = ("filter", "filter-lang", "filter-crs", "skipGeometry")
+#: What every published dataset's features have (its value columns come on top).
+DATASET_PROPERTIES = ["adcode", "name_zh", "name_en", "level", "parent_adcode", "special"]
+
+
 def _parameter(name: str, where: str, schema: dict, description: str, **extra) -> dict:
     return {
         "name": name,
@@ -108,8 +117,37 @@ def _operation(summary: str, operation_id: str, tag: str, parameters: list, ok: 
     }
 
 
-def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: list, ids) -> dict:
-    """The three paths of one collection (``prefix`` is its path, ``suffix`` op-id part)."""
+def _shaping(names: list[str], more: str = "") -> list[dict]:
+    """``properties`` and ``sortby`` of one collection, naming its properties."""
+    return [
+        _parameter(
+            "properties",
+            "query",
+            {"type": "array", "items": {"type": "string", "enum": names}},
+            "only these properties in each feature (comma-separated)" + more,
+            style="form",
+            explode=False,
+        ),
+        _parameter(
+            "sortby",
+            "query",
+            {
+                "type": "array",
+                "items": {"type": "string", "enum": [f"{s}{n}" for n in names for s in "+-"]},
+            },
+            "sort by these properties: +name ascending, -name descending" + more,
+            style="form",
+            explode=False,
+        ),
+    ]
+
+
+def _collection_paths(
+    prefix: str, suffix: str, tag: str, title: str, extra: list, ids, names: list[str]
+) -> dict:
+    """The four paths of one collection (``prefix`` is its path, ``suffix`` op-id part,
+    ``names`` the properties ``properties=``/``sortby=`` may name)."""
+    more = "" if ids == [] else "; a dataset's own columns too (see its queryables)"
     common = [{"$ref": "#/components/parameters/f"}, {"$ref": "#/components/parameters/lang"}]
     json_or_html = {JSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}}
     collection_ref = {"$ref": "#/components/schemas/featureCollectionGeoJSON"}
@@ -135,6 +173,8 @@ def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: lis
                 {"$ref": "#/components/parameters/bbox"},
                 {"$ref": "#/components/parameters/bbox-crs"},
                 {"$ref": "#/components/parameters/crs"},
+                *({"$ref": f"#/components/parameters/{name}"} for name in PART3),
+                *_shaping(names, more),
                 *extra,
                 *common,
             ],
@@ -142,6 +182,22 @@ def _collection_paths(prefix: str, suffix: str, tag: str, title: str, extra: lis
                 "description": "a page of features",
                 "content": {
                     GEOJSON: {"schema": collection_ref},
+                    HTML: {"schema": {"type": "string"}},
+                },
+            },
+            "404",
+            "410",
+        ),
+        f"{prefix}/queryables": _operation(
+            f"{title}: queryables",
+            f"getQueryables{suffix}",
+            tag,
+            [*ids, *common],
+            {
+                "description": "the properties filter= may name (JSON Schema, Part 3)",
+                "content": {
+                    "application/schema+json": {"schema": {"type": "object"}},
+                    JSON: {"schema": {"type": "object"}},
                     HTML: {"schema": {"type": "string"}},
                 },
             },
@@ -240,7 +296,13 @@ def openapi_document(base: str) -> dict:
         temporal = [{"$ref": "#/components/parameters/datetime"}] if collection.year_column else []
         paths.update(
             _collection_paths(
-                f"/collections/{cid}", f"_{cid}", cid, collection.title, [*temporal, *filters], []
+                f"/collections/{cid}",
+                f"_{cid}",
+                cid,
+                collection.title,
+                [*temporal, *filters],
+                [],
+                queryable_names(features(collection)),
             )
         )
     paths.update(
@@ -251,6 +313,7 @@ def openapi_document(base: str) -> dict:
             "A published dataset (dataset-<id>)",
             [],
             [{"$ref": "#/components/parameters/collectionId"}],
+            DATASET_PROPERTIES,
         )
     )
     offered = list(crs_ref.SUPPORTED)
@@ -274,10 +337,10 @@ def openapi_document(base: str) -> dict:
                 **_schemas(),
                 "error": {
                     "type": "object",
-                    "required": ["error", "status"],
+                    "required": ["code", "description"],
                     "properties": {
-                        "error": {"type": "string"},
-                        "status": {"type": "integer"},
+                        "code": {"type": "string"},
+                        "description": {"type": "string"},
                         "parameter": {"type": "string"},
                         "valid": {},
                     },
@@ -355,6 +418,35 @@ def openapi_document(base: str) -> dict:
                     "features whose year overlaps it; a start after the end matches nothing",
                     style="form",
                     explode=False,
+                ),
+                "filter": _parameter(
+                    "filter",
+                    "query",
+                    {"type": "string", "format": "cql2-text", "minLength": 1},
+                    "OGC API Features Part 3: a CQL2 expression over the collection's "
+                    "queryables (comparisons, AND/OR/NOT, BETWEEN, IN, IS NULL, LIKE, "
+                    "S_INTERSECTS with BBOX, POINT or POLYGON)",
+                ),
+                "filter-lang": _parameter(
+                    "filter-lang",
+                    "query",
+                    {"type": "string", "enum": ["cql2-text", "cql-text"], "default": "cql2-text"},
+                    "the language of filter: cql2-text (cql-text is its draft name, which "
+                    "GDAL sends); cql2-json is accepted too (filter-lang=cql2-json with a JSON "
+                    "filter), left out of this enum because a document cannot tie it to "
+                    "filter's form",
+                ),
+                "filter-crs": _parameter(
+                    "filter-crs",
+                    "query",
+                    {"type": "string", "format": "uri", "enum": offered},
+                    "CRS of the geometries in filter (default CRS84)",
+                ),
+                "skipGeometry": _parameter(
+                    "skipGeometry",
+                    "query",
+                    {"type": "boolean", "default": False},
+                    "true: features without geometry",
                 ),
                 "collectionId": _parameter(
                     "collectionId",

@@ -132,7 +132,7 @@ def _serve(
             )
         return Rendered(current_app.json.dumps(document).encode("utf-8"), json_type, extra)
 
-    entry, hit = lookup(("ogc", fmt, lang, *request_key()), produce)
+    entry, hit = lookup(("ogc", fmt, json_type, lang, *request_key()), produce)
     response = respond(entry, hit, 0 if revalidate else MAX_AGE["ogc"])
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
@@ -246,5 +246,22 @@ def item(collection_id: str, feature_id: str):
         "ogc/item.html",
         collection_id=collection_id,
         headers=headers,
+        revalidate=_is_dataset(collection_id),
+    )
+
+
+@bp.get("/collections/<collection_id>/queryables")
+def queryables(collection_id: str):
+    """Part 3: the JSON Schema of the properties ``filter=`` may name."""
+    fmt = _checked("queryables")
+    lang = response_lang()
+    # application/schema+json (Part 3) when the client accepts it; plain JSON otherwise
+    # (GDAL's OAPIF driver accepts only application/json and application/geo+json).
+    schema = any(media == "application/schema+json" for media, _ in request.accept_mimetypes)
+    return _serve(
+        fmt,
+        "application/schema+json" if schema else ogc.JSON,
+        lambda: ogc.queryables_document(ogc.get_collection(collection_id), base_url(), lang),
+        "ogc/queryables.html",
         revalidate=_is_dataset(collection_id),
     )
