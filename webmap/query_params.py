@@ -153,7 +153,16 @@ EMBED = ("chrome",)
 EXPORT = ("format", "width", "dpi", "paper", "orientation")
 CORRIDOR = ("band_km", *LANG, *BASEMAP)
 ANALYSIS = (*SOURCE, "level", "year", *LANG)
-INEQUALITY = (*ANALYSIS, "weight", "groups")
+#: ``compare`` is declared so the inequality views answer it with their own reason (the trend).
+INEQUALITY = (*ANALYSIS, "weight", "groups", "compare")
+#: Spatial autocorrelation: LISA or Gi*, the multiple-testing correction, the permutations.
+CLUSTERS = (*ANALYSIS, "method", "correction", "permutations")
+#: Inequality over time (geo.analysis.trend): a set of years instead of one.
+TREND = (*SOURCE, "level", "years", "weight", "groups", "year", "compare", *LANG)
+#: CSV downloads: UTF-8 with a BOM unless ``bom=0`` (webmap.csv_bom).
+BOM = ("bom",)
+#: Regions downloads: ``include_overlays=0`` leaves Xiong'an out of the prefecture rows.
+OVERLAYS = ("include_overlays",)
 LINKS = ("dataset", "v", "kind", "from", "to", "year", "zone", "level", *LANG, *BASEMAP)
 REGIONS = ("level", "indicators", "year", "compare", "dataset", "v")
 #: ``crs`` on a GeoJSON/CSV download is refused with its own reason (RFC 7946 is CRS84:
@@ -214,7 +223,12 @@ def _map_script_names(view_args: dict) -> Iterable[str]:
 
 
 def _register_declarations() -> None:
+    from geo.analysis import access as acc
+    from geo.analysis import siting as sit
     from geo.formats import ogc
+
+    from .catalogue import PARAMETERS as CATALOGUE_PARAMETERS
+    from .point_datasets import SEARCH_PARAMS
 
     declare("static", ("v",))
     # Pages, embeds and their exports
@@ -229,31 +243,47 @@ def _register_declarations() -> None:
     declare("links.page", LINKS)
     declare("links.embed", LINKS, EMBED)
     declare("links.export", LINKS, EXPORT)
-    declare("links.download", LINKS)
+    declare("links.download", LINKS, BOM)
     declare("links.api", LINKS)
     declare("analysis.inequality_api", INEQUALITY)
     declare("analysis.inequality_page", INEQUALITY)
     declare("analysis.inequality_export", INEQUALITY, EXPORT)
-    declare("analysis.autocorrelation_api", ANALYSIS)
-    declare("analysis.clusters_page", ANALYSIS, BASEMAP)
-    declare("analysis.clusters_embed", ANALYSIS, BASEMAP, EMBED)
-    declare("analysis.clusters_download", ANALYSIS)
-    declare("analysis.clusters_export", ANALYSIS, EXPORT)
+    declare("analysis.autocorrelation_api", CLUSTERS)
+    declare("analysis.clusters_page", CLUSTERS, BASEMAP)
+    declare("analysis.clusters_embed", CLUSTERS, BASEMAP, EMBED)
+    declare("analysis.clusters_download", CLUSTERS, BOM)
+    declare("analysis.clusters_export", CLUSTERS, EXPORT)
+    declare("trend.trend_api", TREND)
+    declare("trend.trend_page", TREND)
+    declare("trend.trend_export", TREND, EXPORT)
+    declare("trend.trend_csv", TREND, BOM)
+    # Accessibility and siting (geo.analysis.access / siting name their parameters)
+    declare("access.access_api", acc.PARAMETERS)
+    declare("access.access_page", acc.PARAMETERS, BASEMAP)
+    declare("access.access_embed", acc.PARAMETERS, BASEMAP, EMBED)
+    declare("access.access_download", acc.PARAMETERS, BOM)
+    declare("access.access_export", acc.PARAMETERS, EXPORT)
+    declare("access.siting_api", sit.PARAMETERS)
+    declare("access.siting_page", sit.PARAMETERS, BASEMAP)
+    declare("access.siting_embed", sit.PARAMETERS, BASEMAP, EMBED)
+    declare("access.siting_download", sit.PARAMETERS, BOM)
+    declare("access.siting_export", sit.PARAMETERS, EXPORT)
     declare("map_scripts.page_script", repeatable=("points",), dynamic=_map_script_names)
     declare("map_scripts.draft_script")
     # API
     declare("api.indicator_catalog")
-    declare("api.indicator", ("year",))
+    declare("api.indicator", ("year", "compare"))
+    declare("api.places", LANG)
     declare("api.zone_catalog")
     declare("api.zone")
     # Downloads
-    declare("downloads.regions_geojson", GIS, REGIONS)
-    declare("downloads.regions_csv", GIS, REGIONS)
-    declare("downloads.regions_topojson", REGIONS, GIS, ("view",))
+    declare("downloads.regions_geojson", GIS, REGIONS, OVERLAYS)
+    declare("downloads.regions_csv", GIS, REGIONS, OVERLAYS, BOM)
+    declare("downloads.regions_topojson", REGIONS, GIS, OVERLAYS, ("view",))
     declare("downloads.regions_gpkg", REGIONS, GIS, ("scheme", "k", "palette", "change", "lang"))
     declare("downloads.regions_shapefile", REGIONS, GIS)
     declare("downloads.facilities_geojson", GIS, ("category",))
-    declare("downloads.facilities_csv", GIS, ("category",))
+    declare("downloads.facilities_csv", GIS, BOM, ("category",))
     declare("downloads.facilities_gpkg", ("category",), GIS)
     declare("downloads.facilities_shapefile", ("category",), GIS)
     # the path forms for GDAL and QGIS (webmap.download_paths) take no query at all
@@ -264,17 +294,19 @@ def _register_declarations() -> None:
     declare("downloads.zones_geojson", GIS)
     declare("downloads.corridors_geojson", GIS)
     declare("downloads.corridor_geojson", ("zone", "band_km"), GIS)
-    declare("point_datasets.download", ("dataset", "v"))
+    declare("point_datasets.download", ("dataset", "v"), BOM)
+    declare("point_datasets.search", SEARCH_PARAMS)
     declare("point_datasets.embed", ("dataset", "v", *LANG, *BASEMAP, *EMBED))
     # Published datasets
-    declare("datasets.index", LANG)
+    declare("datasets.index", CATALOGUE_PARAMETERS)
     declare("datasets.new", UPLOAD_FORM, prefixes=("unit:", "year:"))
     declare("datasets.manage", LANG)
     page = ("column", "scheme", "k", "palette", "year", "compare", "change", "level")
     declare("datasets.dataset_page", LANG, BASEMAP, page)
     declare("datasets.version_page", LANG, BASEMAP, page)
     declare("datasets.original")
-    declare("datasets_api.catalog")
+    declare("datasets_api.catalog", CATALOGUE_PARAMETERS)
+    declare("moderation.audit_trail", ("dataset", "limit"))
     declare("datasets_api.dataset", ("v",))
     # OGC API – Features (its own paths also say which they take: geo.formats.ogc)
     for name, accepted in ogc.PATH_PARAMETERS.items():
