@@ -34,6 +34,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         # names another database (postgresql://... for a store shared by several servers).
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "atlas.sqlite3")
+    from .json_output import FiniteJSONProvider
+
+    app.json = FiniteJSONProvider(app)  # never NaN/Infinity in an answer
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

@@ -43,6 +43,7 @@ from . import maps, views
 from .caching import Rendered, cached_view
 from .errors import error_response
 from .export import export_links
+from .json_output import dumps as finite_dumps
 
 bp = Blueprint("analysis", __name__)
 
@@ -338,7 +339,7 @@ def clusters_download(fmt: str):
                 "statement",
             )
         }
-        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        body = finite_dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
     mimetype = "application/geo+json" if fmt == "geojson" else "text/csv"
     return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 

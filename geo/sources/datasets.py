@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -33,6 +32,7 @@ from geo.sources.catalog import check_earlier_year
 from geo.sources.numbers import parse_column
 from geo.sources.regions import regions
 from geo.sources.uploads import UploadedTable, read_upload
+from geo.sources.value_checks import load_matches, refuse_out_of_range, refuse_repeated_years
 from geo.store import NewVersion, Published, VersionRecord, store_for
 
 #: Shown at most in a report (the counts are always complete).
@@ -317,10 +317,7 @@ def parse_matches(value: Any) -> dict[str, str | None]:
     if value in (None, "", {}):
         return {}
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as err:
-            raise BadParameter("matches", value[:40], VALID_MATCHES, reason=str(err)) from None
+        value = load_matches(value, VALID_MATCHES)
     if not isinstance(value, dict):
         raise BadParameter("matches", str(value)[:40], VALID_MATCHES)
     if len(value) > MAX_MATCHES:
@@ -448,6 +445,7 @@ def check_upload(
                 "year_column", year_column, "none with wide_years=1 (the columns are the years)"
             )
         wide = wide_year_columns(table)
+        refuse_repeated_years(wide)
         if not wide:
             raise BadParameter(
                 "wide_years",
@@ -501,6 +499,7 @@ def check_upload(
     rows = list(table.index)
     if wide:
         parsed_wide = {c: parse_column(table[c]) for c in wide}
+        refuse_out_of_range(parsed_wide, rows)
         problems = [
             {"row": rows[pos], "column": column, "text": text}
             for column in wide
@@ -508,6 +507,7 @@ def check_upload(
         ]
         order = list(wide)
     else:
+        refuse_out_of_range({c: parsed[c] for c in chosen}, rows)
         problems = [
             {"row": rows[pos], "column": column, "text": text}
             for column in chosen
