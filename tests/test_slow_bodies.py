@@ -121,7 +121,8 @@ def test_a_body_over_the_limit_is_refused_before_it_arrives(server):
 def test_a_chunked_body_over_the_limit_is_refused(server):
     with _connect(server.port) as sock:
         sock.sendall(
-            b"POST /api/datasets?dry_run=1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"POST /api/datasets?dry_run=1 HTTP/1.1\r\nHost: x\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
         )
         chunk = b"a" * (1024 * 1024)
         try:
