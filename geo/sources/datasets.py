@@ -459,8 +459,9 @@ def check_upload(
     keyable = table.drop(columns=[*wide, *([ycol] if ycol else [])])
     if keyable.columns.empty:
         raise BadParameter("key_column", "", "a column of adcodes or unit names")
-    # A long table repeats each unit once per year: decide each distinct unit once.
-    join, key, detection = detect(keyable, level or None, key_column or None, distinct=bool(ycol))
+    # Decide each distinct key cell once: a long table repeats each unit once per year, and
+    # a table of 20,000 rows naming 13 units took 12-18 s of CPU deciding every row.
+    join, key, detection = detect(keyable, level or None, key_column or None, distinct=True)
     join, by_publisher, left_out = apply_matches(join, keyable, key, matches or {})
     used = {c for c in join.columns.values() if c is not None} | {key} | set(wide)
     if ycol:
