@@ -20,6 +20,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     them instead of paying for them on its first requests.
     """
     app = Flask(__name__)
+    from .converters import register as register_converters
+
+    register_converters(app)  # before the routes: <int:…> takes ASCII digits only
     app.config.update(
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         JSON_SORT_KEYS=False,
@@ -71,7 +74,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     from geo.formats.ogc_collections import register_collections
 
     register_collections("datasets", ogc.dataset_collections, ogc.dataset_collection)
-    register_collections("point-datasets", point_datasets.ogc_collections)
+    register_collections(
+        "point-datasets", point_datasets.ogc_collections, point_datasets.ogc_points_collection
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(embed.bp)

@@ -9,7 +9,7 @@ import json
 
 from flask import Blueprint, current_app, has_request_context, render_template, request, url_for
 
-from geo.errors import BadParameter
+from geo.errors import BadParameter, UnknownItem
 from geo.formats import ogc_collections as ogc
 from geo.formats.csvsafe import to_csv_bytes
 from geo.i18n import DEFAULT_LANG, check_lang
@@ -160,42 +160,60 @@ def ogc_collections() -> list[ogc.Collection]:
     :func:`geo.formats.ogc_collections.register_collections`."""
     if not has_request_context():
         return []
-    database_url = _database_url()
-    store = store_for(database_url)
+    store = store_for(_database_url())
     found = []
     for record in store.datasets():
-        version = store.version(record.id, record.latest_version)
-        if not pt.is_points(version):
-            continue
-
-        def load(dataset_id=record.id, number=version.version):
-            frame = pt.points_frame(database_url, dataset_id, number)
-            frame.insert(0, "id", frame["row"].astype(int))
-            return frame
-
-        href = url_for(
-            "datasets.version_page", dataset_id=record.id, version=version.version, _external=True
-        )
-        found.append(
-            ogc.Collection(
-                id=f"points-{record.id}",
-                title=record.title("en"),
-                description=f"Published point table {record.id}, version {version.version}: "
-                f"{len(version.table.get('points', []))} points, WGS 84 (converted from "
-                f"{version.metadata['points']['datum']}).",
-                load=load,
-                id_column="id",
-                keywords=("dataset", "points"),
-                attribution=version.metadata.get("source", ""),
-                links=(
-                    {
-                        "href": href,
-                        "rel": "describedby",
-                        "type": "text/html",
-                        "title": f"dataset {record.id}, version {version.version}",
-                    },
-                ),
-                version=f"{record.id}:{version.version}",
-            )
-        )
+        collection = _points_collection(store, record)
+        if collection is not None:
+            found.append(collection)
     return found
+
+
+def ogc_points_collection(collection_id: str) -> ogc.Collection | None:
+    """``points-<id>`` alone, without listing the others: None when it is no point dataset
+    of the store; a deleted one raises ``DatasetGone`` (410, as ``dataset-<id>`` does)."""
+    prefix = "points-"
+    if not has_request_context() or not collection_id.startswith(prefix):
+        return None
+    store = store_for(_database_url())
+    try:
+        record = store.dataset(collection_id[len(prefix) :])
+    except UnknownItem:
+        return None
+    return _points_collection(store, record)
+
+
+def _points_collection(store, record) -> ogc.Collection | None:
+    database_url = _database_url()
+    version = store.version(record.id, record.latest_version)
+    if not pt.is_points(version):
+        return None
+
+    def load(dataset_id=record.id, number=version.version):
+        frame = pt.points_frame(database_url, dataset_id, number)
+        frame.insert(0, "id", frame["row"].astype(int))
+        return frame
+
+    href = url_for(
+        "datasets.version_page", dataset_id=record.id, version=version.version, _external=True
+    )
+    return ogc.Collection(
+        id=f"points-{record.id}",
+        title=record.title("en"),
+        description=f"Published point table {record.id}, version {version.version}: "
+        f"{len(version.table.get('points', []))} points, WGS 84 (converted from "
+        f"{version.metadata['points']['datum']}).",
+        load=load,
+        id_column="id",
+        keywords=("dataset", "points"),
+        attribution=version.metadata.get("source", ""),
+        links=(
+            {
+                "href": href,
+                "rel": "describedby",
+                "type": "text/html",
+                "title": f"dataset {record.id}, version {version.version}",
+            },
+        ),
+        version=f"{record.id}:{version.version}",
+    )
