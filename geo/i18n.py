@@ -458,8 +458,8 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "本页链接是私密的：请像密码一样保管，不要分享。",
     },
     "ds_manage_no_token": {
-        "en": "This link has no edit token (#token=…): open the manage link you were given.",
-        "zh": "此链接不含编辑令牌（#token=…）：请打开发布时得到的管理链接。",
+        "en": "No edit token in this tab (#token=…): open the manage link you were given.",
+        "zh": "此标签页中没有编辑令牌（#token=…）：请打开发布时得到的管理链接。",
     },
     "ds_manage_new_version": {"en": "Upload a new version", "zh": "上传新版本"},
     "ds_manage_new_version_help": {
@@ -476,6 +476,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "如果此链接可能已泄露，请生成新链接：旧链接随即失效。",
     },
     "ds_manage_replace_token": {"en": "Make a new manage link", "zh": "生成新的管理链接"},
+    "ds_manage_copy_link": {"en": "Copy the manage link", "zh": "复制管理链接"},
+    "ds_manage_copied": {
+        "en": "Manage link copied; keep it like a password (it is no longer in the address bar).",
+        "zh": "已复制管理链接；请像密码一样保管（地址栏中已不再显示）。",
+    },
     "ds_manage_new_token": {
         "en": "New manage link (the old one no longer works); keep it like a password:",
         "zh": "新的管理链接（旧链接已失效）；请像密码一样保管：",
