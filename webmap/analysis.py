@@ -221,11 +221,19 @@ def _render_clusters(embed: bool) -> str:
     query = {**data.query(), "lang": lang, "basemap": basemap.id}
     fmap = maps.base_map(basemap)
     legend = _legend(result, lang)
+    # The light map TopoJSON the choropleths draw (cached by the browser across maps) and
+    # each unit's class inline: the cluster GeoJSON download is ~860 KB for counties.
+    units = {
+        r.adcode: [r.status, r.value, r.spatial_lag, r.p_value, r.cluster]
+        for r in frame.itertuples()
+    }
     maps.add_layer(
         fmap,
         "clusters",
         {
-            "url": url_for("analysis.clusters_download", fmt="geojson", **data.query()),
+            "url": url_for("downloads.regions_topojson", level=data.level, view="map"),
+            "object": "regions",
+            "units": units,
             "colors": {**COLORS, "outside": OUTSIDE_COLOR},
             "labels": {e["id"]: e["label"] for e in legend},
             "lang": lang,
