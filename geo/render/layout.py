@@ -328,8 +328,35 @@ class Sheet:
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         fmt = self.options.format
+        if fmt == "png":
+            return _png_bytes(self.figure, self.options.dpi)
         self.figure.savefig(buffer, format=fmt, dpi=self.options.dpi, metadata=METADATA[fmt])
         return buffer.getvalue()
+
+
+#: zlib level of PNG exports: 3 writes a county map as small as 6 (within 1 %) in about
+#: two thirds of the time.
+PNG_COMPRESS_LEVEL = 3
+
+
+def _png_bytes(figure: Figure, dpi: float) -> bytes:
+    """The figure as an opaque RGB PNG (the sheet is white: an alpha channel would be a
+    quarter of the pixels for nothing), with its dpi and no text chunks (as savefig with
+    ``METADATA["png"]``), written at :data:`PNG_COMPRESS_LEVEL`."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    figure.set_dpi(dpi)
+    figure.canvas.draw()
+    rgba = figure.canvas.buffer_rgba()
+    image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(
+        buffer, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(dpi, dpi)
+    )
+    return buffer.getvalue()
 
 
 @contextmanager
