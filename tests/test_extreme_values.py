@@ -98,3 +98,26 @@ def test_json_answers_never_carry_nan_or_infinity():
     assert app.json.loads(app.json.dumps(value))["values"] == [1.0, None, None]
     assert "NaN" not in app.json.dumps(value) and "Infinity" not in app.json.dumps(value)
     assert clean_value(float("inf")) is None and clean_value(-math.inf) is None
+
+
+def test_outputs_stay_json_for_values_stored_before_the_refusal(client, monkeypatch):
+    """Values stored before uploads refused them (the limits lifted here to store them)
+    still give valid JSON: GeoJSON, TopoJSON and analysis answers carry null, not NaN."""
+    from geo.sources import numbers
+
+    monkeypatch.setattr(numbers, "MAX_MAGNITUDE", math.inf)
+    monkeypatch.setattr(numbers, "MIN_MAGNITUDE", 0.0)
+    rows = "北京市,1e-300,1e300\n天津市,-1e300,5\n石家庄市,2,1e-300\n保定市,3,4\n"
+    data = ("城市,2019,2020\n" + rows).encode()
+    answer = publish(client, data, wide_years="1", title_en="extreme")
+    assert answer.status_code == 201, answer.get_json()
+    query = f"dataset={answer.get_json()['id']}&column=value&level=prefecture"
+    for url in (
+        f"/download/regions.geojson?{query}&year=2020&compare=2019",
+        f"/download/regions.topojson?{query}&year=2020&compare=2019",
+        f"/api/analysis/inequality?{query}&year=2020",
+    ):
+        got = client.get(url)
+        assert got.status_code in (200, 400), (url, got.status_code)
+        text = got.get_data(as_text=True)
+        json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in {url}"))
