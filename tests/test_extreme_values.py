@@ -120,4 +120,4 @@ def test_outputs_stay_json_for_values_stored_before_the_refusal(client, monkeypa
         got = client.get(url)
         assert got.status_code in (200, 400), (url, got.status_code)
         text = got.get_data(as_text=True)
-        json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in {url}"))
+        json.loads(text, parse_constant=lambda name, url=url: pytest.fail(f"{name} in {url}"))
