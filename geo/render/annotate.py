@@ -210,7 +210,7 @@ def draw_labels(
             taken.append(_nudge(ax, renderer, artist, backing, (x, y), taken, gap))
         kept.append(artist)
     if placed:
-        label_sprites.place_all(sheet.figure, placed, LABEL_ZORDER)
+        label_sprites.place_all(sheet.figure, placed)
     return kept
 
 

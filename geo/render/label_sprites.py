@@ -90,32 +90,34 @@ class SpriteLabel:
         return self.box
 
 
-def place_all(figure, placed: list, zorder: float):
-    """Put the sprites ``placed`` — (image, anchor x, anchor y, x, y) with the anchor at
+#: Where :func:`place_all` leaves a figure's sprites for :func:`composite`.
+SPRITES_ATTRIBUTE = "_atlas_label_sprites"
+
+
+def place_all(figure, placed: list) -> None:
+    """Queue the sprites ``placed`` — (image, anchor x, anchor y, x, y) with the anchor at
     display pixel (x, y), origin bottom left as ``transData.transform`` gives — on
-    ``figure`` as one image covering them all (one image to resample, not one per label)."""
-    spots = []
+    ``figure``: :func:`composite` lays them over the drawn figure (they are its top layer:
+    nothing is drawn above labels), which costs less than one matplotlib image each."""
+    queued = getattr(figure, SPRITES_ATTRIBUTE, None)
+    if queued is None:
+        queued = []
+        setattr(figure, SPRITES_ATTRIBUTE, queued)
     for image, anchor_x, anchor_y, x, y in placed:
-        left = int(round(x - anchor_x))
-        top = int(round(y + anchor_y))  # display y of the sprite's top row
-        spots.append((image, left, top))
-    x0 = min(left for _, left, _ in spots)
-    x1 = max(left + image.shape[1] for image, left, _ in spots)
-    y1 = max(top for _, _, top in spots)
-    y0 = min(top - image.shape[0] for image, _, top in spots)
-    layer = np.zeros((y1 - y0, x1 - x0, 4), dtype=np.float32)
-    for image, left, top in spots:
-        rows = slice(y1 - top, y1 - top + image.shape[0])
-        cols = slice(left - x0, left - x0 + image.shape[1])
-        source = image.astype(np.float32) / 255
-        under = layer[rows, cols]
-        alpha = source[..., 3:4]
-        out_alpha = alpha + under[..., 3:4] * (1 - alpha)
-        colour = source[..., :3] * alpha + under[..., :3] * under[..., 3:4] * (1 - alpha)
-        under[..., :3] = np.divide(
-            colour, out_alpha, out=np.zeros_like(colour), where=out_alpha > 0
-        )
-        under[..., 3:4] = out_alpha
-    return figure.figimage(
-        (layer * 255 + 0.5).astype(np.uint8), xo=x0, yo=y0, origin="upper", zorder=zorder
-    )
+        queued.append((image, int(round(x - anchor_x)), int(round(y + anchor_y))))
+
+
+def composite(figure, rgb: np.ndarray) -> None:
+    """Lay the figure's queued sprites over ``rgb`` (its drawn pixels, row 0 at the top,
+    modified in place)."""
+    height, width = rgb.shape[:2]
+    for image, left, top in getattr(figure, SPRITES_ATTRIBUTE, ()):
+        row0 = height - top  # display y of the top row → buffer row
+        r0, c0 = max(row0, 0), max(left, 0)
+        r1, c1 = min(row0 + image.shape[0], height), min(left + image.shape[1], width)
+        if r0 >= r1 or c0 >= c1:
+            continue
+        part = image[r0 - row0 : r1 - row0, c0 - left : c1 - left].astype(np.float32)
+        alpha = part[..., 3:4] / 255
+        under = rgb[r0:r1, c0:c1].astype(np.float32)
+        rgb[r0:r1, c0:c1] = (part[..., :3] * alpha + under * (1 - alpha) + 0.5).astype(np.uint8)
