@@ -39,6 +39,7 @@ PAGES = {
     "county embed": "/embed/choropleth?indicator=area_km2&level=county&basemap=none",
     "corridor": "/maps/corridor/jing-bao-shi?basemap=none",
     "links": "/maps/links?basemap=none",
+    "county cluster map": "/maps/clusters?indicator=population&level=county&basemap=none",
 }
 BUDGET, AIM = 150_000, 120_000
 

@@ -20,6 +20,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     them instead of paying for them on its first requests.
     """
     app = Flask(__name__)
+    from .converters import register as register_converters
+
+    register_converters(app)  # before the routes: <int:…> takes ASCII digits only
     app.config.update(
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         JSON_SORT_KEYS=False,
@@ -34,6 +37,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         # names another database (postgresql://... for a store shared by several servers).
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "atlas.sqlite3")
+    from .json_output import FiniteJSONProvider
+
+    app.json = FiniteJSONProvider(app)  # never NaN/Infinity in an answer
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

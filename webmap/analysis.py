@@ -45,6 +45,7 @@ from . import maps, views
 from .caching import Rendered, cached_view
 from .errors import error_response
 from .export import export_links
+from .json_output import dumps as finite_dumps
 
 bp = Blueprint("analysis", __name__)
 
@@ -305,11 +306,26 @@ def _render_clusters(embed: bool) -> str:
     query = {**local_query, "lang": lang, "basemap": basemap.id}
     fmap = maps.base_map(basemap)
     legend = _legend(result, lang)
+    # The light map TopoJSON the choropleths draw (cached by the browser across maps) and
+    # each unit's class inline: the cluster GeoJSON download is ~860 KB for counties.
+    units = {
+        r.adcode: [
+            r.status,
+            r.value,
+            r.spatial_lag,
+            r.p_value,
+            r.cluster,
+            r.p_text if isinstance(r.p_text, str) else None,
+        ]
+        for r in frame.itertuples()
+    }
     maps.add_layer(
         fmap,
         "clusters",
         {
-            "url": url_for("analysis.clusters_download", fmt="geojson", **local_query),
+            "url": url_for("downloads.regions_topojson", level=data.level, view="map"),
+            "object": "regions",
+            "units": units,
             "colors": {**result["colors"], "outside": OUTSIDE_COLOR},
             "labels": {e["id"]: e["label"] for e in legend},
             "lang": lang,
@@ -445,7 +461,7 @@ def clusters_download(fmt: str):
                 "statements",
             )
         }
-        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+        body = finite_dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
     mimetype = "application/geo+json" if fmt == "geojson" else "text/csv"
     return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 

@@ -174,11 +174,17 @@ def stats() -> dict[str, int]:
 LARGE_BODY = 512_000
 
 
+#: Bodies already compressed: gzip would save nothing and cost the most time of a cold PNG
+#: export (about 1 s of zlib for a county map). Served as they are, gzip accepted or not.
+COMPRESSED_TYPES = frozenset({"image/png", "image/jpeg", "application/zip"})
+
+
 def _entry(rendered: Rendered, tags: Iterable[str]) -> CachedBody:
     level = 4 if len(rendered.body) > LARGE_BODY else 6
+    compressed = rendered.mimetype in COMPRESSED_TYPES
     return CachedBody(
         body=rendered.body,
-        gzipped=gzip.compress(rendered.body, compresslevel=level, mtime=0),
+        gzipped=b"" if compressed else gzip.compress(rendered.body, compresslevel=level, mtime=0),
         etag='"' + hashlib.sha256(rendered.body).hexdigest()[:32] + '"',
         mimetype=rendered.mimetype,
         headers=tuple(rendered.headers.items()),
@@ -230,7 +236,7 @@ def respond(
         ranged = range_response(entry, headers)
         if ranged is not None:
             return ranged
-    if request.accept_encodings["gzip"]:
+    if entry.gzipped and request.accept_encodings["gzip"]:
         response = Response(entry.gzipped, mimetype=entry.mimetype, headers=headers)
         response.headers["Content-Encoding"] = "gzip"
     else:

@@ -36,7 +36,8 @@ def names_version() -> bool | None:
     if request.endpoint == "datasets.dataset_page":
         return False
     if request.args.get("dataset") and request.path.startswith(QUERY_PREFIXES):
-        return (request.args.get("v") or "").isdigit()
+        v = request.args.get("v") or ""
+        return v.isascii() and v.isdigit()
     return None
 
 

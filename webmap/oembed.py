@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from geo import render
-from geo.errors import BadParameter, DatasetGone, UnknownItem
+from geo.errors import BadParameter, UnknownItem
 from geo.i18n import text
 from geo.maps.mapspec import choropleth_spec, corridor_spec
 
@@ -170,7 +170,7 @@ def _positive(name: str) -> int | None:
     raw = request.args.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise BadParameter(name, raw, "a positive integer (pixels)")
     return int(raw)
 
@@ -191,8 +191,9 @@ def resolve(url: str) -> Embeddable | None:
         if match:
             try:
                 target = fn(match, params)
-            except (BadParameter, UnknownItem, DatasetGone):
-                return None  # not a map this service draws (or no longer)
+            except (BadParameter, UnknownItem):
+                return None  # not a map this service draws
+            # DatasetGone propagates: a deleted dataset's map is 410, as its page is.
             return _with_chrome(target, params.get("chrome"))
     return None
 

@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from geo.errors import BadParameter, message_in
+from geo.errors import BadParameter, UnknownItem, message_in
 from geo.formats import ogc_collections as ogc
 from geo.formats.csvsafe import to_csv_bytes
 from geo.i18n import DEFAULT_LANG, check_lang
@@ -279,7 +279,6 @@ def ogc_collection(collection_id: str) -> ogc.Collection | None:
     410 for a deleted or hidden one)."""
     if not has_request_context() or not collection_id.startswith(POINTS_PREFIX):
         return None
-    from geo.errors import UnknownItem
 
     dataset_id = collection_id[len(POINTS_PREFIX) :]
     try:

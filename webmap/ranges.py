@@ -11,7 +11,10 @@ body. Every download and export answered from the response cache therefore:
 - answers a range that starts past the end with ``416`` and ``Content-Range: bytes */N``;
 - honours ``If-Range`` with the entry's strong ETag: a different or weak tag, or a date
   (these responses carry no ``Last-Modified``), gets ``200`` and the whole body;
-- ignores a ``Range`` it cannot parse or in another unit (``200``, as RFC 9110 asks).
+- ignores a ``Range`` it cannot parse or in another unit (``200``, as RFC 9110 asks); a
+  position is ASCII digits only, at most :data:`MAX_DIGITS` of them (``str.isdigit`` also
+  takes ``²`` or ``١``, which ``int`` then refuses or reads, and a 5,000-digit number
+  exceeds Python's integer-string limit: both were a 500).
 
 Ranges apply to the identity body: a request with ``Range`` is answered without gzip
 whatever its ``Accept-Encoding`` (offsets into a gzip stream are of no use to a reader
@@ -26,6 +29,7 @@ nothing of the identity-versus-gzip choice made here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -42,6 +46,15 @@ class ByteRange:
         return f"bytes {self.start}-{self.stop - 1}/{self.size}"
 
 
+#: Digits in a range position: 18 reach past any body this service holds (an exabyte).
+MAX_DIGITS = 18
+_POSITION = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+
+
+def _position(text: str) -> bool:
+    return _POSITION.fullmatch(text) is not None
+
+
 #: What :func:`requested_range` returns for a range that cannot be served (→ 416).
 UNSATISFIABLE = "unsatisfiable"
 
@@ -50,9 +63,9 @@ def _parse_spec(spec: str, size: int) -> ByteRange | str | None:
     """One ``first-last`` / ``first-`` / ``-suffix`` spec; None when it does not parse."""
     first, dash, last = spec.strip().partition("-")
     first, last = first.strip(), last.strip()
-    if not dash or not (first.isdigit() or (not first and last.isdigit())):
+    if not dash or not (_position(first) or (not first and _position(last))):
         return None
-    if last and not last.isdigit():
+    if last and not _position(last):
         return None
     if not first:  # suffix: the last N bytes
         suffix = int(last)

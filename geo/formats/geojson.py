@@ -28,12 +28,13 @@ def _round_coords(obj: Any, decimals: int) -> Any:
 
 
 def clean_value(value: Any) -> Any:
-    """JSON-safe property value: NaN/NA → null, numpy scalars → Python."""
+    """JSON-safe property value: NaN/±inf/NA → null (JSON has no such numbers; an overflowed
+    comparison is no value), numpy scalars → Python."""
     if value is None:
         return None
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     try:
         import pandas as pd

@@ -97,6 +97,8 @@ def _errors(*statuses: str) -> dict:
         "400": "a bad or unknown query parameter (the body names it and what is valid)",
         "404": "no such collection or feature",
         "410": "the published dataset was deleted",
+        # webmap.url_limit refuses any URL over its limit, on every path.
+        "414": "the URL (path and query) is longer than the service accepts",
     }
     content = {
         JSON: {"schema": {"$ref": "#/components/schemas/error"}},
@@ -112,7 +114,7 @@ def _operation(summary: str, operation_id: str, tag: str, parameters: list, ok: 
             "operationId": operation_id,
             "tags": [tag],
             "parameters": parameters,
-            "responses": {"200": ok, **_errors("400", *errors)},
+            "responses": {"200": ok, **_errors("400", *errors, "414")},
         }
     }
 

@@ -42,6 +42,13 @@ TIER_COLORS = {
 DATASET_PREFIX = "dataset:"
 #: Popups cut long source citations to this many characters (the CSV has them whole).
 SOURCE_CHARS = 160
+#: Published point tables one map may draw (``dataset:`` tokens, a version counting as one):
+#: every layer's points go into the map's script, and ``dataset:X@1,…,@12`` of 19,999
+#: points each made a 53 MB script in 8 s.
+MAX_DATASET_LAYERS = 4
+#: Points one map may draw in all (one full point table of 20,000 rows and the bundled
+#: facilities fit; a page of more is unusable anyway — the table's own page clusters them).
+MAX_MAP_POINTS = 25_000
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,15 @@ def parse_points(value: str | None, config=None) -> list[PointLayer]:
     for token in (t.strip() for t in value.split(",")):
         if token and token not in tokens:
             tokens.append(token)
+    published = [t for t in tokens if t.startswith(DATASET_PREFIX)]
+    if len(published) > MAX_DATASET_LAYERS:
+        raise BadParameter(
+            "points",
+            f"{len(published)} published point tables",
+            f"at most {MAX_DATASET_LAYERS} dataset:ID layers on one map",
+            zh=f"参数「points」请求了 {len(published)} 个已发布的点数据图层；"
+            f"一张地图最多 {MAX_DATASET_LAYERS} 个。",
+        )
     layers = []
     for token in tokens:
         if token.startswith(DATASET_PREFIX):
@@ -230,6 +246,16 @@ def parse_points(value: str | None, config=None) -> list[PointLayer]:
             )
         else:
             raise BadParameter("points", token, valid_tokens() + ["dataset:ID"])
+        total = sum(len(layer.features) for layer in layers)
+        if total > MAX_MAP_POINTS:
+            raise BadParameter(
+                "points",
+                ",".join(tokens),
+                f"layers of at most {MAX_MAP_POINTS:,} points in all",
+                reason=f"{total:,} points",
+                zh=f"参数「points」的图层共有 {total:,} 个点，超过一张地图 {MAX_MAP_POINTS:,} "
+                "个点的上限。",
+            )
     return layers
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -23,6 +22,7 @@ from geo.levels import LEVELS, check_level
 from geo.sources.matching import JoinResult, join_table, match_counts, normalise_name, parse_adcodes
 from geo.sources.numbers import parse_column
 from geo.sources.regions import regions
+from geo.sources.value_checks import load_matches
 
 #: Share of non-empty cells that must be numbers for a column to be a value column.
 NUMERIC_SHARE = 0.5
@@ -174,10 +174,7 @@ def parse_matches(value: Any) -> dict[str, str | None]:
     if value in (None, "", {}):
         return {}
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as err:
-            raise BadParameter("matches", value[:40], VALID_MATCHES, reason=str(err)) from None
+        value = load_matches(value, VALID_MATCHES)
     if not isinstance(value, dict):
         raise BadParameter("matches", str(value)[:40], VALID_MATCHES)
     if len(value) > MAX_MATCHES:

@@ -215,7 +215,7 @@ def parse_filter(params: Mapping[str, str], source: LinkSource = BUNDLED) -> Lin
     year = None
     if raw_year:
         valid = f"a year from {YEAR_RANGE.start} to {YEAR_RANGE.stop - 1}"
-        if not raw_year.isdigit() or int(raw_year) not in YEAR_RANGE:
+        if not (raw_year.isascii() and raw_year.isdigit()) or int(raw_year) not in YEAR_RANGE:
             raise BadParameter("year", raw_year, valid)
         year = int(raw_year)
     zone = (params.get("zone") or "").strip()

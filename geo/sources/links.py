@@ -235,7 +235,8 @@ def _row_problems(row: Mapping[str, str]) -> list[str]:
         problems.append(f"{where}: source_url {row['source_url']!r} is not an http(s) URL")
     if row["source_date"] and not _DATE.match(row["source_date"]):
         problems.append(f"{where}: source_date {row['source_date']!r} is not YYYY[-MM[-DD]]")
-    if row["since"] and not (row["since"].isdigit() and int(row["since"]) in YEAR_RANGE):
+    since = row["since"]
+    if since and not (since.isascii() and since.isdigit() and int(since) in YEAR_RANGE):
         problems.append(f"{where}: since {row['since']!r} is not a year")
     if row["weight"]:
         try:

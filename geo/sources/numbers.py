@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Cell texts that mean "no value" (compared after NFKC and case folding).
 MISSING_TEXTS = frozenset(
@@ -36,8 +36,21 @@ _NUMBER = re.compile(
 )
 
 
+#: The largest magnitude a published value may have (a thousand 万亿): the region's GDP in
+#: yuan is about 10¹³. Larger values (1e300, 305 nines followed by 万) are typing or export
+#: errors, and overflow the statistics (a Gini of ``nan``, a change of ``inf``).
+MAX_MAGNITUDE = 1e15
+#: The smallest non-zero magnitude (1e-300 made a comparison's ratio overflow).
+MIN_MAGNITUDE = 1e-9
+
+
 class NotANumber(ValueError):
     """A cell that is neither a number nor a way of writing "missing"."""
+
+
+class OutOfRange(NotANumber):
+    """A number, but not a plausible value: not finite, or its magnitude outside
+    :data:`MIN_MAGNITUDE` … :data:`MAX_MAGNITUDE` (after 万/亿)."""
 
 
 def parse_number(cell: object) -> float | None:
@@ -54,7 +67,9 @@ def parse_number(cell: object) -> float | None:
     if isinstance(cell, bool):
         raise NotANumber(str(cell))
     if isinstance(cell, (int, float)):
-        return None if isinstance(cell, float) and math.isnan(cell) else float(cell)
+        if isinstance(cell, float) and math.isnan(cell):
+            return None
+        return _plausible(float(cell), cell)
     text = unicodedata.normalize("NFKC", str(cell)).strip()
     text = text.replace("\u2212", "-").replace("\u00a0", " ")  # minus sign, no-break space
     if text.casefold() in MISSING_TEXTS:
@@ -73,19 +88,25 @@ def parse_number(cell: object) -> float | None:
         raise NotANumber(str(cell))
     digits = re.sub(r"[,' ]", "", match["int"])
     value = float(f"{match['sign'] or ''}{digits or '0'}{match['frac'] or ''}{match['exp'] or ''}")
-    if not math.isfinite(value):
-        raise NotANumber(str(cell))
-    return value * scale if scale != 1.0 else value
+    return _plausible(value * scale if scale != 1.0 else value, cell)
+
+
+def _plausible(value: float, cell: object) -> float:
+    if not math.isfinite(value) or (value and not MIN_MAGNITUDE <= abs(value) <= MAX_MAGNITUDE):
+        raise OutOfRange(str(cell))
+    return value
 
 
 @dataclass
 class ParsedColumn:
     """A column read as numbers: ``values`` (None where missing or unparsable), ``bad`` (the
-    positions and texts that did not parse) and how many cells held a value."""
+    positions and texts that did not parse), how many cells held a value, and of the bad
+    cells those that are numbers out of range (``out_of_range``, also in ``bad``)."""
 
     values: list[float | None]
     bad: list[tuple[int, str]]
     filled: int
+    out_of_range: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def numeric_share(self) -> float:
@@ -96,15 +117,18 @@ class ParsedColumn:
 def parse_column(cells: Iterable[object]) -> ParsedColumn:
     values: list[float | None] = []
     bad: list[tuple[int, str]] = []
+    out_of_range: list[tuple[int, str]] = []
     filled = 0
     for pos, cell in enumerate(cells):
         try:
             value = parse_number(cell)
-        except NotANumber:
+        except NotANumber as err:
+            if isinstance(err, OutOfRange):
+                out_of_range.append((pos, str(cell)))
             bad.append((pos, str(cell)))
             values.append(None)
             filled += 1
             continue
         values.append(value)
         filled += value is not None
-    return ParsedColumn(values, bad, filled)
+    return ParsedColumn(values, bad, filled, out_of_range)

@@ -41,6 +41,9 @@ LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "x")
 LAT_NAMES = ("lat", "latitude", "纬度", "y")
 CATEGORY_NAMES = ("category", "type", "class", "类别", "类型", "分类")
 NAME_NAMES = ("name", "名称", "name_zh", "name_en", "地点", "单位")
+#: A column saying each row's datum: one datum per table is read (``datum=``), so a table
+#: whose rows name another one is refused rather than converted wrongly without a word.
+DATUM_NAMES = ("datum", "crs", "srs", "坐标系", "坐标系统", "坐标类型")
 #: Levels the counts may be made at.
 COUNT_LEVELS = ("county", "prefecture")
 #: Value columns of a point dataset (counts per unit of its level).
@@ -134,6 +137,33 @@ def check_datum(value: str | None) -> str:
         return crs.canonical_crs(value).lower()
     except ValueError:
         raise BadParameter("datum", value, list(DATUMS)) from None
+
+
+def _refuse_other_datums(table: pd.DataFrame, datum: str) -> None:
+    """400 naming ``datum`` when a per-row datum column names another datum than the one
+    declared (or one that is not a datum) in some row; agreeing or empty cells are fine."""
+    column = _named(table.columns, DATUM_NAMES)
+    if column is None:
+        return
+    for row, cell in table[column].items():
+        text = str(cell).strip()
+        if not text:
+            continue
+        try:
+            given = crs.canonical_crs(text).lower()
+        except ValueError:
+            given = None
+        if given == datum:
+            continue
+        raise BadParameter(
+            "datum",
+            datum,
+            [datum] if given is None else [datum, given],
+            reason=f"column {column} says {text!r} in row {row}: a table has one datum "
+            "(datum=); split it by datum and publish each part with its own datum=",
+            zh=f"「{column}」列第 {row} 行的坐标系为「{text}」，与声明的 datum={datum} 不同："
+            "一张表只能有一种坐标系，请按坐标系拆分表格，分别以各自的 datum= 发布。",
+        )
 
 
 def _coordinate(text: object) -> float | None:
@@ -281,6 +311,7 @@ def check_point_upload(
         category_column = _named(table.columns, CATEGORY_NAMES)
     name_column = _named(table.columns, NAME_NAMES)
     lon_col, lat_col = chosen["lon_column"], chosen["lat_column"]
+    _refuse_other_datums(table, datum)
 
     rows = list(table.index)
     lon_raw = [_coordinate(t) for t in table[lon_col]]

@@ -975,10 +975,24 @@
         return i === 0 ? "<strong>" + esc(part) + "</strong>" : esc(part);
       }).join("<br>");
     }
+    // o.url: the light map TopoJSON (geometry and names), o.units: adcode → [status, value,
+    // spatial lag, p-value, class, p-value as text] of the analysis (a GeoJSON with those properties works too).
+    function withUnits(data) {
+      var geojson = data.type === "Topology"
+        ? global.topojson.feature(data, data.objects[o.object || "regions"]) : data;
+      if (!o.units) { return geojson; }
+      geojson.features.forEach(function (f) {
+        var p = f.properties, u = o.units[p.adcode];
+        if (!u) { u = [p.special ? "overlay" : "no_value", null, null, null, null, null]; }
+        p.status = u[0]; p.value = u[1]; p.spatial_lag = u[2]; p.p_value = u[3];
+        p.cluster = u[4]; p.p_text = u[5];
+      });
+      return geojson;
+    }
     return fetch(o.url, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) { throw new Error(o.url + ": HTTP " + r.status); }
       return r.json();
-    }).then(function (geojson) {
+    }).then(withUnits).then(function (geojson) {
       if (o.shiftToGcj02) {
         geojson.features.forEach(function (f) {
           if (f.geometry) { f.geometry.coordinates = shift(f.geometry.coordinates); }

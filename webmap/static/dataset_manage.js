@@ -1,11 +1,35 @@
-// The dataset manage page. The edit token is in the URL fragment (#token=…), which the
-// browser never sends to any server; this script sends it as Authorization: Bearer to the
-// JSON API only. The language link keeps the fragment.
+// The dataset manage page. The manage link carries the edit token in its fragment
+// (#token=…), which the browser never sends to any server. On opening, the token moves to
+// sessionStorage (this tab only, gone when it closes) and leaves the address bar and the
+// history entry (history.replaceState), so it is not in the browser's history or a shared
+// screen; "Copy the manage link" rebuilds the link when it is wanted. The token goes to the
+// JSON API only, as Authorization: Bearer.
 (function () {
   "use strict";
   var root = document.getElementById("manage");
   if (!root) return;
+  var storageKey = "atlas-manage-token:" + root.dataset.api;
+  function remember(value) {
+    try {
+      sessionStorage.setItem(storageKey, value);
+    } catch (err) {
+      /* storage refused (private mode): the token lives in this page only */
+    }
+  }
+  function remembered() {
+    try {
+      return sessionStorage.getItem(storageKey) || "";
+    } catch (err) {
+      return "";
+    }
+  }
   var token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+  if (token) {
+    remember(token);
+    history.replaceState(null, "", location.pathname + location.search);
+  } else {
+    token = remembered();
+  }
   var errorBox = document.getElementById("manage-error");
   var resultBox = document.getElementById("manage-result");
   var lang = root.dataset.lang;
@@ -17,12 +41,30 @@
     box.hidden = false;
   }
 
-  function keepFragment() {
-    document.querySelectorAll("a.lang").forEach(function (link) {
-      link.href = link.href.split("#")[0] + (token ? "#token=" + token : "");
-    });
+  function manageLink() {
+    return location.origin + location.pathname + location.search + "#token=" + token;
   }
-  keepFragment();
+  var copyButton = document.getElementById("copy-manage-link");
+  var copied = document.getElementById("copied-manage-link");
+  copyButton.hidden = !token;
+  copyButton.addEventListener("click", function () {
+    var link = manageLink();
+    copied.value = link;
+    copied.hidden = false;
+    copied.select();
+    var done = function () {
+      show(resultBox, root.dataset.msgCopied);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(link).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
   if (!token) show(errorBox, root.dataset.msgNoToken);
 
   function call(method, url, body) {
@@ -128,8 +170,7 @@
   document.getElementById("replace-token").addEventListener("click", function () {
     call("POST", root.dataset.tokenApi).then(function (data) {
       token = data.edit_token;
-      history.replaceState(null, "", "#token=" + token);
-      keepFragment();
+      remember(token);
       var link = document.getElementById("new-manage-url");
       link.href = data.manage_url;
       link.textContent = data.manage_url;
