@@ -42,9 +42,9 @@ def test_versions_in_paths_are_ascii_digits(client):
 
 
 def test_link_years_are_ascii_digits(client):
-    from geo.sources import links
+    from geo.sources import link_query
 
     with pytest.raises(BadParameter):
-        links.parse_filter({"year": "٢٠٢٠"})
+        link_query.parse_filter({"year": "٢٠٢٠"})
     answer = client.get("/maps/links?year=" + quote("٢٠٢٠"))
     assert answer.status_code == 400

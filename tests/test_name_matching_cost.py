@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.analysis import joins
+from geo.sources import matching as joins
 from geo.sources.datasets import check_upload
 from geo.sources.regions import regions
 
