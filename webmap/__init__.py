@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         access,
         analysis,
         api,
+        bundles,
         caching,
         cors,
         dataset_cache,
@@ -115,6 +116,7 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
     url_limit.register(app)  # URLs over 4,094 bytes: the JSON/HTML 414, not gunicorn's
     cors.register(app)  # public read-only resources: Access-Control-Allow-Origin: *
     app.after_request(caching.compress_response)
+    bundles.register(app)  # /static/atlas.js: static/atlas/*.js joined in order
     minify.register(app)  # runs before compress_response: gzip the minified text
     dataset_cache.register(app)
     caching.register_static_versioning(app)

@@ -34,7 +34,7 @@ from werkzeug.http import parse_accept_header
 
 from geo.version import data_version
 
-from . import language
+from . import bundles, language
 
 DEFAULT_BUDGET_MB = 128
 #: Where :class:`FastPath` leaves the data version it computed for a request.
@@ -346,10 +346,14 @@ def _static_version(app, filename: str) -> str | None:
     if filename not in _static_versions:
         path = os.path.join(app.static_folder or "", filename)
         try:
-            with open(path, "rb") as handle:
-                _static_versions[filename] = hashlib.sha256(handle.read()).hexdigest()[:12]
+            if filename in bundles.BUNDLES:  # parts joined into one script (bundles.py)
+                body = bundles.source(app.static_folder or "", filename)
+            else:
+                with open(path, "rb") as handle:
+                    body = handle.read()
         except OSError:
             return None
+        _static_versions[filename] = hashlib.sha256(body).hexdigest()[:12]
     return _static_versions[filename]
 
 
