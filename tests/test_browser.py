@@ -56,7 +56,8 @@ def test_county_choropleth_draws_199_shapes_legend_and_tooltips(page, live_serve
 def test_missing_values_are_drawn_distinctly(page, live_server, artifacts):
     open_map(
         page,
-        live_server + "/maps/choropleth?indicator=gdp&level=prefecture&basemap=none&lang=zh",
+        live_server
+        + "/maps/choropleth?indicator=gdp&level=prefecture&year=2021&basemap=none&lang=zh",
     )
     assert page.locator("path.jjj-region").count() == 13
     dashed = page.locator("path.jjj-region[stroke-dasharray]")

@@ -93,7 +93,7 @@ def test_module_strings_come_from_the_catalogues():
     assert linkmap.TEXT["year"] == TEXT["linkmap_year"] != TEXT["year"]
     assert set(links.KIND_LABELS) == {*links.KINDS, links.UPLOADED_KIND}
     assert links.KIND_LABELS["joint-park"] == {"en": "Jointly built park", "zh": "共建园区"}
-    assert layout.BOUNDARY_SOURCE == TEXT["boundary_source"]
+    assert layout.BOUNDARY_SOURCE == TEXT["boundary_note"]
 
 
 def test_geo_i18n_imports_without_flask_or_babel():

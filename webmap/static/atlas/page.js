@@ -56,7 +56,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("form.controls"), function (form) {
       form.addEventListener("submit", function (event) {
         var map = JJJAtlas.maps[0];
-        if (!map || (form.method || "get").toLowerCase() !== "get") { return; }
+        if (!map || (form.getAttribute("method") || "get").toLowerCase() !== "get") { return; }
         event.preventDefault();
         var params = new URLSearchParams(new FormData(form));
         var points = params.getAll("points");  // one checkbox each: one points=a,b value
