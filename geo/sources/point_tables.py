@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from geo.errors import BadParameter
-from geo.sources.datasets import _text, new_version, next_metadata, read_metadata
+from geo.sources.dataset_publish import publish_checked, replace_checked
+from geo.sources.datasets import _text, new_version, read_metadata
 from geo.sources.point_check import (  # noqa: F401  (the check, re-exported)
     CATEGORY_NAMES,
     COUNT_COLUMN,
@@ -101,13 +102,15 @@ def _new_version(
     )
 
 
+#: How a point table is published (:func:`geo.sources.dataset_publish.publish_checked`).
+_STEPS = {"check": check_publishable, "metadata_of": _metadata, "version_of": _new_version}
+
+
 def publish_points(
     database_url: str, checked: CheckedPoints, data: bytes, filename: str, params: Mapping
 ) -> Published:
     """Publish a checked point table as a new dataset (version 1), in one transaction."""
-    check_publishable(checked)
-    metadata = _metadata(params, checked)
-    return store_for(database_url).publish(_new_version(checked, data, filename, metadata))
+    return publish_checked(database_url, checked, data, filename, params, **_STEPS)
 
 
 def replace_points(
@@ -120,13 +123,17 @@ def replace_points(
     params: Mapping,
 ) -> Published:
     """The next version of a point dataset; metadata not given keeps its previous value."""
-    store = store_for(database_url)
-    store.check_token(dataset_id, token)
-    check_publishable(checked)
-    previous = store.version(dataset_id).metadata
-    merged = next_metadata(previous, params, drop=("columns", "points", "kind", "check"))
-    metadata = _metadata(merged, checked)
-    return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
+    return replace_checked(
+        database_url,
+        dataset_id,
+        token,
+        checked,
+        data,
+        filename,
+        params,
+        **_STEPS,
+        drop=("columns", "points", "kind", "check"),
+    )
 
 
 def is_points(version: VersionRecord) -> bool:
