@@ -9,7 +9,6 @@ from matplotlib.patches import Patch
 from geo.maps.accessmap import AccessView
 from geo.render.annotate import draw_points
 from geo.render.choropleth import MISSING_EDGE, MISSING_HATCH, projected_units, region_extent
-from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
 
@@ -62,13 +61,8 @@ def render_access(view: AccessView, options: ExportOptions) -> bytes:
         handles += draw_points(sheet, [view.site_layer()], view.lang)
         if not len(view.supply):
             handles.append(Line2D([], [], linestyle="none", label="—"))
-        sheet.legend(
+        sheet.finish_map(
             handles,
-            title=f"{view.unit}",
-            prop=cjk_font(1.05 * pt),
-            title_fontproperties=cjk_font(1.1 * pt, "bold"),
-            handlelength=1.8,
-            handleheight=1.1,
+            f"{view.unit}",
         )
-        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         return sheet.to_bytes()

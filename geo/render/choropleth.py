@@ -14,7 +14,6 @@ from geo.maps.describe import choropleth_rows, choropleth_subtitle, spec_year
 from geo.maps.mapspec import ChoroplethSpec, change_label
 from geo.measure import ALBERS_JJJ
 from geo.render.annotate import draw_labels, draw_points, point_boxes
-from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
 from geo.sources.regions import regions
@@ -137,15 +136,10 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
                 )
             )
         handles += draw_points(sheet, spec.points, spec.lang)
-        sheet.legend(
+        sheet.finish_map(
             handles,
-            title=legend_title(spec),
-            prop=cjk_font(1.05 * pt),
-            title_fontproperties=cjk_font(1.1 * pt, "bold"),
-            handlelength=1.8,
-            handleheight=1.1,
+            legend_title(spec),
         )
-        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         avoid = point_boxes(sheet, spec.points)  # names move off the points
         draw_labels(sheet, spec.level, spec.lang, spec.labels, label_values(spec), avoid=avoid)
         return sheet.to_bytes()
