@@ -50,6 +50,21 @@ def legend_title(spec: ChoroplethSpec) -> str:
     return f"{title}\n{note}" if note else title
 
 
+def legend_patches(entries) -> list:
+    """A legend swatch per class (``color``, ``label``, ``count``; hatched when ``missing``)."""
+
+    return [
+        Patch(
+            facecolor=entry.color,
+            edgecolor=MISSING_EDGE if entry.missing else "#999999",
+            hatch=MISSING_HATCH if entry.missing else None,
+            linewidth=0.5,
+            label=f"{entry.label} ({entry.count})",
+        )
+        for entry in entries
+    ]
+
+
 def label_values(spec: ChoroplethSpec) -> dict[str, str]:
     """adcode → the value as the legend writes it (``labels=values|both``); the unit is in
     the legend's title."""
@@ -112,17 +127,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
                 ax=ax, color=SPECIAL_COLOR, linewidth=0.12 * pt, linestyle=(0, (4, 2.5))
             )
 
-        handles = []
-        for entry in spec.legend:
-            handles.append(
-                Patch(
-                    facecolor=entry.color,
-                    edgecolor=MISSING_EDGE if entry.missing else "#999999",
-                    hatch=MISSING_HATCH if entry.missing else None,
-                    linewidth=0.5,
-                    label=f"{entry.label} ({entry.count})",
-                )
-            )
+        handles = legend_patches(spec.legend)
         if len(special):
             name = special.iloc[0]["name_zh" if spec.lang == "zh" else "name_en"]
             handles.append(
