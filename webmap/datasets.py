@@ -157,26 +157,11 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
     :class:`lt.CheckedLinks` (a links table) or :class:`pt.CheckedPoints` (a point table)."""
     kind = _wanted_kind(data, filename, pasted, values, existing)
     if kind == "points":
-        return pt.check_point_upload(
-            data,
-            filename,
-            pasted=pasted,
-            datum=values.get("datum") or None,
-            level=values.get("level") or None,
-            lon_column=values.get("lon_column") or None,
-            lat_column=values.get("lat_column") or None,
-            category_column=values.get("category_column") or None,
-        )
+        options = _given(values, "datum", "level", "lon_column", "lat_column", "category_column")
+        return pt.check_point_upload(data, filename, pasted=pasted, **options)
     if kind == "links":
-        return lt.check_link_upload(
-            data,
-            filename,
-            pasted=pasted,
-            level=values.get("level") or None,
-            from_column=values.get("from_column") or None,
-            to_column=values.get("to_column") or None,
-            weight_column=values.get("weight_column") or None,
-        )
+        options = _given(values, "level", "from_column", "to_column", "weight_column")
+        return lt.check_link_upload(data, filename, pasted=pasted, **options)
     checked = ds.check_upload(
         data,
         filename,
@@ -191,6 +176,11 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
     )
     check_value_columns(checked.value_columns)
     return checked
+
+
+def _given(values, *names: str) -> dict[str, str | None]:
+    """The form's value of each of ``names`` (None where empty or absent)."""
+    return {name: values.get(name) or None for name in names}
 
 
 def _flag(values, name: str) -> bool:
