@@ -55,6 +55,9 @@ def create_app(config: Mapping[str, Any] | None = None, warm: bool = False) -> F
         cors,
         dataset_cache,
         datasets,
+        datasets_api,  # noqa: F401 (importing it adds its views to the blueprints)
+        datasets_form,  # noqa: F401
+        datasets_pages,  # noqa: F401
         download_paths,
         downloads,
         embed,

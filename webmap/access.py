@@ -35,7 +35,7 @@ from geo.sources.regions import regions
 from geo.version import data_version
 
 from . import maps, views
-from .caching import Rendered, cached_view
+from .caching import attachment, cached_view
 from .errors import error_response
 from .export import export_links
 
@@ -174,7 +174,7 @@ def access_download(fmt: str):
             collection["analysis"] = summary
             body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
             mimetype = "application/geo+json"
-    return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return attachment(body, mimetype, f"{name}.{fmt}")
 
 
 def _render_access(embed: bool) -> str:
@@ -263,9 +263,7 @@ def access_export(fmt: str):
     body = render_access(view, options)
     slug = supply.token.replace(":", "-").replace("@", "-v")
     name = f"jjj_access_{slug}_{params['method']}_{lang}.{options.format}"
-    return Rendered(
-        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, options.mimetype, name)
 
 
 # --- Siting ---------------------------------------------------------------------------
@@ -410,7 +408,7 @@ def siting_download(fmt: str):
         collection["analysis"] = {k: v for k, v in result.items() if k != "counties"}
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         mimetype = "application/geo+json"
-    return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return attachment(body, mimetype, f"{name}.{fmt}")
 
 
 @bp.get("/export/siting.<fmt>")
@@ -422,6 +420,4 @@ def siting_export(fmt: str):
     body = render_siting(supply, result, options, lang)
     slug = supply.token.replace(":", "-").replace("@", "-v")
     name = f"jjj_siting_{slug}_{params['objective']}_k{params['k']}_{lang}.{options.format}"
-    return Rendered(
-        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, options.mimetype, name)

@@ -42,7 +42,7 @@ from geo.render.clusters import render_clusters
 from geo.render.lorenz import extreme_text, lorenz_svg, render_inequality
 
 from . import maps, views
-from .caching import Rendered, cached_view
+from .caching import attachment, cached_view
 from .errors import error_response
 from .export import export_links
 from .json_output import dumps as finite_dumps
@@ -229,9 +229,7 @@ def inequality_export(fmt: str):
         lambda value: format_value(value, data.source, lang),
     )
     name = f"jjj_inequality_{data.level}_{data.source.slug}_{lang}.{options.format}"
-    return Rendered(
-        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, options.mimetype, name)
 
 
 # --- Spatial autocorrelation ---------------------------------------------------------
@@ -463,7 +461,7 @@ def clusters_download(fmt: str):
         }
         body = finite_dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
     mimetype = "application/geo+json" if fmt == "geojson" else "text/csv"
-    return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return attachment(body, mimetype, f"{name}.{fmt}")
 
 
 @bp.get("/export/clusters.<fmt>")
@@ -486,9 +484,7 @@ def clusters_export(fmt: str):
         _legend(result, lang),
     )
     name = f"jjj_clusters_{data.level}_{data.source.slug}_{lang}.{options.format}"
-    return Rendered(
-        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, options.mimetype, name)
 
 
 @bp.errorhandler(render.FontMissing)

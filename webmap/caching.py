@@ -52,6 +52,11 @@ class Rendered:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def attachment(body: bytes, mimetype: str, name: str) -> Rendered:
+    """A download: ``body`` with ``Content-Disposition: attachment`` named ``name``."""
+    return Rendered(body, mimetype, {"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @dataclass(frozen=True)
 class CachedBody:
     body: bytes

@@ -1,4 +1,7 @@
-"""User datasets: upload → check → publish pages, dataset pages, and the JSON API.
+"""User datasets: the two blueprints and what their views share — the upload limits, the
+check of an upload (values, links or points), its publication, the manage link and the
+form's CSRF token. The views are in :mod:`webmap.datasets_form` (the new-dataset form),
+:mod:`webmap.datasets_pages` (dataset pages) and :mod:`webmap.datasets_api` (the JSON API).
 
 Thin: reading, joining, parsing and storing are :mod:`geo.sources.datasets` and :mod:`geo.store`;
 this module maps requests to them. Uploads here may be up to 5 MB (the rest of the app,
@@ -17,29 +20,21 @@ from flask import (
     current_app,
     g,
     has_request_context,
-    jsonify,
-    render_template,
     request,
     url_for,
 )
 from werkzeug.datastructures import MultiDict
 
-from geo.analysis.classify import DIVERGING_PALETTES, K_RANGE, PALETTES, SCHEMES
-from geo.errors import BadParameter, Forbidden, TooLarge, Unauthorized, message_in
-from geo.i18n import DEFAULT_LANG, check_lang, text
-from geo.levels import LEVELS
-from geo.maps.mapspec import CHANGE_MODES, choropleth_spec
+from geo.errors import BadParameter, Forbidden, Unauthorized
+from geo.i18n import DEFAULT_LANG, check_lang
 from geo.sources import datasets as ds
 from geo.sources import link_tables as lt
 from geo.sources import point_tables as pt
 from geo.sources.limits import check_file_name, check_no_nul, check_value_columns
-from geo.sources.uploads import MAX_BYTES, MAX_ROWS, read_upload
+from geo.sources.uploads import MAX_BYTES, read_upload
 from geo.store import VersionRecord, store_for
-from geo.store.limits import StoreFull, TooManyPublishes
 
-from . import catalogue, maps, moderation, views
-from .caching import first_value, send_cached
-from .dataset_urls import dataset_links as _links
+from .caching import first_value
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 api_bp = Blueprint("datasets_api", __name__, url_prefix="/api/datasets")
@@ -162,26 +157,11 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
     :class:`lt.CheckedLinks` (a links table) or :class:`pt.CheckedPoints` (a point table)."""
     kind = _wanted_kind(data, filename, pasted, values, existing)
     if kind == "points":
-        return pt.check_point_upload(
-            data,
-            filename,
-            pasted=pasted,
-            datum=values.get("datum") or None,
-            level=values.get("level") or None,
-            lon_column=values.get("lon_column") or None,
-            lat_column=values.get("lat_column") or None,
-            category_column=values.get("category_column") or None,
-        )
+        options = _given(values, "datum", "level", "lon_column", "lat_column", "category_column")
+        return pt.check_point_upload(data, filename, pasted=pasted, **options)
     if kind == "links":
-        return lt.check_link_upload(
-            data,
-            filename,
-            pasted=pasted,
-            level=values.get("level") or None,
-            from_column=values.get("from_column") or None,
-            to_column=values.get("to_column") or None,
-            weight_column=values.get("weight_column") or None,
-        )
+        options = _given(values, "level", "from_column", "to_column", "weight_column")
+        return lt.check_link_upload(data, filename, pasted=pasted, **options)
     checked = ds.check_upload(
         data,
         filename,
@@ -196,6 +176,11 @@ def _check(data: bytes, filename: str, pasted: bool, values, existing: str = "")
     )
     check_value_columns(checked.value_columns)
     return checked
+
+
+def _given(values, *names: str) -> dict[str, str | None]:
+    """The form's value of each of ``names`` (None where empty or absent)."""
+    return {name: values.get(name) or None for name in names}
 
 
 def _flag(values, name: str) -> bool:
@@ -251,112 +236,6 @@ def _bearer_token() -> str:
     return token.strip()
 
 
-@api_bp.post("")
-def create():
-    """Publish a table: multipart ``file`` (or ``text``), ``level``, ``key_column``,
-    ``title``/``title_zh``/``title_en`` and optional metadata → 201 with the edit token.
-    ``dry_run=1`` only checks (200 with the report)."""
-    data, filename, pasted = _upload_from_request()
-    checked = _check(data, filename, pasted, request.values)
-    if request.values.get("dry_run") in ("1", "true", "yes"):
-        return jsonify({"report": checked.report()})
-    moderation.check_publish_allowed(len(data))
-    published = _publish(checked, data, filename, request.values)
-    dataset_id, version = published.dataset.id, published.version.version
-    kind = _kind_of(published.version)
-    body = {
-        "id": dataset_id,
-        "kind": kind,
-        "version": version,
-        "url": url_for("datasets.dataset_page", dataset_id=dataset_id, _external=True),
-        "version_url": url_for(
-            "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
-        ),
-        "edit_token": published.edit_token,
-        "manage_url": manage_url(dataset_id, published.edit_token),
-        "report": published.version.report,
-        "links": _links(dataset_id, version, kind),
-    }
-    headers = {"Location": body["url"], "Cache-Control": "no-store"}
-    return jsonify(body), 201, headers
-
-
-@api_bp.get("")
-def catalog():
-    """One page of the catalogue (``q``, ``level``, ``kind``, ``licence``, ``sort``,
-    ``limit``, ``offset``: :mod:`webmap.catalogue`)."""
-    return catalogue.api_list()
-
-
-@api_bp.get("/<dataset_id>")
-def dataset(dataset_id: str):
-    """A version (``?v=N``, default the latest): metadata, values by unit, report, links."""
-    version = _version(dataset_id, request.args.get("v"))
-    record = _store().dataset(dataset_id)
-    kind = _kind_of(version)
-    info = ds.dataset_dict(version)
-    if kind == "links":
-        info["links_table"] = version.metadata.get("links", {})
-        info["link_count"] = len(version.table.get("links", []))
-    if kind == "points":
-        info["points_table"] = version.metadata.get("points", {})
-        info["point_count"] = len(version.table.get("points", []))
-    return jsonify(
-        {
-            **info,
-            "kind": kind,
-            "latest_version": record.latest_version,
-            "versions": _store().versions(dataset_id),
-            "values": version.values,
-            # Columns with years: {column: {year: {adcode: value}}} ("values": the latest).
-            "values_by_year": version.series,
-            "report": version.report,
-            "links": _links(dataset_id, version.version, kind),
-        }
-    )
-
-
-@api_bp.put("/<dataset_id>")
-def replace(dataset_id: str):
-    """A new file → the next version (``Authorization: Bearer <edit_token>``)."""
-    token = _bearer_token()
-    _store().check_token(dataset_id, token)  # 403 before reading the upload
-    latest = _store().version(dataset_id)
-    existing = _kind_of(latest)
-    data, filename, pasted = _upload_from_request()
-    values = request.values
-    if not data.strip() and existing in ("values", "points"):
-        # No file: a metadata edit. The latest file is checked again with the options it
-        # was published with (the request may change them) and becomes the next version.
-        data, filename, values = _latest_upload(latest, request.values)
-        pasted = latest.file_format == "paste"
-    else:
-        values = _carried_options(latest, request.values)
-    checked = _check(data, filename, pasted, values, existing)
-    moderation.check_publish_allowed(len(data))
-    replace_with = ds.replace
-    if isinstance(checked, lt.CheckedLinks):
-        replace_with = lt.replace_links
-    elif isinstance(checked, pt.CheckedPoints):
-        replace_with = pt.replace_points
-    published = replace_with(_database_url(), dataset_id, token, checked, data, filename, values)
-    version = published.version.version
-    kind = _kind_of(published.version)
-    return jsonify(
-        {
-            "id": dataset_id,
-            "version": version,
-            "url": url_for(
-                "datasets.version_page", dataset_id=dataset_id, version=version, _external=True
-            ),
-            "kind": kind,
-            "created_at": published.version.created_at,
-            "report": published.version.report,
-            "links": _links(dataset_id, version, kind),
-        }
-    )
-
-
 #: Check options a new file inherits from the version it follows unless the request names
 #: them: the publisher's matches and year layout; a point table's datum and counting level.
 CARRIED = {"values": ("matches", "wide_years", "value_name"), "points": ("datum", "level")}
@@ -378,51 +257,6 @@ def _carried_options(latest: VersionRecord, values) -> MultiDict:
     return merged
 
 
-def _latest_upload(latest: VersionRecord, values) -> tuple[bytes, str, MultiDict]:
-    """The latest version's file and its check options, under the request's values."""
-    data = _store().original(latest.dataset_id, latest.version)
-    options = latest.metadata.get("check") or {
-        "level": latest.level,
-        "key_column": latest.key_column,
-        "value_columns": list(latest.values),
-    }
-    merged = MultiDict()
-    for name, value in options.items():
-        if name == "value_columns":
-            merged.setlist(name, list(value or []))
-        elif name == "matches":
-            merged[name] = json.dumps(value or {}, ensure_ascii=False)
-        elif name == "wide_years":
-            merged[name] = "1" if value else ""
-        elif value is not None:
-            merged[name] = str(value)
-    for name in values:
-        merged.setlist(name, values.getlist(name))
-    filename = "" if latest.file_format == "paste" else latest.filename
-    return data, filename, merged
-
-
-@api_bp.post("/<dataset_id>/token")
-def new_token(dataset_id: str):
-    """A new edit token (``Authorization: Bearer <edit_token>``); the old one stops working."""
-    token = _store().replace_token(dataset_id, _bearer_token())
-    body = {"id": dataset_id, "edit_token": token, "manage_url": manage_url(dataset_id, token)}
-    return jsonify(body), 200, {"Cache-Control": "no-store"}
-
-
-@api_bp.delete("/<dataset_id>")
-def delete(dataset_id: str):
-    record = _store().delete(dataset_id, _bearer_token())
-    return jsonify(
-        {
-            "id": record.id,
-            "title_zh": record.title_zh,
-            "title_en": record.title_en,
-            "deleted_at": record.deleted_at,
-        }
-    )
-
-
 def _version(dataset_id: str, version: str | int | None) -> VersionRecord:
     number = None
     if version not in (None, ""):
@@ -432,7 +266,7 @@ def _version(dataset_id: str, version: str | int | None) -> VersionRecord:
     return _store().version(dataset_id, number)
 
 
-# --- pages -----------------------------------------------------------------------------
+# --- the form's CSRF token ------------------------------------------------------------
 
 
 def _csrf_token() -> str:
@@ -465,359 +299,3 @@ def _check_csrf() -> None:
             "the form is stale or was not sent by this site: reload the page",
             zh="表单已过期或并非由本站提交：请重新加载页面。",
         )
-
-
-@bp.get("")
-def index():
-    """The catalogue page: search box, filters, one page of datasets (webmap.catalogue)."""
-    return catalogue.html_list(_lang())
-
-
-def _form_state(values) -> dict:
-    state = {name: values.get(name, "") for name in (*METADATA_FIELDS, "text", "draft")}
-    state["level"] = values.get("level", "")
-    state["key_column"] = values.get("key_column", "")
-    state["value_columns"] = values.getlist("value_columns")
-    state["preview_column"] = values.get("preview_column", "")
-    for name in ("year_column", "wide_years", "value_name", "datum", "lon_column", "lat_column"):
-        state[name] = values.get(name, "")
-    for name in ("category_column",):
-        state[name] = values.get(name, "")
-    for name in ("kind", "from_column", "to_column", "weight_column", "weight_unit"):
-        state[name] = values.get(name, "")
-    state["columns"] = {k: v for k, v in values.items() if k.startswith(("unit:", "year:"))}
-    return state
-
-
-def _render_new(lang: str, state: dict, status: int = 200, **context):
-    return (
-        render_template(
-            "dataset_new.html",
-            state=state,
-            levels=LEVELS,
-            csrf=_csrf_token(),
-            max_bytes=MAX_BYTES,
-            max_rows=MAX_ROWS,
-            licences=ds.LICENCES,
-            fmap=context["preview"]["fmap"] if context.get("preview") else None,
-            **context,
-            **views.template_globals(lang),
-        ),
-        status,
-    )
-
-
-@bp.get("/new")
-def new():
-    return _render_new(_lang(), _form_state(request.args))
-
-
-def _preview(checked: ds.CheckedUpload, state: dict, lang: str):
-    """The choropleth of one column of an unpublished upload (values sent inline); for a
-    point table its points (:func:`webmap.point_preview.points_preview`)."""
-    if isinstance(checked, pt.CheckedPoints):
-        from .point_preview import points_preview
-
-        return points_preview(checked, lang)
-    if isinstance(checked, lt.CheckedLinks) or not checked.value_columns:
-        return None
-    column = state["preview_column"]
-    if column not in checked.value_columns:
-        column = checked.value_columns[0]
-    try:
-        metadata = ds.read_metadata(
-            {**state, **state["columns"], "title_en": state["title_en"] or "Preview"},
-            checked.value_columns,
-        )
-    except BadParameter:
-        metadata = ds.read_metadata({"title_en": "Preview"}, checked.value_columns)
-    record = VersionRecord(
-        dataset_id="preview",
-        version=0,
-        created_at="",
-        level=checked.level,
-        key_column=checked.key_column,
-        filename="",
-        file_format=checked.upload.file_format,
-        original_sha256="",
-        original_size=0,
-        metadata=metadata,
-        table={},
-        values={column: checked.values[column]},
-        report={},
-    )
-    source = ds.DatasetColumn(record, column)
-    spec = choropleth_spec({"lang": lang, "basemap": "none"}, current_app.config, source=source)
-    fmap = maps.base_map(spec.basemap)
-    options = spec.layer_options(url_for("downloads.regions_topojson", level=spec.level))
-    options["values"] = {a: v for a, v in checked.values[column].items() if v is not None}
-    maps.add_layer(fmap, "regions", options)
-    return {"spec": spec, "fmap": maps.render(fmap), "column": column}
-
-
-@bp.post("/new")
-def new_post():
-    """``action=check``: the report and a preview; ``action=publish``: publish it."""
-    lang = _lang()
-    state = _form_state(request.form)
-    try:
-        _check_csrf()
-    except Forbidden as err:
-        return _render_new(lang, state, 403, error=message_in(err, lang))
-    checked = None
-    try:
-        upload = request.files.get("file")
-        if upload is not None and upload.filename:
-            data, filename, pasted = upload.read(MAX_BYTES + 1), upload.filename, False
-            if len(data) <= MAX_BYTES:
-                state["draft"] = _store().save_draft(data, filename)
-                state["text"] = ""
-        elif state["text"].strip():
-            data, filename, pasted = state["text"].encode("utf-8"), "", True
-            state["draft"] = ""
-        elif state["draft"] and (draft := _store().draft(state["draft"])) is not None:
-            data, filename = draft
-            pasted = False
-        else:
-            raise BadParameter("file", "none", "choose a file or paste a table")
-        state["filename"] = filename
-        checked = _check(data, filename, pasted, request.form)
-        if request.form.get("action") == "publish":
-            moderation.check_publish_allowed(len(data))
-            published = _publish(checked, data, filename, request.form)
-            if state["draft"]:
-                _store().discard_draft(state["draft"])
-            return (
-                render_template(
-                    "dataset_published.html",
-                    published=published,
-                    manage_url=manage_url(published.dataset.id, published.edit_token, lang),
-                    links=_links(
-                        published.dataset.id,
-                        published.version.version,
-                        _kind_of(published.version),
-                    ),
-                    **views.template_globals(lang),
-                ),
-                201,
-                {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
-            )
-    except TooLarge as err:
-        return _render_new(lang, state, 413, error=message_in(err, lang))
-    except (TooManyPublishes, StoreFull) as err:
-        status = 429 if isinstance(err, TooManyPublishes) else 507
-        body, _ = _render_new(lang, state, status, error=message_in(err, lang))
-        retry = {"Retry-After": str(err.retry_after)} if status == 429 else {}
-        return body, status, retry
-    except BadParameter as err:
-        context = {"error": message_in(err, lang)}
-        if checked is not None:  # a check that passed, a publish that did not
-            context.update(report=checked.report(), preview=_preview(checked, state, lang))
-        elif isinstance(err, pt.MissingDatum):  # a point table: ask for its datum
-            from .point_preview import datum_question
-
-            context["needs_datum"] = datum_question(data, filename, pasted)
-            context["error"] = text("pub_choose_datum", lang)  # the form has the select
-        return _render_new(lang, state, 400, **context)
-    return _render_new(lang, state, report=checked.report(), preview=_preview(checked, state, lang))
-
-
-@bp.post("/preview")
-def preview():
-    """The preview map alone (for an iframe on /datasets/new): the kept draft or pasted text
-    checked with the form's options, no publish. The new-dataset page's script posts its
-    form here when the column, level or year settings change, so the map follows without
-    pressing "Check"."""
-    lang = _lang()
-    state = _form_state(request.form)
-    status, context = 200, {}
-    try:
-        _check_csrf()
-        upload = request.files.get("file")
-        if upload is not None and upload.filename:  # a new version on the manage page
-            data, filename, pasted = upload.read(MAX_BYTES + 1), upload.filename, False
-        elif state["text"].strip():
-            data, filename, pasted = state["text"].encode("utf-8"), "", True
-        elif state["draft"] and (draft := _store().draft(state["draft"])) is not None:
-            (data, filename), pasted = draft, False
-        else:
-            raise BadParameter("draft", state["draft"] or "none", "a checked upload")
-        values, existing = request.form, ""
-        if request.form.get("dataset"):  # checked as PUT /api/datasets/<id> will check it
-            latest = _store().version(request.form["dataset"])
-            values, existing = _carried_options(latest, request.form), _kind_of(latest)
-        checked = _check(data, filename, pasted, values, existing)
-        context["preview"] = _preview(checked, state, lang)
-        if context["preview"] is None:
-            raise BadParameter("value_columns", "", "at least one column of numbers")
-    except (BadParameter, Forbidden, TooLarge) as err:
-        status, context = 400, {"error": message_in(err, lang)}
-    body = render_template(
-        "dataset_preview.html",
-        fmap=context["preview"]["fmap"] if context.get("preview") else None,
-        **context,
-        **views.template_globals(lang),
-    )
-    return body, status, {"Cache-Control": "no-store"}
-
-
-def _links_dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
-    """A links dataset's page: its links map (same page as /maps/links?dataset=…) with
-    the versions, the original file and the check report."""
-    from geo.maps import linkmap
-
-    from .links import render_links
-
-    lang = _lang()
-    source = lt.link_source(_database_url(), dataset_id, str(version.version) if pinned else None)
-    params = {"lang": lang, **{k: v for k, v in request.args.items() if k in ("level", "basemap")}}
-    spec = linkmap.links_spec(params, current_app.config, source)
-    return render_links(
-        spec,
-        embed=False,
-        dataset_page={
-            "record": _store().dataset(dataset_id),
-            "version": version,
-            "info": ds.dataset_dict(version),
-            "pinned": pinned,
-            "versions": _store().versions(dataset_id),
-        },
-    )
-
-
-def _dataset_page(dataset_id: str, version: VersionRecord, pinned: bool):
-    if lt.is_links(version):
-        return _links_dataset_page(dataset_id, version, pinned)
-    lang = _lang()
-    record = _store().dataset(dataset_id)
-    columns = list(version.values)
-    column = request.args.get("column") or columns[0]
-    params = {
-        "dataset": dataset_id,
-        "column": column,
-        "lang": lang,
-        "v": str(version.version),  # the map shows the version the table shows
-        **{
-            k: v
-            for k, v in request.args.items()
-            if k in ("scheme", "k", "palette", "basemap", "year", "compare", "change")
-        },
-    }
-    spec = choropleth_spec(params, current_app.config)
-    time = {k: v for k, v in spec.query().items() if k in ("year", "compare", "change")}
-    fmap = maps.base_map(spec.basemap)
-    maps.add_layer(
-        fmap,
-        "regions",
-        spec.layer_options(url_for("downloads.regions_topojson", **spec.data_query(), view="map")),
-    )
-    kind = _kind_of(version)
-    if kind == "points":
-        from .point_datasets import add_points_layer
-
-        add_points_layer(fmap, version, lang, spec.basemap.datum == "GCJ02")
-    v = {"v": version.version} if pinned else {}
-    embed = (
-        views.embed_snippet("point_datasets.embed", spec.title, dataset=dataset_id, lang=lang, **v)
-        if kind == "points"
-        else None
-    )
-    return render_template(
-        "dataset.html",
-        record=record,
-        version=version,
-        info=ds.dataset_dict(version),
-        pinned=pinned,
-        column=column,
-        columns=columns,
-        spec=spec,
-        fmap=maps.render(fmap),
-        versions=_store().versions(dataset_id),
-        links=_links(dataset_id, version.version if pinned else None, kind),
-        kind=kind,
-        categories=pt.category_colors(version.report.get("categories", []))
-        if kind == "points"
-        else {},
-        map_urls={
-            c: url_for("pages.choropleth", dataset=dataset_id, column=c, lang=lang, **v)
-            for c in columns
-        },
-        embed_snippet=embed
-        or views.embed_snippet(
-            "embed.choropleth",
-            spec.title,
-            dataset=dataset_id,
-            column=column,
-            lang=lang,
-            **v,
-            **time,
-        ),
-        change_modes=CHANGE_MODES,
-        schemes=SCHEMES,
-        k_range=K_RANGE,
-        palettes=PALETTES,
-        diverging_palettes=DIVERGING_PALETTES,
-        **views.template_globals(lang),
-    )
-
-
-@bp.get("/<dataset_id>/manage")
-def manage(dataset_id: str):
-    """The private manage page: new version, metadata, new token, delete.
-
-    The page itself holds nothing secret (anyone may load it); the edit token is in the
-    link's fragment, read by ``static/dataset_manage.js`` and sent as
-    ``Authorization: Bearer`` to the JSON API. No Referer leaves this page.
-    """
-    lang = _lang()
-    record = _store().dataset(dataset_id)
-    version = _store().version(dataset_id)
-    body = render_template(
-        "dataset_manage.html",
-        csrf=_csrf_token(),
-        record=record,
-        version=version,
-        info=ds.dataset_dict(version),
-        kind=_kind_of(version),
-        licences=ds.LICENCES,
-        links=_links(dataset_id, kind=_kind_of(version)),
-        **views.template_globals(lang),
-    )
-    headers = {
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-        "X-Robots-Tag": "noindex",
-    }
-    return body, 200, headers
-
-
-@bp.get("/<dataset_id>")
-def dataset_page(dataset_id: str):
-    """The latest version; its URL never changes."""
-    return _dataset_page(dataset_id, _store().version(dataset_id), pinned=False)
-
-
-@bp.get("/<dataset_id>/v/<int:version>")
-def version_page(dataset_id: str, version: int):
-    """One version, the same forever (until the dataset is deleted: then 410)."""
-    return _dataset_page(dataset_id, _store().version(dataset_id, version), pinned=True)
-
-
-@bp.get("/<dataset_id>/v/<int:version>/original")
-def original(dataset_id: str, version: int):
-    """The file exactly as it was uploaded (same bytes, same SHA-256 as the page shows)."""
-    record = _store().version(dataset_id, version)
-    name = f"jjj_dataset_{dataset_id}_v{version}_{_ascii_name(record.filename)}"
-    return send_cached(
-        ("dataset-original", _database_url(), dataset_id, version),
-        lambda: _store().original(dataset_id, version),
-        "application/octet-stream",
-        name,
-    )
-
-
-def _ascii_name(filename: str) -> str:
-    """A file name safe in a Content-Disposition header (the extension is what matters)."""
-    stem, dot, ext = filename.rpartition(".")
-    ext = "".join(c for c in ext if c.isascii() and c.isalnum())[:8] or "txt"
-    return f"upload.{ext}" if dot else "upload.txt"

@@ -23,7 +23,7 @@ from geo.render.trend_chart import render_trend, trend_svg
 from geo.sources.indicators import bundled_indicator
 
 from . import views
-from .caching import Rendered, cached_view
+from .caching import attachment, cached_view
 from .export import export_links
 
 bp = Blueprint("trend", __name__)
@@ -151,9 +151,7 @@ def trend_export(fmt: str):
         data.source.source_text(lang),
     )
     name = f"jjj_inequality_trend_{data.level}_{data.source.slug}_{lang}.{options.format}"
-    return Rendered(
-        body, options.mimetype, {"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(body, options.mimetype, name)
 
 
 @bp.get("/download/analysis/trend.csv")
@@ -171,8 +169,4 @@ def trend_csv():
                 + [result["weight"], row["population_year"] or ""]
             )
     name = f"jjj_inequality_trend_{data.level}_{data.source.slug}.csv"
-    return Rendered(
-        buffer.getvalue().encode("utf-8"),
-        "text/csv",
-        {"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(buffer.getvalue().encode("utf-8"), "text/csv", name)

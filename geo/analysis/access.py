@@ -29,12 +29,12 @@ import pandas as pd
 from geo.analysis.supply import (
     POPULATION_YEAR,
     Supply,
+    check_choice,
     check_number,
     county_demand,
     facility_title,
     supply_from_params,
 )
-from geo.errors import BadParameter
 from geo.i18n import TEXT
 from geo.measure import geodesic_distance_km
 
@@ -280,15 +280,7 @@ def accessibility(
 
 
 def check_method(value: str | None) -> str:
-    method = (value or DEFAULT_METHOD).strip()
-    if method not in METHODS:
-        raise BadParameter(
-            "method",
-            method,
-            METHODS,
-            zh=f"参数「method」的值「{method[:40]}」无效。可用值：" + "、".join(METHODS),
-        )
-    return method
+    return check_choice("method", value, DEFAULT_METHOD, METHODS)
 
 
 def access_params(args: Mapping[str, str]) -> dict:

@@ -30,6 +30,7 @@ from geo.analysis.access import distance_matrix_km
 from geo.analysis.supply import (
     POPULATION_YEAR,
     Supply,
+    check_choice,
     check_number,
     county_demand,
     facility_title,
@@ -329,15 +330,7 @@ def siting_statement(
 
 
 def check_objective(value: str | None) -> str:
-    objective = (value or DEFAULT_OBJECTIVE).strip()
-    if objective not in OBJECTIVES:
-        raise BadParameter(
-            "objective",
-            objective,
-            OBJECTIVES,
-            zh=f"参数「objective」的值「{objective[:40]}」无效。可用值：coverage、pmedian。",
-        )
-    return objective
+    return check_choice("objective", value, DEFAULT_OBJECTIVE, OBJECTIVES, end="。")
 
 
 def siting_params(args: Mapping[str, str]) -> dict:

@@ -349,6 +349,22 @@ def check_number(
     return int(number) if integer else number
 
 
+def check_choice(
+    name: str, value: str | None, default: str, choices: tuple[str, ...], end: str = ""
+) -> str:
+    """One of ``choices`` (``default`` when absent); 400 naming it and the choices (zh, en;
+    ``end`` closes the zh sentence)."""
+    chosen = (value or default).strip()
+    if chosen not in choices:
+        raise BadParameter(
+            name,
+            chosen,
+            choices,
+            zh=f"参数「{name}」的值「{chosen[:40]}」无效。可用值：" + "、".join(choices) + end,
+        )
+    return chosen
+
+
 def facility_title(supply: Supply, lang: str) -> str:
     """The layer's name for sentences ("复旦百强医院（2021年度）")."""
     return supply.title(lang) if supply.kind == "dataset" else text(supply.token, lang)

@@ -4,12 +4,16 @@ the supply sites, the sentence and the method in the subtitle, source line."""
 from __future__ import annotations
 
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from geo.maps.accessmap import AccessView
 from geo.render.annotate import draw_points
-from geo.render.choropleth import MISSING_EDGE, MISSING_HATCH, projected_units, region_extent
-from geo.render.fonts import cjk_font
+from geo.render.choropleth import (
+    MISSING_EDGE,
+    MISSING_HATCH,
+    legend_patches,
+    projected_units,
+    region_extent,
+)
 from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
 
@@ -49,26 +53,12 @@ def render_access(view: AccessView, options: ExportOptions) -> bytes:
                 linewidth=0.05 * pt,
             )
         projected_units("province").boundary.plot(ax=ax, color=INK, linewidth=0.09 * pt)
-        handles = [
-            Patch(
-                facecolor=entry.color,
-                edgecolor=MISSING_EDGE if entry.missing else "#999999",
-                hatch=MISSING_HATCH if entry.missing else None,
-                linewidth=0.5,
-                label=f"{entry.label} ({entry.count})",
-            )
-            for entry in view.legend
-        ]
+        handles = legend_patches(view.legend)
         handles += draw_points(sheet, [view.site_layer()], view.lang)
         if not len(view.supply):
             handles.append(Line2D([], [], linestyle="none", label="—"))
-        sheet.legend(
+        sheet.finish_map(
             handles,
-            title=f"{view.unit}",
-            prop=cjk_font(1.05 * pt),
-            title_fontproperties=cjk_font(1.1 * pt, "bold"),
-            handlelength=1.8,
-            handleheight=1.1,
+            f"{view.unit}",
         )
-        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         return sheet.to_bytes()

@@ -14,7 +14,6 @@ from geo.maps.describe import choropleth_rows, choropleth_subtitle, spec_year
 from geo.maps.mapspec import ChoroplethSpec, change_label
 from geo.measure import ALBERS_JJJ
 from geo.render.annotate import draw_labels, draw_points, point_boxes
-from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing, edge_color
 from geo.render.options import ExportOptions
 from geo.sources.regions import regions
@@ -49,6 +48,21 @@ def legend_title(spec: ChoroplethSpec) -> str:
         title = f"{spec.unit}" + (f" · {year}" if year else "")
     note = getattr(spec, "classes_reason", None)  # a planner's words, not "5 asked"
     return f"{title}\n{note}" if note else title
+
+
+def legend_patches(entries) -> list:
+    """A legend swatch per class (``color``, ``label``, ``count``; hatched when ``missing``)."""
+
+    return [
+        Patch(
+            facecolor=entry.color,
+            edgecolor=MISSING_EDGE if entry.missing else "#999999",
+            hatch=MISSING_HATCH if entry.missing else None,
+            linewidth=0.5,
+            label=f"{entry.label} ({entry.count})",
+        )
+        for entry in entries
+    ]
 
 
 def label_values(spec: ChoroplethSpec) -> dict[str, str]:
@@ -113,17 +127,7 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
                 ax=ax, color=SPECIAL_COLOR, linewidth=0.12 * pt, linestyle=(0, (4, 2.5))
             )
 
-        handles = []
-        for entry in spec.legend:
-            handles.append(
-                Patch(
-                    facecolor=entry.color,
-                    edgecolor=MISSING_EDGE if entry.missing else "#999999",
-                    hatch=MISSING_HATCH if entry.missing else None,
-                    linewidth=0.5,
-                    label=f"{entry.label} ({entry.count})",
-                )
-            )
+        handles = legend_patches(spec.legend)
         if len(special):
             name = special.iloc[0]["name_zh" if spec.lang == "zh" else "name_en"]
             handles.append(
@@ -137,15 +141,10 @@ def render_choropleth(spec: ChoroplethSpec, options: ExportOptions) -> bytes:
                 )
             )
         handles += draw_points(sheet, spec.points, spec.lang)
-        sheet.legend(
+        sheet.finish_map(
             handles,
-            title=legend_title(spec),
-            prop=cjk_font(1.05 * pt),
-            title_fontproperties=cjk_font(1.1 * pt, "bold"),
-            handlelength=1.8,
-            handleheight=1.1,
+            legend_title(spec),
         )
-        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         avoid = point_boxes(sheet, spec.points)  # names move off the points
         draw_labels(sheet, spec.level, spec.lang, spec.labels, label_values(spec), avoid=avoid)
         return sheet.to_bytes()

@@ -15,7 +15,6 @@ from geo.render.choropleth import (
     projected_units,
     region_extent,
 )
-from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing
 from geo.render.options import ExportOptions
 
@@ -97,15 +96,10 @@ def render_clusters(
                     label=f"{name} ({text('special_area', lang)})",
                 )
             )
-        sheet.legend(
+        sheet.finish_map(
             handles,
-            title=result.get("legend_title", f"LISA, p ≤ {result['alpha']:g}")
+            result.get("legend_title", f"LISA, p ≤ {result['alpha']:g}")
             + f"\n{text('moran_i', lang)} = {result['moran_i']:.3f} "
             f"({result.get('p_text', result['p_value'])})",
-            prop=cjk_font(1.05 * pt),
-            title_fontproperties=cjk_font(1.1 * pt, "bold"),
-            handlelength=1.8,
-            handleheight=1.1,
         )
-        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         return sheet.to_bytes()

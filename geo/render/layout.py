@@ -316,6 +316,20 @@ class Sheet:
         legend.set_gid("legend")
         legend.get_title().set_multialignment("center")  # a title with a note line
 
+    def finish_map(self, handles: list, title: str) -> None:
+        """The legend of a thematic map (``title`` above ``handles``, type sized to the
+        sheet), then the scale bar lower left and the north arrow (:meth:`decorate`)."""
+        pt = self.pt
+        self.legend(
+            handles,
+            title=title,
+            prop=cjk_font(1.05 * pt),
+            title_fontproperties=cjk_font(1.1 * pt, "bold"),
+            handlelength=1.8,
+            handleheight=1.1,
+        )
+        self.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
+
     def scale_words(self, value: float, unit: str) -> str:
         """The scale bar's length in the sheet's language: "100 千米" on zh prints."""
         words = {"km": text("i16_km", self.lang), "m": text("i16_m", self.lang)}

@@ -177,6 +177,66 @@ def extreme_text(row: dict, names: dict[str, str], unit: str, lang: str, fmt=Non
     return f"{names.get(row['adcode'], row['adcode'])} {value}"
 
 
+def chart_figure(options: ExportOptions, width: float, height: float, title: str, subtitle: str):
+    """A white matplotlib figure ``width`` × ``height`` inches with the title and subtitle
+    at its top left (type sized per inch of page width, as the map exports)."""
+    from matplotlib.figure import Figure
+
+    pt = width
+
+    def fy(inches_from_top: float) -> float:
+        return 1 - inches_from_top / height
+
+    fig = Figure(figsize=(width, height), dpi=options.dpi, facecolor="white")
+    fig.text(
+        0.03,
+        fy(0.03 * width),
+        title,
+        fontproperties=cjk_font(2.0 * pt, "bold"),
+        color=INK,
+        va="top",
+    )
+    fig.text(
+        0.03,
+        fy(0.085 * width),
+        subtitle,
+        fontproperties=cjk_font(1.25 * pt),
+        color=MUTED,
+        va="top",
+    )
+    return fig
+
+
+def finish_chart(
+    fig, foot: float, source_lines: list[str], source_size: float, options: ExportOptions, lang: str
+) -> bytes:
+    """The source lines (left) and the atlas credit (right) from ``foot`` (a figure
+    fraction) down, then the figure as ``options.format`` bytes."""
+    pt = options.width_in
+    fig.text(
+        0.03,
+        foot,
+        "\n".join(source_lines),
+        fontproperties=cjk_font(source_size),
+        color=MUTED,
+        va="top",
+        linespacing=1.4,
+    )
+    fig.text(
+        0.97,
+        foot,
+        text("atlas", "en") if lang == "en" else f"{text('atlas', 'zh')} · JJJ Atlas",
+        fontproperties=cjk_font(1.05 * pt, "bold"),
+        color=INK,
+        ha="right",
+        va="top",
+    )
+    buffer = io.BytesIO()
+    fmt = options.format
+    fig.savefig(buffer, format=fmt, dpi=options.dpi, metadata=METADATA[fmt])
+    return buffer.getvalue()
+
+
 def render_inequality(
     result: dict,
     options: ExportOptions,
@@ -189,7 +249,6 @@ def render_inequality(
     fmt=None,
 ) -> bytes:
     """The Lorenz curve and the figures as PNG, SVG or PDF bytes (``options.format``)."""
-    from matplotlib.figure import Figure
 
     width = options.width_in
     pt = width  # type sizes in points per inch of page width, as the map exports
@@ -221,23 +280,7 @@ def render_inequality(
         return 1 - inches_from_top / height
 
     with drawing():
-        fig = Figure(figsize=(width, height), dpi=options.dpi, facecolor="white")
-        fig.text(
-            0.03,
-            fy(0.03 * width),
-            title,
-            fontproperties=cjk_font(2.0 * pt, "bold"),
-            color=INK,
-            va="top",
-        )
-        fig.text(
-            0.03,
-            fy(0.085 * width),
-            subtitle,
-            fontproperties=cjk_font(1.25 * pt),
-            color=MUTED,
-            va="top",
-        )
+        fig = chart_figure(options, width, height, title, subtitle)
         top = header_h + 0.01 * width
         ax = fig.add_axes([0.1, fy(top + side), side / width, side / height])
         xs = [x_share(p) for p in result["lorenz"]]
@@ -283,25 +326,4 @@ def render_inequality(
                 )
                 y += line_h(note_size)
         foot = header_h + body_h + 0.01 * width
-        fig.text(
-            0.03,
-            fy(foot),
-            "\n".join(source_lines),
-            fontproperties=cjk_font(source_size),
-            color=MUTED,
-            va="top",
-            linespacing=1.4,
-        )
-        fig.text(
-            0.97,
-            fy(foot),
-            text("atlas", "en") if lang == "en" else f"{text('atlas', 'zh')} · JJJ Atlas",
-            fontproperties=cjk_font(1.05 * pt, "bold"),
-            color=INK,
-            ha="right",
-            va="top",
-        )
-        buffer = io.BytesIO()
-        fmt = options.format
-        fig.savefig(buffer, format=fmt, dpi=options.dpi, metadata=METADATA[fmt])
-        return buffer.getvalue()
+        return finish_chart(fig, fy(foot), source_lines, source_size, options, lang)

@@ -10,7 +10,6 @@ from geo.i18n import text
 from geo.maps.accessmap import STATUS_COLORS, facility_name, siting_layers, source_line
 from geo.render.annotate import draw_points
 from geo.render.choropleth import projected_units, region_extent
-from geo.render.fonts import cjk_font
 from geo.render.layout import INK, Sheet, drawing
 from geo.render.options import ExportOptions
 
@@ -54,14 +53,8 @@ def render_siting(supply: Supply, result: dict, options: ExportOptions, lang: st
             for name, color in STATUS_COLORS.items()
         ]
         handles += draw_points(sheet, siting_layers(supply, result), lang)
-        sheet.legend(
+        sheet.finish_map(
             handles,
-            title=f"{text('acc_status', lang)} · "
-            f"{method['radius_km']:g} {text('acc_unit_km', lang)}",
-            prop=cjk_font(1.05 * pt),
-            title_fontproperties=cjk_font(1.1 * pt, "bold"),
-            handlelength=1.8,
-            handleheight=1.1,
+            f"{text('acc_status', lang)} · {method['radius_km']:g} {text('acc_unit_km', lang)}",
         )
-        sheet.decorate(scalebar_loc="lower left", arrow_xy=(0.93, 0.95))
         return sheet.to_bytes()

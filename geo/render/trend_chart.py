@@ -9,14 +9,12 @@ lines do not join across it: years on either side do not compare.
 
 from __future__ import annotations
 
-import io
-
 from markupsafe import Markup, escape
 
 from geo.i18n import text
 from geo.render.fonts import cjk_font
-from geo.render.layout import INK, METADATA, MUTED, drawing
-from geo.render.lorenz import wrap
+from geo.render.layout import INK, MUTED, drawing
+from geo.render.lorenz import chart_figure, finish_chart, wrap
 from geo.render.options import ExportOptions
 
 #: The figures drawn, with their colours (ColorBrewer Dark2) and markers.
@@ -130,7 +128,6 @@ def render_trend(
     source: str,
 ) -> bytes:
     """The chart with its sentences, source line and credit as PNG, SVG or PDF bytes."""
-    from matplotlib.figure import Figure
 
     width = options.width_in
     pt = width
@@ -152,23 +149,7 @@ def render_trend(
         return 1 - inches_from_top / height
 
     with drawing():
-        fig = Figure(figsize=(width, height), dpi=options.dpi, facecolor="white")
-        fig.text(
-            0.03,
-            fy(0.03 * width),
-            title,
-            fontproperties=cjk_font(2.0 * pt, "bold"),
-            color=INK,
-            va="top",
-        )
-        fig.text(
-            0.03,
-            fy(0.085 * width),
-            subtitle,
-            fontproperties=cjk_font(1.25 * pt),
-            color=MUTED,
-            va="top",
-        )
+        fig = chart_figure(options, width, height, title, subtitle)
         top = header_h + 0.01 * width
         ax = fig.add_axes([0.08, fy(top + chart_h * 0.82), 0.88, chart_h * 0.82 / height])
         for key, colour, marker in SERIES:
@@ -204,28 +185,7 @@ def render_trend(
                 y += line_h(note_size)
             y += 0.01 * width
         foot = y + 0.02 * width
-        fig.text(
-            0.03,
-            fy(foot),
-            "\n".join(source_lines),
-            fontproperties=cjk_font(source_size),
-            color=MUTED,
-            va="top",
-            linespacing=1.4,
-        )
-        fig.text(
-            0.97,
-            fy(foot),
-            text("atlas", "en") if lang == "en" else f"{text('atlas', 'zh')} · JJJ Atlas",
-            fontproperties=cjk_font(1.05 * pt, "bold"),
-            color=INK,
-            ha="right",
-            va="top",
-        )
-        buffer = io.BytesIO()
-        fmt = options.format
-        fig.savefig(buffer, format=fmt, dpi=options.dpi, metadata=METADATA[fmt])
-        return buffer.getvalue()
+        return finish_chart(fig, fy(foot), source_lines, source_size, options, lang)
 
 
 __all__ = ["render_trend", "trend_svg"]

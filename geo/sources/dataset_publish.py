@@ -157,6 +157,54 @@ def next_metadata(
     return merged
 
 
+def publish_checked(
+    database_url: str,
+    checked,
+    data: bytes,
+    filename: str,
+    params: Mapping,
+    *,
+    check,
+    metadata_of,
+    version_of,
+) -> Published:
+    """Publish a checked table as a new dataset (version 1), in one transaction: ``check``
+    refuses a table with nothing to publish, ``metadata_of(params, checked)`` gives its
+    metadata and ``version_of(checked, data, filename, metadata)`` the stored version.
+    Shared by links tables and point tables."""
+    check(checked)
+    metadata = metadata_of(params, checked)
+    return store_for(database_url).publish(version_of(checked, data, filename, metadata))
+
+
+def replace_checked(
+    database_url: str,
+    dataset_id: str,
+    token: str,
+    checked,
+    data: bytes,
+    filename: str,
+    params: Mapping,
+    *,
+    check,
+    metadata_of,
+    version_of,
+    drop: tuple[str, ...],
+    carried_of=None,
+) -> Published:
+    """The next version of a dataset (edit token required) as :func:`publish_checked` makes
+    the first; metadata not given keeps its previous value (:func:`next_metadata` with
+    ``drop`` and ``carried_of(previous metadata)``)."""
+    store = store_for(database_url)
+    store.check_token(dataset_id, token)
+    check(checked)
+    previous = store.version(dataset_id).metadata
+    carried = carried_of(previous) if carried_of else None
+    merged = next_metadata(previous, params, drop=drop, carried=carried)
+    metadata = metadata_of(merged, checked)
+    return store.replace(dataset_id, token, version_of(checked, data, filename, metadata))
+
+
 def replace(
     database_url: str,
     dataset_id: str,
@@ -182,4 +230,3 @@ def replace(
     metadata = read_metadata(merged, checked.value_columns)
     metadata["check"] = checked.options
     return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
-

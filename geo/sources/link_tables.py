@@ -29,6 +29,7 @@ import pandas as pd
 from geo.errors import BadParameter
 from geo.levels import LEVELS, check_level
 from geo.sources import links as geo_links
+from geo.sources.dataset_publish import publish_checked, replace_checked
 from geo.sources.datasets import (
     MAX_LISTED,
     MAX_SUGGESTED,
@@ -39,7 +40,6 @@ from geo.sources.datasets import (
     _text,
     closest_units,
     new_version,
-    next_metadata,
     read_metadata,
 )
 from geo.sources.link_query import BUNDLED, LinkSource
@@ -390,13 +390,15 @@ def _new_version(
     )
 
 
+#: How a links table is published (:func:`geo.sources.dataset_publish.publish_checked`).
+_STEPS = {"check": check_publishable, "metadata_of": _metadata, "version_of": _new_version}
+
+
 def publish_links(
     database_url: str, checked: CheckedLinks, data: bytes, filename: str, params: Mapping
 ) -> Published:
     """Publish a checked links table as a new dataset (version 1), in one transaction."""
-    check_publishable(checked)
-    metadata = _metadata(params, checked)
-    return store_for(database_url).publish(_new_version(checked, data, filename, metadata))
+    return publish_checked(database_url, checked, data, filename, params, **_STEPS)
 
 
 def replace_links(
@@ -409,14 +411,20 @@ def replace_links(
     params: Mapping,
 ) -> Published:
     """The next version of a links dataset; metadata not given keeps its previous value."""
-    store = store_for(database_url)
-    store.check_token(dataset_id, token)
-    check_publishable(checked)
-    previous = store.version(dataset_id).metadata
-    carried = {"weight_unit": previous.get("links", {}).get("weight_unit", "")}
-    merged = next_metadata(previous, params, drop=("columns", "links", "kind"), carried=carried)
-    metadata = _metadata(merged, checked)
-    return store.replace(dataset_id, token, _new_version(checked, data, filename, metadata))
+    return replace_checked(
+        database_url,
+        dataset_id,
+        token,
+        checked,
+        data,
+        filename,
+        params,
+        **_STEPS,
+        drop=("columns", "links", "kind"),
+        carried_of=lambda previous: {
+            "weight_unit": previous.get("links", {}).get("weight_unit", "")
+        },
+    )
 
 
 def is_links(version: VersionRecord) -> bool:

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, and_, func, literal_column, select, text
 
 from geo.errors import BadParameter
 from geo.store import schema
-from geo.store.records import DatasetRecord, NewVersion
+from geo.store.records import DatasetRecord, NewVersion, dataset_record
 
 if TYPE_CHECKING:
     from geo.store.store import Store  # the store calls in here; only its type is named
@@ -380,18 +380,7 @@ def search(store: Store, query: CatalogueQuery) -> Page:
 
 
 def _entry(row) -> Entry:
-    return Entry(
-        DatasetRecord(
-            id=row["id"],
-            title_zh=row["title_zh"],
-            title_en=row["title_en"],
-            latest_version=row["latest_version"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            deleted_at=row["deleted_at"],
-        ),
-        json.loads(row["summary_json"] or "{}"),
-    )
+    return Entry(dataset_record(row), json.loads(row["summary_json"] or "{}"))
 
 
 def entry(store: Store, dataset_id: str) -> Entry:

@@ -75,3 +75,19 @@ class Published:
     dataset: DatasetRecord
     version: VersionRecord
     edit_token: str | None = None
+
+
+def dataset_record(row) -> DatasetRecord:
+    """A :class:`DatasetRecord` from a row of ``datasets`` (a mapping; ``hidden_at`` and
+    ``removed_reason`` are None when the row does not hold them, as catalogue rows do not)."""
+    return DatasetRecord(
+        id=row["id"],
+        title_zh=row["title_zh"],
+        title_en=row["title_en"],
+        latest_version=row["latest_version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
+        hidden_at=row.get("hidden_at"),
+        removed_reason=row.get("removed_reason"),
+    )

@@ -39,7 +39,13 @@ from sqlalchemy.exc import IntegrityError
 from geo.errors import DatasetGone, Forbidden, UnknownItem
 from geo.store import audit, catalogue, schema
 from geo.store.migrations import migrate
-from geo.store.records import DatasetRecord, NewVersion, Published, VersionRecord
+from geo.store.records import (
+    DatasetRecord,
+    NewVersion,
+    Published,
+    VersionRecord,
+    dataset_record,
+)
 
 __all__ = ["DatasetRecord", "NewVersion", "Published", "Store", "VersionRecord", "store_for"]
 
@@ -156,17 +162,7 @@ class Store:
 
     @staticmethod
     def _record(row) -> DatasetRecord:
-        return DatasetRecord(
-            id=row["id"],
-            title_zh=row["title_zh"],
-            title_en=row["title_en"],
-            latest_version=row["latest_version"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            deleted_at=row["deleted_at"],
-            hidden_at=row.get("hidden_at"),
-            removed_reason=row.get("removed_reason"),
-        )
+        return dataset_record(row)
 
     def dataset(self, dataset_id: str, allow_deleted: bool = False) -> DatasetRecord:
         """The dataset's current record (one primary-key lookup: cheap per request).
