@@ -84,7 +84,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 30.0) -> None:
+def wait_for(url: str, timeout: float = 90.0) -> None:
+    """Until ``url`` answers 200: gunicorn's start (imports, migrations, warm-up) took
+    27–90 s on a machine shared with other busy sessions, so 30 s was too short there."""
     deadline = time.monotonic() + timeout
     while True:
         try:
