@@ -41,37 +41,12 @@ from .export import export_links
 
 bp = Blueprint("access", __name__)
 
-#: Parameters each view takes besides its analysis parameters.
-PAGE_PARAMS = ("basemap",)
-EMBED_PARAMS = PAGE_PARAMS + ("chrome",)
-EXPORT_PARAMS = ("width", "dpi", "paper", "orientation", "format")
+#: Which query parameters each view takes is declared in webmap/query_params.py (from
+#: geo.analysis.access/siting PARAMETERS); unknown or repeated ones never reach a view.
 
 
 def _lang() -> str:
     return check_lang(request.args.get("lang") or DEFAULT_LANG)
-
-
-def _check_params(analysis: tuple[str, ...], extra: tuple[str, ...] = ()) -> None:
-    """400 naming an unknown or repeated parameter and the valid ones."""
-    allowed = analysis + extra
-    for name in request.args:
-        values = request.args.getlist(name)
-        if name not in allowed:
-            raise BadParameter(
-                name,
-                values[0][:60],
-                allowed,
-                reason="unknown parameter",
-                zh=f"未知参数「{name}」。可用参数：" + "、".join(allowed),
-            )
-        if len(values) > 1:
-            raise BadParameter(
-                name,
-                values,
-                "one value",
-                reason="given more than once",
-                zh=f"参数「{name}」重复出现，只能给一个值。",
-            )
 
 
 @bp.errorhandler(BadParameter)
@@ -106,8 +81,7 @@ def _font_missing(err: render.FontMissing):
 # --- Accessibility --------------------------------------------------------------------
 
 
-def _access(extra: tuple[str, ...] = ()):
-    _check_params(acc.PARAMETERS, extra)
+def _access():
     return acc.access_from_params(request.args, current_app.config)
 
 
@@ -179,7 +153,7 @@ def access_download(fmt: str):
 
 def _render_access(embed: bool) -> str:
     lang = _lang()
-    params, supply, result, frame = _access(EMBED_PARAMS if embed else PAGE_PARAMS)
+    params, supply, result, frame = _access()
     basemap = check_basemap(request.args.get("basemap") or DEFAULT_BASEMAP, current_app.config)
     view = accessmap.access_view(params, supply, result, frame, lang)
     query = {**acc.query_of(params), "lang": lang, "basemap": basemap.id}
@@ -256,7 +230,7 @@ def access_embed():
 @bp.get("/export/access.<fmt>")
 @cached_view("download")
 def access_export(fmt: str):
-    params, supply, result, frame = _access(EXPORT_PARAMS)
+    params, supply, result, frame = _access()
     options = render.export_options(request.args, fmt)
     lang = _lang()
     view = accessmap.access_view(params, supply, result, frame, lang)
@@ -276,8 +250,7 @@ _SOLVED_MAX = 32
 _SOLVED_LOCK = Lock()
 
 
-def _siting(extra: tuple[str, ...] = ()):
-    _check_params(sit.PARAMETERS, extra)
+def _siting():
     key = (
         data_version(),
         tuple((name, request.args.get(name, "")) for name in sit.PARAMETERS if name != "lang"),
@@ -305,7 +278,7 @@ def siting_api():
 
 def _render_siting(embed: bool) -> str:
     lang = _lang()
-    params, supply, result = _siting(EMBED_PARAMS if embed else PAGE_PARAMS)
+    params, supply, result = _siting()
     basemap = check_basemap(request.args.get("basemap") or DEFAULT_BASEMAP, current_app.config)
     query = {**sit.siting_query(params), "lang": lang, "basemap": basemap.id}
     statuses = {c["adcode"]: c["status"] for c in result["counties"]}
@@ -414,7 +387,7 @@ def siting_download(fmt: str):
 @bp.get("/export/siting.<fmt>")
 @cached_view("download")
 def siting_export(fmt: str):
-    params, supply, result = _siting(EXPORT_PARAMS)
+    params, supply, result = _siting()
     options = render.export_options(request.args, fmt)
     lang = _lang()
     body = render_siting(supply, result, options, lang)

@@ -102,7 +102,8 @@ def download(fmt: str):
     )
 
 
-#: The parameters of /api/point-datasets (any other is a 400 naming it).
+#: The parameters of /api/point-datasets (declared in webmap/query_params.py: any other is a
+#: 400 naming it before the view).
 SEARCH_PARAMS = ("q", "lang", "limit")
 
 
@@ -125,15 +126,6 @@ def search():
 def _search(raw_lang: str):
     from geo.sources.point_search import MAX_RESULTS, find_point_tables
 
-    for name in request.args:
-        if name not in SEARCH_PARAMS:
-            raise BadParameter(
-                name,
-                request.args.get(name),
-                list(SEARCH_PARAMS),
-                reason="not a parameter of /api/point-datasets",
-                zh=f"「{name}」不是 /api/point-datasets 的参数：可用 q、lang、limit。",
-            )
     lang = check_lang(raw_lang)
     raw = request.args.get("limit") or "20"
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_RESULTS:
